@@ -1,0 +1,72 @@
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../db/repositories/audit.js';
+import { appendTimelineEntry } from '../db/repositories/timeline.js';
+import type { Database } from '../db/schema.js';
+import type { TimelineEntry } from '../db/tables/timeline.js';
+import type { TimelineEntryView } from '../workflows/dossier-note/definitions.js';
+import type { Actor } from '../workflows/shared/actor.js';
+
+export interface AppendTimelineInput {
+  dossierId: string;
+  kind: string;
+  title: string;
+  details: Record<string, unknown>;
+  actorId: string | null;
+  /** Also the moment of the event when `occurredAt` is absent: the activity's own clock. */
+  occurredAt?: string;
+  idempotencyKey: string;
+}
+
+export interface AuditInput {
+  actor: Actor;
+  action: string;
+  subjectType: string;
+  subjectId: string;
+  details: Record<string, unknown>;
+  idempotencyKey: string;
+}
+
+export function toTimelineView(e: TimelineEntry): TimelineEntryView {
+  return {
+    id: e.id,
+    dossierId: e.dossier_id,
+    occurredAt: e.occurred_at.toISOString(),
+    kind: e.kind,
+    title: e.title,
+    details: e.details,
+    actorId: e.actor_id,
+  };
+}
+
+/** Activities that write the agency's own records in PostgreSQL. Each is idempotent by key. */
+export function createDatabaseActivities(db: Kysely<Database>) {
+  return {
+    async appendTimelineEntry(input: AppendTimelineInput): Promise<TimelineEntryView> {
+      const entry = await appendTimelineEntry(db, {
+        dossier_id: input.dossierId,
+        occurred_at: input.occurredAt ? new Date(input.occurredAt) : new Date(),
+        kind: input.kind,
+        title: input.title,
+        details: input.details,
+        actor_id: input.actorId,
+        idempotency_key: input.idempotencyKey,
+      });
+      return toTimelineView(entry);
+    },
+
+    async recordAudit(input: AuditInput): Promise<void> {
+      await recordAudit(db, {
+        actor_id: input.actor.id,
+        actor_role: input.actor.role,
+        action: input.action,
+        subject_type: input.subjectType,
+        subject_id: input.subjectId,
+        details: input.details,
+        request_id: input.actor.requestId ?? null,
+        idempotency_key: input.idempotencyKey,
+      });
+    },
+  };
+}
+
+export type DatabaseActivities = ReturnType<typeof createDatabaseActivities>;

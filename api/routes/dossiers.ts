@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { findDossier } from '../../db/repositories/dossiers.js';
+import { listTimeline } from '../../db/repositories/timeline.js';
+import { toTimelineView } from '../../activities/database.js';
+import {
+  type DossierNoteInput,
+  dossierNoteWorkflowId,
+  recordDossierNoteWorkflowType,
+  type TimelineEntryView,
+} from '../../workflows/dossier-note/definitions.js';
+import { dossierIdKey, processKindKey } from '../../workflows/search-attributes.js';
+import type { AppDependencies } from '../app.js';
+import { actorOf } from '../plugins/auth.js';
+import { notFound } from '../problems.js';
+import { errorResponses, idPattern } from '../schemas/common.js';
+
+const timelineEntrySchema = {
+  $id: 'TimelineEntry',
+  type: 'object',
+  required: ['id', 'dossierId', 'occurredAt', 'kind', 'title', 'details', 'actorId'],
+  properties: {
+    id: { type: 'string' },
+    dossierId: { type: 'string' },
+    occurredAt: { type: 'string', format: 'date-time' },
+    kind: { type: 'string', description: 'melding, crisismelding, inspectie, aanmaning, voornemen, schorsing, opheffing, notitie, …' },
+    title: { type: 'string' },
+    details: { type: 'object', additionalProperties: true },
+    actorId: { type: ['string', 'null'] },
+  },
+} as const;
+
+const dossierParams = {
+  type: 'object',
+  required: ['dossierId'],
+  properties: { dossierId: { type: 'string', pattern: idPattern } },
+} as const;
+
+export default async function dossierRoutes(app: FastifyInstance, deps: AppDependencies) {
+  app.addSchema(timelineEntrySchema);
+
+  async function requireDossier(dossierId: string) {
+    const dossier = await findDossier(deps.db, dossierId);
+    if (!dossier) throw notFound(`Dossier ${dossierId}`);
+    return dossier;
+  }
+
+  app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId', {
+    schema: {
+      tags: ['dossiers'],
+      summary: 'A dossier with its latest timeline entries',
+      params: dossierParams,
+      response: {
+        200: {
+          type: 'object',
+          required: ['id', 'locationId', 'locationName', 'municipality', 'teamId', 'caseManagerId', 'timeline'],
+          properties: {
+            id: { type: 'string' },
+            locationId: { type: 'string' },
+            locationName: { type: 'string' },
+            municipality: { type: 'string' },
+            teamId: { type: 'string' },
+            caseManagerId: { type: ['string', 'null'] },
+            caseManagerName: { type: ['string', 'null'] },
+            openedAt: { type: 'string', format: 'date-time' },
+            timeline: { type: 'array', items: { $ref: 'TimelineEntry#' } },
+          },
+        },
+        ...errorResponses(400, 404),
+      },
+    },
+  }, async (request) => {
+    const d = await requireDossier(request.params.dossierId);
+    const timeline = await listTimeline(deps.db, d.id, { limit: 50 });
+    return {
+      id: d.id,
+      locationId: d.location_id,
+      locationName: d.location_name,
+      municipality: d.municipality,
+      teamId: d.team_id,
+      caseManagerId: d.case_manager_id,
+      caseManagerName: d.case_manager_name,
+      openedAt: d.opened_at.toISOString(),
+      timeline: timeline.map(toTimelineView),
+    };
+  });
+
+  app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/timeline', {
+    schema: {
+      tags: ['dossiers'],
+      summary: 'The dossier timeline, newest first; page with `before`',
+      params: dossierParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+          before: { type: 'string', format: 'date-time' },
+        },
+      },
+      response: { 200: { type: 'array', items: { $ref: 'TimelineEntry#' } }, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    await requireDossier(request.params.dossierId);
+    const { limit, before } = request.query;
+    const rows = await listTimeline(deps.db, request.params.dossierId, { limit, before: before ? new Date(before) : undefined });
+    return rows.map(toTimelineView);
+  });
+
+  app.post<{ Params: { dossierId: string }; Body: { text: string }; Headers: { 'idempotency-key'?: string } }>(
+    '/dossiers/:dossierId/notes',
+    {
+      config: { roles: ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist'] },
+      schema: {
+        tags: ['dossiers'],
+        summary: 'Add a note to the dossier timeline (exactly once per Idempotency-Key)',
+        description:
+          'Runs as a Temporal workflow that writes the timeline entry and the audit record; sending the same ' +
+          'Idempotency-Key again returns the same note instead of adding a second one.',
+        params: dossierParams,
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,100}$' } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['text'],
+          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 } },
+        },
+        response: { 201: { $ref: 'TimelineEntry#' }, ...errorResponses(400, 404, 413, 415) },
+      },
+    },
+    async (request, reply) => {
+      const dossier = await requireDossier(request.params.dossierId);
+      const noteKey = request.headers['idempotency-key'] ?? randomUUID();
+      const input: DossierNoteInput = { dossierId: dossier.id, text: request.body.text, actor: actorOf(request), noteKey };
+      const handle = await deps.temporal.workflow.start(recordDossierNoteWorkflowType, {
+        workflowId: dossierNoteWorkflowId(dossier.id, noteKey),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        typedSearchAttributes: [
+          { key: dossierIdKey, value: dossier.id },
+          { key: processKindKey, value: 'dossier-note' },
+        ],
+      });
+      const entry: TimelineEntryView = await handle.result();
+      return reply.code(201).send(entry);
+    },
+  );
+}

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+
+const uiDir = new URL('../../ui/', import.meta.url);
+const assets: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'style.css': 'text/css; charset=utf-8',
+};
+
+/** The web UI: static files that talk to the API with the user's bearer token. */
+export default async function uiRoutes(app: FastifyInstance) {
+  const serve = (file: string) => async (_: unknown, reply: import('fastify').FastifyReply) =>
+    reply.type(assets[file]!).header('cache-control', 'no-cache').send(await readFile(new URL(file, uiDir)));
+
+  app.get('/', { config: { public: true }, schema: { hide: true } }, serve('index.html'));
+  for (const file of Object.keys(assets)) {
+    app.get(`/ui/${file}`, { config: { public: true }, schema: { hide: true } }, serve(file));
+  }
+}

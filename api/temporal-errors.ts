@@ -1,0 +1,27 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { refusals } from '../workflows/melding/definitions.js';
+import { conflict, HttpProblem, problemTypes } from './problems.js';
+
+/** True when the workflow is gone or already finished, so it takes no more commands. */
+export function isWorkflowGone(err: unknown): boolean {
+  if (err instanceof WorkflowNotFoundError) return true;
+  const e = err as { code?: number; message?: string } | undefined;
+  return e?.code === 5 /* gRPC NOT_FOUND */ || /already completed|not found/i.test(e?.message ?? '');
+}
+
+/**
+ * An update a workflow refused becomes the matching problem: a command out of turn is 409, a
+ * command with bad content 400. Anything else is not a refusal and is passed on.
+ */
+export function refusalToProblem(err: unknown): HttpProblem | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = err.cause;
+  if (cause instanceof ApplicationFailure) {
+    if (cause.type === refusals.invalid) {
+      return new HttpProblem(400, problemTypes.validation, 'Bad Request', cause.message);
+    }
+    return conflict(cause.message);
+  }
+  return conflict(cause?.message ?? err.message);
+}

@@ -1,0 +1,94 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import type { LocationKind, LicenceStatus } from '../tables/reference.js';
+
+export interface LocationFilter {
+  municipality?: string;
+  kind?: LocationKind;
+  licenceStatus?: LicenceStatus;
+  organiserId?: string;
+  /** Part of the location's or organiser's name (ignoring case), or a location id. */
+  q?: string;
+  limit: number;
+  offset: number;
+}
+
+function locationsWithDossier(db: Kysely<Database>) {
+  return db
+    .selectFrom('locations as l')
+    .innerJoin('organisers as o', 'o.id', 'l.organiser_id')
+    .leftJoin('dossiers as d', 'd.location_id', 'l.id');
+}
+
+const columns = [
+  'l.id',
+  'l.name',
+  'l.kind',
+  'l.capacity',
+  'l.street',
+  'l.house_number',
+  'l.postal_code',
+  'l.municipality',
+  'l.province',
+  'l.licence_status',
+  'l.licensed_since',
+  'l.organiser_id',
+  'o.name as organiser_name',
+  'd.id as dossier_id',
+  'd.team_id',
+  'd.case_manager_id',
+] as const;
+
+export async function listLocations(db: Kysely<Database>, f: LocationFilter) {
+  let query = locationsWithDossier(db);
+  if (f.municipality) query = query.where('l.municipality', '=', f.municipality);
+  if (f.kind) query = query.where('l.kind', '=', f.kind);
+  if (f.licenceStatus) query = query.where('l.licence_status', '=', f.licenceStatus);
+  if (f.organiserId) query = query.where('l.organiser_id', '=', f.organiserId);
+  if (f.q) {
+    const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const id = f.q.toUpperCase();
+    query = query.where((eb) =>
+      eb.or([eb('l.name', 'ilike', pattern), eb('o.name', 'ilike', pattern), eb('l.id', '=', id)]),
+    );
+  }
+  const [items, total] = await Promise.all([
+    query.select(columns).orderBy('l.id').limit(f.limit).offset(f.offset).execute(),
+    query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items, total: Number(total.n) };
+}
+
+export function findLocation(db: Kysely<Database>, id: string) {
+  return locationsWithDossier(db).select(columns).where('l.id', '=', id).executeTakeFirst();
+}
+
+export async function countReferenceData(db: Kysely<Database>) {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('organisers').select(sql<string>`count(*)`.as('n')).as('organisers'),
+      eb.selectFrom('locations').select(sql<string>`count(*)`.as('n')).as('locations'),
+      eb.selectFrom('dossiers').select(sql<string>`count(*)`.as('n')).as('dossiers'),
+      eb.selectFrom('users').select(sql<string>`count(*)`.as('n')).as('users'),
+      eb.selectFrom('timeline_entries').select(sql<string>`count(*)`.as('n')).as('timeline_entries'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, Number(v)])) as Record<keyof typeof row, number>;
+}
+
+/**
+ * What a report needs to know about its location: organiser, dossier, team, case manager. By
+ * location id; by organiser id only when the organiser has exactly one location. Otherwise
+ * undefined: the report waits to be linked by hand.
+ */
+export async function resolveLocationLink(db: Kysely<Database>, hint: { locationId?: string; organiserId?: string }) {
+  let query = db
+    .selectFrom('locations as l')
+    .innerJoin('dossiers as d', 'd.location_id', 'l.id')
+    .select(['l.id as locationId', 'l.name as locationName', 'l.organiser_id as organiserId', 'd.id as dossierId', 'd.team_id as teamId', 'd.case_manager_id as caseManagerId']);
+  if (hint.locationId) query = query.where('l.id', '=', hint.locationId);
+  else if (hint.organiserId) query = query.where('l.organiser_id', '=', hint.organiserId);
+  else return undefined;
+  const rows = await query.limit(2).execute();
+  return rows.length === 1 ? rows[0] : undefined;
+}

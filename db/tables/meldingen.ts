@@ -1,0 +1,69 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { BigId, Json } from './timeline.js';
+
+/** jsonb holding an array. */
+type JsonArray<T> = ColumnType<T[], T[] | string | undefined, T[] | string>;
+
+export interface MeldingTable {
+  id: string;
+  workflow_id: string;
+  idempotency_key: string | null;
+  external_ref: string | null;
+  source: string;
+  channel: string;
+  received_at: Date;
+  reporter: Json | null;
+  location_id: string | null;
+  organiser_id: string | null;
+  dossier_id: string | null;
+  address_text: string | null;
+  description: string;
+  categories: JsonArray<string>;
+  immediate_danger: boolean;
+  triage_proposed: string;
+  triage: string;
+  triage_confirmed: boolean;
+  phase: string;
+  assignee_id: string | null;
+  team_id: string | null;
+  due_at: Date | null;
+  deadline_paused: boolean;
+  overdue: boolean;
+  follow_ups: JsonArray<Record<string, unknown>>;
+  closed_at: Date | null;
+  created_by: string;
+  created_at: Generated<Date>;
+  version: number;
+  updated_at: Generated<Date>;
+}
+
+export interface CrisisRosterTable {
+  id: Generated<number>;
+  user_id: string;
+  position: number;
+  starts_at: Date;
+  ends_at: Date;
+}
+
+export interface OutboxMessageTable {
+  id: BigId;
+  idempotency_key: string;
+  channel: 'email' | 'brief' | 'aangetekende_brief' | 'intern';
+  recipient_user_id: string | null;
+  recipient_address: string | null;
+  template: string;
+  subject: string;
+  body: string;
+  subject_type: string;
+  subject_id: string;
+  status: Generated<'queued' | 'sent' | 'delivered' | 'failed'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
+export type MeldingRow = Selectable<MeldingTable>;
+export type NewMeldingRow = Insertable<MeldingTable>;
+export type OutboxMessage = Selectable<OutboxMessageTable>;
+export type NewOutboxMessage = Insertable<OutboxMessageTable>;

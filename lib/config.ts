@@ -1,0 +1,158 @@
+/**
+ * Configuration comes from environment variables only. Every variable is declared once here,
+ * with its default and its meaning; the README's table is checked against this list by a test.
+ * An invalid value stops start-up with a message that names the variable.
+ */
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, message: string) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface VariableSpec<T> {
+  name: string;
+  default: string | undefined;
+  description: string;
+  parse: Parser<T>;
+}
+
+const text: Parser<string> = (raw, name) => {
+  if (raw.trim() === '') throw new ConfigError(name, 'must not be empty');
+  return raw;
+};
+
+function integer(min: number, max: number): Parser<number> {
+  return (raw, name) => {
+    if (!/^\d+$/.test(raw.trim())) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+}
+
+function oneOf<T extends string>(...values: T[]): Parser<T> {
+  return (raw, name) => {
+    if (!(values as string[]).includes(raw)) {
+      throw new ConfigError(name, `must be one of ${values.join(', ')}, got "${raw}"`);
+    }
+    return raw as T;
+  };
+}
+
+const bool: Parser<boolean> = (raw, name) => {
+  if (['true', '1', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['false', '0', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+};
+
+const hostPort: Parser<string> = (raw, name) => {
+  if (!/^[\w.-]+:\d{1,5}$/.test(raw)) throw new ConfigError(name, `must be host:port, got "${raw}"`);
+  return raw;
+};
+
+const postgresUrl: Parser<string> = (raw, name) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as postgres://user@host:5432/db');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(name, `must use the postgres:// scheme, got "${url.protocol}"`);
+  }
+  return raw;
+};
+
+const jsonObject: Parser<Record<string, unknown>> = (raw, name) => {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a JSON object');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(name, 'must be a JSON object');
+  return value as Record<string, unknown>;
+};
+
+const dateList: Parser<string[]> = (raw, name) => {
+  const dates = raw.split(',').map((d) => d.trim()).filter(Boolean);
+  const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
+  if (bad) throw new ConfigError(name, `must be a comma-separated list of YYYY-MM-DD dates, got "${bad}"`);
+  return dates;
+};
+
+const secret: Parser<string> = (raw, name) => {
+  if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters long');
+  return raw;
+};
+
+function variable<T, D extends string | undefined>(
+  name: string,
+  dflt: D,
+  description: string,
+  parse: Parser<T>,
+): VariableSpec<T> & { default: D } {
+  return { name, default: dflt, description, parse };
+}
+
+/** The documented variables, in the order of the README table. */
+export const variables = {
+  host: variable('HOST', '127.0.0.1', 'Interface the API listens on.', text),
+  port: variable('PORT', '3000', 'Port of the API and the web UI.', integer(0, 65535)),
+  logLevel: variable('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.',
+    oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
+  dataDir: variable('DATA_DIR', './data', 'Folder for local state: the dev server\'s SQLite file, the embedded database, the dev JWT secret.', text),
+  databaseUrl: variable('DATABASE_URL', undefined, 'PostgreSQL connection URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR/pglite.', postgresUrl),
+  databasePoolSize: variable('DATABASE_POOL_SIZE', '10', 'Maximum connections in the PostgreSQL pool.', integer(1, 200)),
+  temporalAddress: variable('TEMPORAL_ADDRESS', undefined, 'Temporal frontend host:port. Unset: `npm start` runs a local dev server; `npm run api`/`worker` use 127.0.0.1:7233.', hostPort),
+  temporalNamespace: variable('TEMPORAL_NAMESPACE', 'handhaving', 'Temporal namespace of all workflows.', text),
+  taskQueue: variable('TEMPORAL_TASK_QUEUE', 'handhaving', 'Task queue the worker polls and the API starts workflows on.', text),
+  temporalDevPort: variable('TEMPORAL_DEV_PORT', '7233', 'Port of the local dev server started by `npm start`.', integer(1, 65535)),
+  temporalUiPort: variable('TEMPORAL_UI_PORT', '8233', 'Port of the Temporal Web UI of the local dev server.', integer(1, 65535)),
+  temporalCli: variable('TEMPORAL_CLI', undefined, 'Path to a `temporal` binary to use instead of searching PATH and the cache.', text),
+  workflowBundle: variable('WORKFLOW_BUNDLE', undefined, 'Path to a workflow bundle made by `npm run build:workflows`; unset: bundle from source at start.', text),
+  jwtSecret: variable('JWT_SECRET', undefined, 'HMAC key (≥ 32 characters) that signs and verifies bearer tokens. Required for `npm run api`; `npm start` creates one under DATA_DIR when unset.', secret),
+  jwtIssuer: variable('JWT_ISSUER', 'handhaving-orchestrator', 'Issuer (`iss`) put in and required of tokens.', text),
+  bodyLimit: variable('BODY_LIMIT_BYTES', '1048576', 'Largest request body accepted; larger gets 413.', integer(1024, 50 * 1024 * 1024)),
+  shutdownGraceMs: variable('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests and activities get to finish on shutdown.', integer(0, 600_000)),
+  deadlineOverrides: variable('DEADLINE_OVERRIDES', '{}', 'JSON overriding deadline kinds (docs/deadlines.md), e.g. `{"report_follow_up":{"budget":{"unit":"hours","amount":12}}}`.', jsonObject),
+  extraClosingDays: variable('EXTRA_CLOSING_DAYS', '', 'Extra closing days of the administration, comma-separated YYYY-MM-DD; they do not count as working days.', dateList),
+  seedOnStart: variable('SEED_ON_START', 'true', 'Whether `npm start` fills an empty database with the synthetic Flanders.', bool),
+} as const;
+
+type Variables = typeof variables;
+type Parsed<K extends keyof Variables> = Variables[K] extends VariableSpec<infer T> ? T : never;
+type WithDefault = { [K in keyof Variables]: Variables[K]['default'] extends string ? K : never }[keyof Variables];
+
+export type Config = { [K in keyof Variables]: K extends WithDefault ? Parsed<K> : Parsed<K> | undefined };
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(variables) as [string, VariableSpec<unknown>][]) {
+    const raw = env[spec.name] !== undefined && env[spec.name] !== '' ? env[spec.name] : spec.default;
+    out[key] = raw === undefined ? undefined : spec.parse(raw, spec.name);
+  }
+  return out as Config;
+}
+
+/** For process entries: runs fn, and on a ConfigError prints it and exits with EX_CONFIG (78). */
+export function exitOnConfigError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+}
+
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  return exitOnConfigError(() => loadConfig(env));
+}

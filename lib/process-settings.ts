@@ -1,0 +1,43 @@
+import { flemishCalendarSpec } from '../activities/calendar/flemish-holidays.js';
+import { createDeadlineOfKind, type DeadlineKindOverrides, deadlineKinds } from '../workflows/clock/defaults.js';
+import type { MeldingSettings } from '../workflows/melding/definitions.js';
+import { type Config, ConfigError } from './config.js';
+
+/**
+ * The settings each process gets at its start (deadline kinds, working calendar). They travel in
+ * the workflow's input, so a change of configuration applies to new cases and a replay always
+ * sees what the case started with.
+ */
+export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays'>) {
+  let kinds: ReturnType<typeof deadlineKinds>;
+  try {
+    kinds = deadlineKinds(config.deadlineOverrides as DeadlineKindOverrides);
+    for (const kind of Object.values(kinds)) createDeadlineOfKind(kind, 'check', '2026-01-01T00:00:00Z');
+  } catch (err) {
+    throw new ConfigError('DEADLINE_OVERRIDES', `is not valid: ${(err as Error).message}`);
+  }
+  const calendars = new Map<number, MeldingSettings['calendar']>();
+
+  /** A working calendar from the year before `at` to two years after: room for every term. */
+  function calendarAround(at: Date): MeldingSettings['calendar'] {
+    const year = at.getUTCFullYear();
+    let spec = calendars.get(year);
+    if (!spec) {
+      spec = flemishCalendarSpec({ fromYear: year - 1, toYear: year + 2, extraClosedDates: config.extraClosingDays });
+      calendars.set(year, spec);
+    }
+    return spec;
+  }
+
+  return {
+    deadlineKinds: kinds,
+    melding(receivedAt: Date): MeldingSettings {
+      return {
+        deadlines: { report_follow_up: kinds.report_follow_up, crisis_report_acknowledgement: kinds.crisis_report_acknowledgement },
+        calendar: calendarAround(receivedAt),
+      };
+    },
+  };
+}
+
+export type ProcessSettings = ReturnType<typeof createProcessSettings>;

@@ -1,0 +1,53 @@
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import { createActivities } from '../activities/index.js';
+import type { Database } from '../db/schema.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+const workerLogLevels: Record<string, LogLevel> = { trace: 'TRACE', debug: 'DEBUG' };
+
+/**
+ * The SDK logs every worker state change and the bundler's statistics at INFO; that is noise next
+ * to the API's log, so the worker logs WARN and up unless LOG_LEVEL asks for debug or trace.
+ * Must run before the first connection; later calls are ignored.
+ */
+export function installWorkerLogging(logLevel: string): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(workerLogLevels[logLevel] ?? 'WARN') });
+  } catch {
+    // Already installed in this process (tests start several workers).
+  }
+}
+
+export interface WorkerSetup {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  db: Kysely<Database>;
+  /** A pre-built bundle (production); bundled from source when absent. */
+  workflowBundlePath?: string;
+  shutdownGraceMs?: number;
+}
+
+/** One worker: every workflow and activity of the product on one task queue. */
+export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: setup.address });
+  const options: WorkerOptions = {
+    connection,
+    namespace: setup.namespace,
+    taskQueue: setup.taskQueue,
+    activities: createActivities({ db: setup.db }),
+    shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
+    ...(setup.workflowBundlePath
+      ? { workflowBundle: { codePath: setup.workflowBundlePath } }
+      : { workflowsPath }),
+  };
+  try {
+    return { worker: await Worker.create(options), connection };
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+}

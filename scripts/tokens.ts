@@ -1,0 +1,33 @@
+import { listActiveUsers } from '../db/repositories/users.js';
+import { buildStaff } from '../db/seed/index.js';
+import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
+import { jwtSecret, openDatabase } from '../lib/runtime.js';
+import { createTokenService } from '../lib/tokens.js';
+
+// Development aid: bearer tokens (valid 12 hours), one line per user, or one user's token alone
+// with `npm run tokens -- u-kb-antwerpen-1`. Users come from PostgreSQL when DATABASE_URL is set;
+// the embedded database belongs to the running `npm start` (PGlite allows one process), so then
+// they come from the deterministic seed, which is what that database was filled with.
+const config = loadConfigOrExit();
+const tokens = createTokenService(exitOnConfigError(() => jwtSecret(config, { createIfMissing: false })), config.jwtIssuer);
+const only = process.argv[2];
+
+async function users() {
+  if (!config.databaseUrl) return buildStaff().users.map((u) => ({ id: u.id, role: u.role, name: u.name }));
+  const { db } = await openDatabase(config);
+  try {
+    return await listActiveUsers(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+const selected = (await users()).filter((u) => !only || u.id === only);
+if (selected.length === 0) {
+  process.stderr.write(only ? `no active user ${only}\n` : 'no users: run `npm start` or `npm run seed` first\n');
+  process.exitCode = 1;
+}
+for (const u of selected) {
+  const token = tokens.sign({ sub: u.id, role: u.role, name: u.name });
+  process.stdout.write(only ? `${token}\n` : `${u.id.padEnd(22)} ${u.role.padEnd(18)} ${u.name.padEnd(28)} ${token}\n`);
+}

@@ -1,0 +1,25 @@
+import { loadConfigOrExit } from '../lib/config.js';
+import { installWorkerLogging } from '../lib/worker.js';
+import { onShutdownSignal, openDatabase } from '../lib/runtime.js';
+import { runWorker } from '../lib/services.js';
+
+// A worker as its own process (production path). Start as many as the load needs: they share
+// the task queue and Temporal spreads the work.
+const config = loadConfigOrExit();
+installWorkerLogging(config.logLevel);
+const address = config.temporalAddress ?? '127.0.0.1:7233';
+const { db, description } = await openDatabase(config);
+const worker = await runWorker({
+  address,
+  namespace: config.temporalNamespace,
+  taskQueue: config.taskQueue,
+  db,
+  workflowBundlePath: config.workflowBundle,
+  shutdownGraceMs: config.shutdownGraceMs,
+});
+process.stdout.write(`worker polling ${config.taskQueue} on ${address}/${config.temporalNamespace}; database ${description}\n`);
+
+onShutdownSignal(async () => {
+  await worker.stop();
+  await db.destroy();
+});

@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { startDevServer } from '../../lib/dev-server.js';
+import { workflowsPath } from '../../lib/worker.js';
+import { ensureTemporalCli } from '../../lib/temporal-cli.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalNamespace: string;
+    workflowBundlePath: string;
+    pgAdminUrl: string;
+    runId: string;
+  }
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/**
+ * Once per test run: a real Temporal dev server (in memory, on a free port) and a check that
+ * PostgreSQL answers. Each test file then makes its own database and worker (test/integration/harness.ts).
+ */
+export default async function setup(project: TestProject) {
+  const runId = randomBytes(4).toString('hex');
+  const pgAdminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const admin = new pg.Client({ connectionString: pgAdminUrl });
+  try {
+    await admin.connect();
+  } catch (err) {
+    throw new Error(`PostgreSQL is not reachable at ${pgAdminUrl} (set TEST_DATABASE_ADMIN_URL): ${(err as Error).message}`);
+  }
+  await admin.end();
+
+  const namespace = 'handhaving-test';
+  const [server, bundle] = await Promise.all([
+    ensureTemporalCli().then(async (cli) => startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' })),
+    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+  ]);
+  const workflowBundlePath = join(tmpdir(), `handhaving-workflows-${runId}.js`);
+  writeFileSync(workflowBundlePath, bundle.code);
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalNamespace', namespace);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('pgAdminUrl', pgAdminUrl);
+  project.provide('runId', runId);
+
+  return async () => {
+    await server.stop();
+    rmSync(workflowBundlePath, { force: true });
+    await dropLeftoverDatabases(pgAdminUrl, runId);
+  };
+}
+
+async function dropLeftoverDatabases(adminUrl: string, runId: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`hh_test_${runId}_%`]);
+    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+const quietLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error(message: string, meta?: Record<string, unknown>) {
+    process.stderr.write(`${message} ${JSON.stringify(meta ?? {})}\n`);
+  },
+};

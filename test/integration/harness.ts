@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connectDatabase } from '../../db/connect.js';
+import { migrateToLatest } from '../../db/migrate.js';
+import type { Database } from '../../db/schema.js';
+import { seedFlanders } from '../../db/seed/index.js';
+import { loadConfig } from '../../lib/config.js';
+import { createProcessSettings, type ProcessSettings } from '../../lib/process-settings.js';
+import { createTemporalClient } from '../../lib/runtime.js';
+import { type RunningApi, type RunningService, runApi, runWorker } from '../../lib/services.js';
+import { createTokenService } from '../../lib/tokens.js';
+import { installWorkerLogging } from '../../lib/worker.js';
+
+installWorkerLogging('warn');
+
+export interface TestSystem {
+  url: string;
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  settings: ProcessSettings;
+  /** A bearer token for a seeded user id (docs/synthetic-data.md), e.g. 'u-kb-antwerpen-1'. */
+  token(userId: string): string;
+  /** fetch against the API, with the user's token when one is named. */
+  http(path: string, init?: RequestInit & { as?: string; json?: unknown }): Promise<Response>;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestSystemOptions {
+  /** 'postgres' (default): a fresh database on the real server; 'embedded': PGlite in a temp folder. */
+  database?: 'postgres' | 'embedded';
+  /** Scale of the synthetic Flanders seeded into it (1 = all of Flanders). */
+  seedScale?: number;
+  /** DEADLINE_OVERRIDES for this system, e.g. deadlines of seconds to see escalations happen. */
+  deadlineOverrides?: Record<string, unknown>;
+}
+
+/**
+ * The whole system for one test file: a fresh database with the real migrations and a small
+ * seed, a worker on its own task queue of the shared dev server, and the API on a free port.
+ */
+export async function startTestSystem(options: TestSystemOptions = {}): Promise<TestSystem> {
+  const suffix = randomBytes(4).toString('hex');
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn();
+  };
+
+  try {
+    const handle = await openTestDatabase(options.database ?? 'postgres', suffix, cleanups);
+    const db = handle;
+    await migrateToLatest(db);
+    // Seeded around today, so the crisis roster has someone on duty whenever the tests run.
+    await seedFlanders(db, { scale: options.seedScale ?? 0.02, now: new Date() });
+
+    const address = inject('temporalAddress');
+    const namespace = inject('temporalNamespace');
+    const taskQueue = `test-${suffix}`;
+    let worker: RunningService | undefined;
+    const startWorker = async () => {
+      worker = await runWorker({ address, namespace, taskQueue, db, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
+    };
+    const stopWorker = async () => {
+      await worker?.stop();
+      worker = undefined;
+    };
+    await startWorker();
+    cleanups.push(stopWorker);
+
+    const temporal = createTemporalClient(address, namespace);
+    cleanups.push(() => temporal.connection.close());
+    const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-test');
+    const settings = createProcessSettings({ ...loadConfig({}), deadlineOverrides: options.deadlineOverrides ?? {} });
+    const api: RunningApi = await runApi(
+      { db, temporal, namespace, taskQueue, tokens, settings },
+      { logger: false, bodyLimit: 64 * 1024 },
+      '127.0.0.1',
+      0,
+    );
+    cleanups.push(() => api.stop());
+
+    const token = (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId });
+    return {
+      url: api.url,
+      db,
+      temporal,
+      taskQueue,
+      settings,
+      token,
+      http(path, init = {}) {
+        const { as, json, ...rest } = init;
+        const headers = new Headers(rest.headers);
+        if (as) headers.set('authorization', `Bearer ${token(as)}`);
+        if (json !== undefined) headers.set('content-type', 'application/json');
+        return fetch(`${api.url}${path}`, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
+      },
+      startWorker,
+      stopWorker,
+      stop: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+async function openTestDatabase(kind: 'postgres' | 'embedded', suffix: string, cleanups: (() => Promise<void> | void)[]) {
+  if (kind === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'handhaving-pglite-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { db } = await connectDatabase({ kind: 'embedded', dataDir: dir });
+    cleanups.push(() => db.destroy());
+    return db;
+  }
+  const adminUrl = inject('pgAdminUrl');
+  const name = `hh_test_${inject('runId')}_${suffix}`;
+  await adminQuery(adminUrl, `create database "${name}"`);
+  cleanups.push(() => adminQuery(adminUrl, `drop database if exists "${name}" with (force)`));
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  cleanups.push(() => db.destroy());
+  return db;
+}
+
+async function adminQuery(adminUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,205 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { MeldingActivities } from '../../activities/meldingen.js';
+import {
+  assigneeKey,
+  dossierIdKey,
+  dueAtKey,
+  locationIdKey,
+  overdueKey,
+  phaseKey,
+  processKindKey,
+  teamIdKey,
+  triageKey,
+} from '../search-attributes.js';
+import type { Actor } from '../shared/actor.js';
+import {
+  acknowledgeUpdate,
+  assignUpdate,
+  closeUpdate,
+  extendDeadlineUpdate,
+  feedbackUpdate,
+  intakeUpdate,
+  linkUpdate,
+  type MeldingInput,
+  type MeldingState,
+  pauseDeadlineUpdate,
+  resumeDeadlineUpdate,
+  stateQuery,
+  triageUpdate,
+} from './definitions.js';
+import { ReportCase } from './report-case.js';
+
+const activities = proxyActivities<MeldingActivities>({
+  startToCloseTimeout: '30 seconds',
+  // Every activity is idempotent (keys derived from the report's version or the rung), so
+  // retrying until the database is back is always safe and never writes twice.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const system: Actor = { id: 'systeem', role: 'systeem' };
+
+/**
+ * One report (melding), from intake to a recorded outcome: linked to a location, triaged
+ * (crisis or regular), assigned, picked up within its deadline (or escalated, rung by rung),
+ * answered to the reporter and closed with its follow-ups.
+ */
+export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState> {
+  const report = new ReportCase(input);
+  const { settings: _settings, ...record } = input;
+  let wake = false;
+  let registered = false;
+
+  // ----- the report as it stands, saved and published after every change ------------------
+
+  async function save(actor: Actor, action: string, title: string, details?: Record<string, unknown>) {
+    report.refresh(Date.now());
+    report.note(Date.now(), actor.id, action, title);
+    publishSearchAttributes();
+    await activities.saveMelding({ input: record, state: report.state, event: { action, title, actor, details } });
+    wake = true;
+  }
+
+  function publishSearchAttributes() {
+    const s = report.state;
+    upsertSearchAttributes([
+      { key: processKindKey, value: 'melding' },
+      { key: phaseKey, value: s.phase },
+      { key: triageKey, value: s.triage },
+      { key: overdueKey, value: s.overdue },
+      { key: locationIdKey, value: s.link?.locationId ?? null },
+      { key: dossierIdKey, value: s.link?.dossierId ?? null },
+      { key: teamIdKey, value: s.teamId },
+      { key: assigneeKey, value: s.assigneeId },
+      { key: dueAtKey, value: s.dueAt ? new Date(s.dueAt) : null },
+    ]);
+  }
+
+  /** Assigns by triage: crisis to the coordinator on duty, otherwise to the dossier's case manager. */
+  async function route(actor: Actor) {
+    if (report.state.triage === 'crisis') {
+      const onDuty = await activities.crisisCoordinatorsOnDuty();
+      report.assignTo(onDuty[0] ?? null, null);
+    } else {
+      report.assignTo(report.state.link?.caseManagerId ?? null, report.state.link?.teamId ?? null);
+    }
+    report.startDeadline(Date.now());
+    const to = report.state.assigneeId ?? `de wachtrij van ${report.state.teamId ?? 'het team'}`;
+    await save(actor, 'melding.assigned', `Toegewezen aan ${to} (${report.state.triage})`, { assigneeId: report.state.assigneeId });
+  }
+
+  // ----- commands --------------------------------------------------------------------------
+
+  setHandler(stateQuery, () => report.state);
+
+  setHandler(intakeUpdate, async () => {
+    await condition(() => registered);
+    return report.state;
+  });
+
+  setHandler(triageUpdate, async (cmd) => {
+    const changed = report.applyTriage(cmd);
+    const verb = changed ? 'Triage gewijzigd naar' : 'Triage bevestigd:';
+    await save(cmd.actor, changed ? 'melding.triage.changed' : 'melding.triage.confirmed', `${verb} ${cmd.triage}`, { reason: cmd.reason });
+    if (changed && report.phase === 'toegewezen') await route(cmd.actor);
+    return report.state;
+  }, { validator: (cmd) => report.checkTriage(cmd) });
+
+  setHandler(linkUpdate, async (cmd) => {
+    report.applyLink(cmd);
+    await save(cmd.actor, 'melding.linked', `Gekoppeld aan ${cmd.link.locationName} (${cmd.link.locationId})`);
+    await route(cmd.actor);
+    return report.state;
+  }, { validator: (cmd) => report.checkLink(cmd) });
+
+  setHandler(assignUpdate, async (cmd) => {
+    const from = report.state.assigneeId;
+    report.assignTo(cmd.assigneeId, null);
+    await save(cmd.actor, 'melding.reassigned', `Toegewezen aan ${cmd.assigneeId}`, { from, to: cmd.assigneeId, reason: cmd.reason });
+    return report.state;
+  }, { validator: (cmd) => report.checkAssign(cmd) });
+
+  setHandler(acknowledgeUpdate, async (cmd) => {
+    const wasOverdue = report.state.overdue;
+    report.applyAcknowledge(cmd, Date.now());
+    await save(cmd.actor, 'melding.acknowledged', 'Melding opgenomen en beoordeeld', { note: cmd.note, wasOverdue });
+    return report.state;
+  }, { validator: (cmd) => report.checkAcknowledge(cmd) });
+
+  setHandler(pauseDeadlineUpdate, async (cmd) => {
+    report.applyPause(cmd, Date.now());
+    await save(cmd.actor, 'melding.deadline.paused', 'Termijn opgeschort', { reason: cmd.reason, basis: cmd.basis });
+    return report.state;
+  }, { validator: (cmd) => report.checkPause(cmd, Date.now()) });
+
+  setHandler(resumeDeadlineUpdate, async (cmd) => {
+    report.applyResume(cmd, Date.now());
+    await save(cmd.actor, 'melding.deadline.resumed', 'Termijn hervat', { reason: cmd.reason, basis: cmd.basis });
+    return report.state;
+  }, { validator: (cmd) => report.checkResume(cmd, Date.now()) });
+
+  setHandler(extendDeadlineUpdate, async (cmd) => {
+    report.applyExtend(cmd, Date.now());
+    await save(cmd.actor, 'melding.deadline.extended', `Termijn verlengd met ${cmd.hours} uur`, { reason: cmd.reason, basis: cmd.basis });
+    return report.state;
+  }, { validator: (cmd) => report.checkExtend(cmd, Date.now()) });
+
+  setHandler(feedbackUpdate, async (cmd) => {
+    const key = `v${report.state.version + 1}`;
+    const outboxKey = cmd.channel === 'email'
+      ? (await activities.queueFeedback({ key, input: record, command: cmd })).outboxKey
+      : null;
+    report.applyFeedback(cmd, Date.now(), outboxKey);
+    await save(cmd.actor, 'melding.feedback', `Terugkoppeling aan melder (${cmd.channel})`, { channel: cmd.channel, outboxKey });
+    return report.state;
+  }, { validator: (cmd) => report.checkFeedback(cmd) });
+
+  setHandler(closeUpdate, async (cmd) => {
+    report.applyClose(cmd, Date.now());
+    await save(cmd.actor, 'melding.closed', `Afgesloten: ${cmd.followUps.map((f) => f.kind).join(', ')}`, {
+      followUps: cmd.followUps,
+      noFeedbackReason: cmd.noFeedbackReason,
+    });
+    return report.state;
+  }, { validator: (cmd) => report.checkClose(cmd) });
+
+  // ----- the process -----------------------------------------------------------------------
+
+  await save(input.createdBy, 'melding.registered', `Melding ontvangen (${report.state.triageProposed} voorgesteld)`, {
+    triageReasons: report.state.triageReasons,
+  });
+  if (report.phase !== 'te_koppelen') await route(system);
+  registered = true;
+  await condition(() => report.phase !== 'te_koppelen');
+
+  // Wait for commands, and wake at each escalation moment of the running deadline. Rungs that
+  // fell due while no worker ran are fired late, in ladder order, each once.
+  while (report.isOpen) {
+    wake = false;
+    const sleep = report.msUntilNextWakeUp(Date.now());
+    if (sleep === undefined) await condition(() => wake || !report.isOpen);
+    else await condition(() => wake || !report.isOpen, sleep);
+    for (const { rung, key } of report.dueRungs(Date.now())) {
+      const previous = report.state.assigneeId;
+      const { recipientId } = await activities.escalate({ key, rungId: rung.id, target: rung.target, state: report.state });
+      report.markFired(key);
+      if (rung.target === 'next_coordinator' && report.state.triage === 'crisis' && recipientId && report.phase === 'toegewezen') {
+        report.assignTo(recipientId, null);
+      }
+      await save(system, 'melding.escalated', `Escalatie ${rung.id} naar ${recipientId ?? 'niemand gevonden'}`, {
+        rungId: rung.id,
+        target: rung.target,
+        recipientId,
+        previousAssigneeId: previous,
+      });
+    }
+  }
+
+  await condition(allHandlersFinished);
+  return report.state;
+}

@@ -1,0 +1,7 @@
+/** Who gave a command: recorded with every timeline entry and audit record. */
+export interface Actor {
+  id: string;
+  role: string;
+  /** The API request that carried the command, to correlate logs and audit. */
+  requestId?: string;
+}
