@@ -92,9 +92,32 @@ function toView(row: MeldingRow, live: MeldingState | null) {
   };
 }
 
-/** The view from the live state, for answers given before the projection is certainly written. */
-function viewFromState(input: MeldingInput, s: MeldingState) {
-  return toView(
+/** The register row as the live state says it is now: commands answer before the projection lands. */
+function withState(row: MeldingRow, s: MeldingState): MeldingRow {
+  return {
+    ...row,
+    location_id: s.link?.locationId ?? row.location_id,
+    organiser_id: s.link?.organiserId ?? row.organiser_id,
+    dossier_id: s.link?.dossierId ?? row.dossier_id,
+    triage_proposed: s.triageProposed,
+    triage: s.triage,
+    triage_confirmed: s.triageConfirmed,
+    phase: s.phase,
+    assignee_id: s.assigneeId,
+    team_id: s.teamId,
+    due_at: s.dueAt ? new Date(s.dueAt) : null,
+    deadline_paused: s.deadline?.state === 'paused',
+    overdue: s.overdue,
+    follow_ups: s.followUps as unknown as Record<string, unknown>[],
+    closed_at: s.closedAt ? new Date(s.closedAt) : null,
+    version: s.version,
+  };
+}
+
+/** The register row a new report will have, from its input. */
+function rowFromInput(input: MeldingInput, s: MeldingState): MeldingRow {
+  const now = new Date();
+  return withState(
     {
       id: input.meldingId,
       workflow_id: meldingWorkflowId(input.meldingId),
@@ -104,29 +127,17 @@ function viewFromState(input: MeldingInput, s: MeldingState) {
       channel: input.channel,
       received_at: new Date(input.receivedAt),
       reporter: input.reporter ? { ...input.reporter } : null,
-      location_id: s.link?.locationId ?? null,
-      organiser_id: s.link?.organiserId ?? input.locationHint.organiserId ?? null,
-      dossier_id: s.link?.dossierId ?? null,
+      location_id: null,
+      organiser_id: input.locationHint.organiserId ?? null,
+      dossier_id: null,
       address_text: input.locationHint.addressText ?? null,
       description: input.description,
       categories: input.categories,
       immediate_danger: input.immediateDanger,
-      triage_proposed: s.triageProposed,
-      triage: s.triage,
-      triage_confirmed: s.triageConfirmed,
-      phase: s.phase,
-      assignee_id: s.assigneeId,
-      team_id: s.teamId,
-      due_at: s.dueAt ? new Date(s.dueAt) : null,
-      deadline_paused: s.deadline?.state === 'paused',
-      overdue: s.overdue,
-      follow_ups: s.followUps as unknown as Record<string, unknown>[],
-      closed_at: s.closedAt ? new Date(s.closedAt) : null,
       created_by: input.createdBy.id,
-      created_at: new Date(),
-      version: s.version,
-      updated_at: new Date(),
-    },
+      created_at: now,
+      updated_at: now,
+    } as MeldingRow,
     s,
   );
 }
@@ -209,7 +220,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
     });
     try {
       const state = await deps.temporal.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: start });
-      return reply.code(201).send(viewFromState(input, state));
+      return reply.code(201).send(toView(rowFromInput(input, state), state));
     } catch (err) {
       // The same report was registered and has already finished: answer what the register holds.
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -301,7 +312,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
           args: [cmd],
           ...(request.headers['idempotency-key'] ? { updateId: `${route.path}:${request.headers['idempotency-key']}` } : {}),
         });
-        return toView(row, state);
+        return toView(withState(row, state), state);
       } catch (err) {
         const refusal = refusalToProblem(err);
         if (refusal) throw refusal;

@@ -27,9 +27,9 @@ describe('rungsDue and nextWakeUp', () => {
   it('return rungs missed during downtime in ladder order, and never again once fired', () => {
     const d = fresh();
     const late = T0 + 50 * HOUR_MS;
-    expect(ids(rungsDue(ladder, d, late, [], cal))).toEqual(['reminder_handler', 'due_teamcoordinator', 'overdue_next_coordinator']);
+    expect(ids(rungsDue(ladder, d, late, [], cal))).toEqual(['reminder_handler', 'due_teamcoordinator', 'overdue_central_lead']);
     // Whatever order the fired ids were stored in, the rest keeps ladder order.
-    expect(ids(rungsDue(ladder, d, late, ['due_teamcoordinator'], cal))).toEqual(['reminder_handler', 'overdue_next_coordinator']);
+    expect(ids(rungsDue(ladder, d, late, ['due_teamcoordinator'], cal))).toEqual(['reminder_handler', 'overdue_central_lead']);
     const all = ids(ladder.rungs);
     expect(rungsDue(ladder, d, late, all, cal)).toEqual([]);
     expect(nextWakeUp(ladder, d, late, all, cal)).toBeUndefined();

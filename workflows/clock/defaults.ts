@@ -41,7 +41,7 @@ export const DEFAULT_DEADLINE_KINDS: Readonly<Record<DeadlineKind, DeadlineKindC
       rungs: [
         { id: 'reminder_handler', offsetMs: -4 * HOUR_MS, target: 'handler' },
         { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-        { id: 'overdue_next_coordinator', offsetMs: 24 * HOUR_MS, target: 'next_coordinator' },
+        { id: 'overdue_central_lead', offsetMs: 24 * HOUR_MS, target: 'central_lead' },
       ],
     },
     provenance: {

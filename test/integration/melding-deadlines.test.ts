@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestSystem, type TestSystem } from './harness.js';
+import { eventually, getMelding, intake, locationOfTeam, post, replayAll } from './melding-helpers.js';
+
+// Deadlines of seconds instead of hours (DEADLINE_OVERRIDES), on the real Temporal dev server:
+// the timers, escalation ladders and a worker restart as they happen in production, only faster.
+const SECOND = 1_000;
+const deadlineOverrides = {
+  report_follow_up: {
+    budget: { unit: 'hours', amount: 6 / 3600 },
+    rungs: [
+      { id: 'reminder_handler', offsetMs: -2 * SECOND, target: 'handler' },
+      { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
+      { id: 'overdue_central_lead', offsetMs: 2 * SECOND, target: 'central_lead' },
+    ],
+  },
+  crisis_report_acknowledgement: {
+    budget: { unit: 'hours', amount: 4 / 3600 },
+    rungs: [
+      { id: 'reminder_handler', offsetMs: -1 * SECOND, target: 'handler' },
+      { id: 'due_next_coordinator', offsetMs: 0, target: 'next_coordinator' },
+      { id: 'overdue_central_lead', offsetMs: 2 * SECOND, target: 'central_lead' },
+    ],
+  },
+};
+
+let sys: TestSystem;
+let location: Awaited<ReturnType<typeof locationOfTeam>>;
+const coordinator = 'u-tc-limburg';
+
+beforeAll(async () => {
+  sys = await startTestSystem({ deadlineOverrides });
+  location = await locationOfTeam(sys, 'team-limburg');
+});
+afterAll(async () => sys?.stop());
+
+async function alertsFor(meldingId: string) {
+  return sys.db
+    .selectFrom('outbox_messages')
+    .select(['recipient_user_id', 'template', 'idempotency_key', 'channel'])
+    .where('subject_id', '=', meldingId)
+    .where('channel', '=', 'intern')
+    .orderBy('id')
+    .execute();
+}
+
+describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
+  it('reminds the handler, alerts the team coordinator at expiry, then the central lead; stays overdue until handled', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    expect(m.assigneeId).toBe(location.case_manager_id);
+
+    const overdue = await eventually(() => getMelding(sys, m.id), (r) => r.overdue && r.live!.firedRungs.length === 3);
+    expect(overdue.live!.firedRungs).toEqual([
+      'report_follow_up-1:reminder_handler',
+      'report_follow_up-1:due_teamcoordinator',
+      'report_follow_up-1:overdue_central_lead',
+    ]);
+    const alerts = await alertsFor(m.id);
+    expect(alerts.map((a) => [a.recipient_user_id, a.template])).toEqual([
+      [location.case_manager_id, 'escalatie_herinnering'],
+      ['u-tc-limburg', 'escalatie_teamcoordinator'],
+      ['u-tc-centraal', 'escalatie_centraal'],
+    ]);
+    const flagged = await sys.http('/meldingen?overdue=true&teamId=team-limburg', { as: coordinator });
+    expect(((await flagged.json()) as { items: { id: string }[] }).items.map((i) => i.id)).toContain(m.id);
+
+    const handled = await post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Laat, maar opgenomen' });
+    expect(handled.body).toMatchObject({ phase: 'in_behandeling', overdue: false });
+    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ wasOverdue: true });
+  });
+
+  it('is never overdue while paused, and fires nothing while paused', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    await post(sys, `/meldingen/${m.id}/deadline/pause`, m.assigneeId!, { reason: 'Wachten op parket', basis: 'Afspraak met parket' });
+    await new Promise((r) => setTimeout(r, 8 * SECOND));
+    const paused = await getMelding(sys, m.id);
+    expect(paused).toMatchObject({ overdue: false, deadlinePaused: true, dueAt: null });
+    expect(await alertsFor(m.id)).toHaveLength(0);
+  });
+});
+
+describe('the crisis escalation chain (4 seconds here)', () => {
+  it('reminds the coordinator on duty, reassigns to the next coordinator at expiry, then alerts the central lead', async () => {
+    const roster = await sys.db
+      .selectFrom('crisis_roster')
+      .select('user_id')
+      .where('starts_at', '<=', new Date())
+      .where('ends_at', '>', new Date())
+      .orderBy('position')
+      .execute();
+    const [first, second] = roster.map((r) => r.user_id);
+    const m = (await post(sys, '/meldingen', coordinator, intake.crisis(location.location_id))).body;
+    expect(m.assigneeId).toBe(first);
+
+    const escalated = await eventually(() => getMelding(sys, m.id), (r) => r.live!.firedRungs.length === 3);
+    expect(escalated.assigneeId).toBe(second);
+    const alerts = await alertsFor(m.id);
+    expect(alerts.map((a) => [a.recipient_user_id, a.template])).toEqual([
+      [first, 'escalatie_herinnering'],
+      [second, 'escalatie_volgende_coordinator'],
+      ['u-tc-centraal', 'escalatie_centraal'],
+    ]);
+    expect((await post(sys, `/meldingen/${m.id}/acknowledge`, second!, {})).body.phase).toBe('in_behandeling');
+  });
+});
+
+describe('a worker stopped mid-flow', () => {
+  it('loses nothing: the rungs missed while it was down fire after its restart, in order, each once', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    await sys.stopWorker();
+    try {
+      await new Promise((r) => setTimeout(r, 10 * SECOND));
+      expect(await alertsFor(m.id)).toHaveLength(0);
+    } finally {
+      await sys.startWorker();
+    }
+    await eventually(() => alertsFor(m.id), (alerts) => alerts.length === 3);
+    await new Promise((r) => setTimeout(r, 3 * SECOND));
+    const alerts = await alertsFor(m.id);
+    expect(alerts.map((a) => a.template)).toEqual(['escalatie_herinnering', 'escalatie_teamcoordinator', 'escalatie_centraal']);
+    const record = await getMelding(sys, m.id);
+    expect(record.live!.firedRungs).toHaveLength(3);
+    expect(record.overdue).toBe(true);
+    const escalations = await sys.db.selectFrom('audit_log').select('action').where('subject_id', '=', m.id).where('action', '=', 'melding.escalated').execute();
+    expect(escalations).toHaveLength(3);
+  });
+});
+
+it('replays every recorded history against the current workflow code', async () => {
+  expect(await replayAll(sys)).toBeGreaterThanOrEqual(4);
+});
