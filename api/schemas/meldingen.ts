@@ -224,7 +224,7 @@ export const commandBodies = {
     type: 'object',
     additionalProperties: false,
     required: ['hours', 'reason', 'basis'],
-    properties: { hours: { type: 'number', exclusiveMinimum: 0, maximum: 720 }, reason, basis: reason },
+    properties: { hours: { type: 'number', minimum: 0.25, maximum: 720, description: 'Whole or fractional hours, at least a quarter' }, reason, basis: reason },
   },
   feedback: {
     type: 'object',
