@@ -120,6 +120,7 @@ export const variables = {
   bodyLimit: variable('BODY_LIMIT_BYTES', '1048576', 'Largest request body accepted; larger gets 413.', integer(1024, 50 * 1024 * 1024)),
   shutdownGraceMs: variable('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests and activities get to finish on shutdown.', integer(0, 600_000)),
   deadlineOverrides: variable('DEADLINE_OVERRIDES', '{}', 'JSON overriding deadline kinds (docs/deadlines.md), e.g. `{"report_follow_up":{"budget":{"unit":"hours","amount":12}}}`.', jsonObject),
+  enforcementOverrides: variable('ENFORCEMENT_OVERRIDES', '{}', 'JSON overriding enforcement terms (docs/enforcement.md): hearingTermWorkingDays, objectionTermDays, mentesContactWorkingDays, reminderBeforeMs.', jsonObject),
   extraClosingDays: variable('EXTRA_CLOSING_DAYS', '', 'Extra closing days of the administration, comma-separated YYYY-MM-DD; they do not count as working days.', dateList),
   seedOnStart: variable('SEED_ON_START', 'true', 'Whether `npm start` fills an empty database with the synthetic Flanders.', bool),
 } as const;

@@ -1,5 +1,6 @@
 import { flemishCalendarSpec } from '../activities/calendar/flemish-holidays.js';
 import { createDeadlineOfKind, type DeadlineKindOverrides, deadlineKinds } from '../workflows/clock/defaults.js';
+import type { EnforcementSettings } from '../workflows/enforcement/definitions.js';
 import type { MeldingSettings } from '../workflows/melding/definitions.js';
 import { type Config, ConfigError } from './config.js';
 
@@ -8,7 +9,26 @@ import { type Config, ConfigError } from './config.js';
  * the workflow's input, so a change of configuration applies to new cases and a replay always
  * sees what the case started with.
  */
-export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays'>) {
+/** Enforcement terms: the defaults are assumptions to confirm (docs/enforcement.md). */
+export const defaultEnforcementTerms = {
+  hearingTermWorkingDays: 15,
+  objectionTermDays: 30,
+  mentesContactWorkingDays: 2,
+  reminderBeforeMs: 24 * 3600 * 1000,
+};
+
+function enforcementTerms(overrides: Record<string, unknown>): Omit<EnforcementSettings, 'calendar'> {
+  const terms: Record<string, unknown> = { ...defaultEnforcementTerms, ...overrides };
+  for (const [key, value] of Object.entries(terms)) {
+    const known = key in defaultEnforcementTerms || key === 'compressDayMs';
+    if (!known || typeof value !== 'number' || !(value > 0)) {
+      throw new ConfigError('ENFORCEMENT_OVERRIDES', `has an unknown or non-positive term ${key}=${JSON.stringify(value)}`);
+    }
+  }
+  return terms as unknown as Omit<EnforcementSettings, 'calendar'>;
+}
+
+export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays' | 'enforcementOverrides'>) {
   let kinds: ReturnType<typeof deadlineKinds>;
   try {
     kinds = deadlineKinds(config.deadlineOverrides as DeadlineKindOverrides);
@@ -29,8 +49,13 @@ export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' |
     return spec;
   }
 
+  const terms = enforcementTerms(config.enforcementOverrides);
+
   return {
     deadlineKinds: kinds,
+    enforcement(at: Date = new Date()): EnforcementSettings {
+      return { ...terms, calendar: calendarAround(at) };
+    },
     melding(receivedAt: Date): MeldingSettings {
       return {
         deadlines: { report_follow_up: kinds.report_follow_up, crisis_report_acknowledgement: kinds.crisis_report_acknowledgement },

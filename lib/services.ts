@@ -8,7 +8,7 @@ export interface RunningService {
 
 /** Starts a worker polling in the background; stop() lets running activities finish first. */
 export async function runWorker(setup: WorkerSetup): Promise<RunningService> {
-  const { worker, connection } = await createWorker(setup);
+  const { worker, close } = await createWorker(setup);
   const running = worker.run();
   return {
     async stop() {
@@ -16,7 +16,7 @@ export async function runWorker(setup: WorkerSetup): Promise<RunningService> {
       try {
         await running;
       } finally {
-        await connection.close();
+        await close();
       }
     },
   };

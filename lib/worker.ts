@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
+import type { ProcessSettings } from './process-settings.js';
+import { createTemporalClient } from './runtime.js';
 import { createActivities } from '../activities/index.js';
 import type { Database } from '../db/schema.js';
 
@@ -26,28 +28,34 @@ export interface WorkerSetup {
   namespace: string;
   taskQueue: string;
   db: Kysely<Database>;
+  settings: ProcessSettings;
   /** A pre-built bundle (production); bundled from source when absent. */
   workflowBundlePath?: string;
   shutdownGraceMs?: number;
 }
 
 /** One worker: every workflow and activity of the product on one task queue. */
-export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; connection: NativeConnection }> {
+export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
+  const temporal = createTemporalClient(setup.address, setup.namespace);
+  const close = async () => {
+    await temporal.connection.close();
+    await connection.close();
+  };
   const options: WorkerOptions = {
     connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
-    activities: createActivities({ db: setup.db }),
+    activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings }),
     shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
     ...(setup.workflowBundlePath
       ? { workflowBundle: { codePath: setup.workflowBundlePath } }
       : { workflowsPath }),
   };
   try {
-    return { worker: await Worker.create(options), connection };
+    return { worker: await Worker.create(options), close };
   } catch (err) {
-    await connection.close();
+    await close();
     throw err;
   }
 }

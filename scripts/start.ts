@@ -51,6 +51,7 @@ const worker = await runWorker({
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   db,
+  settings,
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });

@@ -1,5 +1,6 @@
-import { loadConfigOrExit } from '../lib/config.js';
+import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { installWorkerLogging } from '../lib/worker.js';
+import { createProcessSettings } from '../lib/process-settings.js';
 import { onShutdownSignal, openDatabase } from '../lib/runtime.js';
 import { runWorker } from '../lib/services.js';
 
@@ -7,6 +8,7 @@ import { runWorker } from '../lib/services.js';
 // the task queue and Temporal spreads the work.
 const config = loadConfigOrExit();
 installWorkerLogging(config.logLevel);
+const settings = exitOnConfigError(() => createProcessSettings(config));
 const address = config.temporalAddress ?? '127.0.0.1:7233';
 const { db, description } = await openDatabase(config);
 const worker = await runWorker({
@@ -14,6 +16,7 @@ const worker = await runWorker({
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
   db,
+  settings,
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });

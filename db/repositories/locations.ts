@@ -92,3 +92,25 @@ export async function resolveLocationLink(db: Kysely<Database>, hint: { location
   const rows = await query.limit(2).execute();
   return rows.length === 1 ? rows[0] : undefined;
 }
+
+/** What an enforcement case needs to know about its location and organiser. */
+export function findCaseLocation(db: Kysely<Database>, locationId: string) {
+  return db
+    .selectFrom('locations as l')
+    .innerJoin('organisers as o', 'o.id', 'l.organiser_id')
+    .innerJoin('dossiers as d', 'd.location_id', 'l.id')
+    .select([
+      'l.id as locationId',
+      'l.name as locationName',
+      'o.id as organiserId',
+      'o.name as organiserName',
+      'o.email as organiserEmail',
+      'd.id as dossierId',
+      'd.team_id as teamId',
+      'd.case_manager_id as caseManagerId',
+      'l.municipality',
+      'l.capacity',
+    ])
+    .where('l.id', '=', locationId)
+    .executeTakeFirst();
+}

@@ -41,6 +41,8 @@ export interface TestSystemOptions {
   seedScale?: number;
   /** DEADLINE_OVERRIDES for this system, e.g. deadlines of seconds to see escalations happen. */
   deadlineOverrides?: Record<string, unknown>;
+  /** ENFORCEMENT_OVERRIDES for this system, e.g. `compressDayMs` to run day terms in seconds. */
+  enforcementOverrides?: Record<string, unknown>;
 }
 
 /**
@@ -64,9 +66,14 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const address = inject('temporalAddress');
     const namespace = inject('temporalNamespace');
     const taskQueue = `test-${suffix}`;
+    const settings = createProcessSettings({
+      ...loadConfig({}),
+      deadlineOverrides: options.deadlineOverrides ?? {},
+      enforcementOverrides: options.enforcementOverrides ?? {},
+    });
     let worker: RunningService | undefined;
     const startWorker = async () => {
-      worker = await runWorker({ address, namespace, taskQueue, db, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
+      worker = await runWorker({ address, namespace, taskQueue, db, settings, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -78,7 +85,6 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const temporal = createTemporalClient(address, namespace);
     cleanups.push(() => temporal.connection.close());
     const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-test');
-    const settings = createProcessSettings({ ...loadConfig({}), deadlineOverrides: options.deadlineOverrides ?? {} });
     const api: RunningApi = await runApi(
       { db, temporal, namespace, taskQueue, tokens, settings },
       { logger: false, bodyLimit: 64 * 1024 },
