@@ -1,9 +1,14 @@
 import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ModularClientOptions } from '../lib/modular/client.js';
 import type { ProcessSettings } from '../lib/process-settings.js';
 import { createDatabaseActivities } from './database.js';
+import { createEnforcementActivities, type FaultInjection } from './enforcement.js';
+import { createInspectionActivities } from './inspections.js';
 import { createMeldingActivities } from './meldingen.js';
+import { createModularActivities } from './modular.js';
+import { createScreeningActivities } from './screening.js';
 
 export interface ActivityDependencies {
   db: Kysely<Database>;
@@ -11,6 +16,10 @@ export interface ActivityDependencies {
   temporal: Client;
   taskQueue: string;
   settings: ProcessSettings;
+  /** Tests only: make chosen activities fail once after their side effect. */
+  faults?: FaultInjection;
+  /** Zorginspectie's Modular (MODULAR_URL); absent: inspection orders wait until a worker has it. */
+  modular?: ModularClientOptions;
 }
 
 /** All activities the worker registers, grouped by the system they touch. */
@@ -18,5 +27,9 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createDatabaseActivities(deps.db),
     ...createMeldingActivities(deps.db),
+    ...createEnforcementActivities(deps.db, deps.faults),
+    ...createScreeningActivities(deps.db),
+    ...createModularActivities(deps.modular),
+    ...createInspectionActivities(deps),
   };
 }

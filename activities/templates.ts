@@ -31,6 +31,50 @@ export const templates = {
     subject: 'Escalatie: melding {{reference}} nog steeds niet opgenomen',
     body: 'De melding {{reference}} ({{triage}}) over {{location}} is nog niet opgenomen; de termijn verstreek op {{dueAt}}. Behandelaar: {{assignee}}.',
   },
+  aanmaning: {
+    subject: 'Aanmaning voor {{location}}',
+    body:
+      'Geachte organisator,\n\nNa ons gesprek van {{talkOn}} stellen wij de volgende tekortkomingen vast in {{location}}:\n{{shortcomings}}\n\n' +
+      'Wij vragen u deze te herstellen uiterlijk op {{remedyBy}}. Mentes neemt binnen twee werkdagen contact met u op om u daarbij te ondersteunen.\n\n' +
+      'Met vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  mentes_aanmaning: {
+    subject: 'Nieuwe aanmaning: {{location}} ({{municipality}})',
+    body: 'Aan {{location}} in {{municipality}} werd een aanmaning bezorgd (dossier {{caseId}}). Gelieve binnen twee werkdagen contact op te nemen met de voorziening.',
+  },
+  voornemen: {
+    subject: 'Voornemen tot {{decision}} voor {{location}}',
+    body:
+      'Geachte organisator,\n\nHet agentschap is van plan de vergunning van {{location}} te {{decisionVerb}}.\n\n{{text}}\n\n' +
+      'U hebt het recht gehoord te worden: u kunt uw standpunt schriftelijk of mondeling toelichten tot en met {{hearingUntil}}.\n\n' +
+      'Met vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  beslissing: {
+    subject: 'Beslissing tot {{decision}} voor {{location}}',
+    body:
+      'Geachte organisator,\n\nHet agentschap beslist tot {{decision}} van de vergunning van {{location}}{{period}}.\n\nMotivering:\n{{motivation}}\n\n' +
+      '{{urgency}}U kunt tegen deze beslissing bezwaar indienen tot en met {{objectionUntil}}.\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  beslissing_ouders: {
+    subject: 'Belangrijke informatie over de kinderopvang van uw kind: {{location}}',
+    body:
+      'Beste ouder,\n\nHet agentschap Opgroeien heeft beslist tot {{decision}} van de vergunning van {{location}}{{period}}.\n\n' +
+      'Motivering:\n{{publicMotivation}}\n\nUw gemeente helpt bij het zoeken naar tijdelijke opvang.{{support}}\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  beslissing_lokaal_bestuur: {
+    subject: 'Handhaving kinderopvang in uw gemeente: {{location}}',
+    body:
+      'Beste,\n\nHet agentschap Opgroeien heeft beslist tot {{decision}} van de vergunning van {{location}}{{period}}. ' +
+      'Er komen {{capacity}} opvangplaatsen vrij waarvoor tijdelijke vervangopvang nodig is.\n\nMotivering:\n{{publicMotivation}}\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  herinnering_handhaving: {
+    subject: 'Handhaving {{caseId}}: {{what}}',
+    body: 'Handhavingsdossier {{caseId}} voor {{location}}: {{what}} (uiterlijk {{dueAt}}).',
+  },
+  brief_niet_bezorgd: {
+    subject: 'Aangetekende brief niet bezorgd: {{location}}',
+    body: 'De aangetekende brief "{{letter}}" (referentie {{tracking}}) voor {{location}} werd niet bezorgd. Neem contact op met de organisator en bezorg de brief opnieuw.',
+  },
 } as const;
 
 export type TemplateName = keyof typeof templates;

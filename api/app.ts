@@ -3,16 +3,22 @@ import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import type { ModularWebhookSettings } from '../lib/modular/setup.js';
 import type { ProcessSettings } from '../lib/process-settings.js';
 import type { TokenService } from '../lib/tokens.js';
 import auth from './plugins/auth.js';
 import errors from './plugins/errors.js';
 import openapi from './plugins/swagger.js';
 import dossierRoutes from './routes/dossiers.js';
+import handhavingRoutes from './routes/handhaving.js';
 import healthRoutes from './routes/health.js';
+import inspectionRoutes from './routes/inspections.js';
 import locationRoutes from './routes/locations.js';
 import meldingRoutes from './routes/meldingen.js';
 import meRoutes from './routes/me.js';
+import modularWebhookRoutes from './routes/modular-webhook.js';
+import publicRoutes from './routes/public.js';
+import screeningRoutes from './routes/screening.js';
 import uiRoutes from './routes/ui.js';
 
 export interface AppDependencies {
@@ -22,6 +28,8 @@ export interface AppDependencies {
   taskQueue: string;
   tokens: TokenService;
   settings: ProcessSettings;
+  /** The shared secret and window for Modular's webhook; absent: the webhook answers 503. */
+  modularWebhook?: ModularWebhookSettings;
 }
 
 export interface AppOptions {
@@ -58,6 +66,11 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   await app.register(locationRoutes, deps);
   await app.register(dossierRoutes, deps);
   await app.register(meldingRoutes, deps);
+  await app.register(handhavingRoutes, deps);
+  await app.register(publicRoutes, deps);
+  await app.register(screeningRoutes, deps);
+  await app.register(inspectionRoutes, deps);
+  await app.register(modularWebhookRoutes, deps);
   await app.register(uiRoutes);
   return app;
 }

@@ -1,5 +1,8 @@
 import type { AuditLogTable } from './tables/audit.js';
+import type { EnforcementCaseTable, EnforcementDecisionTable } from './tables/enforcement.js';
+import type { InspectionTable, ModularWebhookDeliveryTable } from './tables/inspections.js';
 import type { CrisisRosterTable, MeldingTable, OutboxMessageTable } from './tables/meldingen.js';
+import type { RiskModelTable, RiskScoreTable, ScreeningFollowUpTable, ScreeningRunTable, ScreeningSelectionTable, ScreeningTaskTable } from './tables/screening.js';
 import type { DossierTable, LocationTable, OrganiserTable, TeamTable, UserTable } from './tables/reference.js';
 import type { TimelineEntryTable } from './tables/timeline.js';
 
@@ -15,4 +18,14 @@ export interface Database {
   meldingen: MeldingTable;
   crisis_roster: CrisisRosterTable;
   outbox_messages: OutboxMessageTable;
+  enforcement_cases: EnforcementCaseTable;
+  enforcement_decisions: EnforcementDecisionTable;
+  inspections: InspectionTable;
+  modular_webhook_deliveries: ModularWebhookDeliveryTable;
+  risk_models: RiskModelTable;
+  screening_runs: ScreeningRunTable;
+  risk_scores: RiskScoreTable;
+  screening_selections: ScreeningSelectionTable;
+  screening_tasks: ScreeningTaskTable;
+  screening_follow_ups: ScreeningFollowUpTable;
 }

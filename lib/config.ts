@@ -85,6 +85,17 @@ const dateList: Parser<string[]> = (raw, name) => {
   return dates;
 };
 
+const httpUrl: Parser<string> = (raw, name) => {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be a URL such as http://host:4010');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https://, got "${url.protocol}"`);
+  return raw;
+};
+
 const secret: Parser<string> = (raw, name) => {
   if (raw.length < 32) throw new ConfigError(name, 'must be at least 32 characters long');
   return raw;
@@ -123,6 +134,15 @@ export const variables = {
   enforcementOverrides: variable('ENFORCEMENT_OVERRIDES', '{}', 'JSON overriding enforcement terms (docs/enforcement.md): hearingTermWorkingDays, objectionTermDays, mentesContactWorkingDays, reminderBeforeMs.', jsonObject),
   extraClosingDays: variable('EXTRA_CLOSING_DAYS', '', 'Extra closing days of the administration, comma-separated YYYY-MM-DD; they do not count as working days.', dateList),
   seedOnStart: variable('SEED_ON_START', 'true', 'Whether `npm start` fills an empty database with the synthetic Flanders.', bool),
+  screeningSelectionSize: variable('SCREENING_SELECTION_SIZE', '100', 'How many dossiers the monthly risk screening selects (docs/risk-screening.md).', integer(1, 10_000)),
+  screeningBatchSize: variable('SCREENING_BATCH_SIZE', '2000', 'Locations scored per batch (one activity, with heartbeats) in the monthly risk screening.', integer(100, 100_000)),
+  modularUrl: variable('MODULAR_URL', undefined, 'Base URL of Zorginspectie\'s Modular API (docs/modular-openapi.yaml). Unset: `npm start` runs the Modular simulator (`npm run modular-sim`) and uses it.', httpUrl),
+  modularWebhookSecret: variable('MODULAR_WEBHOOK_SECRET', undefined, 'Shared HMAC key (≥ 32 characters) that signs Modular\'s webhook deliveries. Required for the webhook of `npm run api`; `npm start` and `npm run modular-sim` create one under DATA_DIR when unset.', secret),
+  modularTimeoutMs: variable('MODULAR_TIMEOUT_MS', '5000', 'Timeout of one call to Modular; a call is tried up to 3 times, then the activity retries with backoff.', integer(100, 120_000)),
+  modularWebhookToleranceS: variable('MODULAR_WEBHOOK_TOLERANCE_S', '300', 'How many seconds a webhook\'s signed timestamp may differ from now; older deliveries are refused as replays.', integer(1, 86_400)),
+  modularSimPort: variable('MODULAR_SIM_PORT', '4010', 'Port of the Modular simulator (`npm run modular-sim`, or inside `npm start` without MODULAR_URL).', integer(0, 65535)),
+  modularSimStepMs: variable('MODULAR_SIM_STEP_MS', '30000', 'The simulator moves each order one status further every this many ms; 0: only on command (/_control).', integer(0, 86_400_000)),
+  modularSimCallbackUrl: variable('MODULAR_SIM_CALLBACK_URL', undefined, 'Where the simulator sends its webhooks. Unset: http://HOST:PORT/modular/webhook of this app.', httpUrl),
 } as const;
 
 type Variables = typeof variables;

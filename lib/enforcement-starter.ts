@@ -29,7 +29,7 @@ export interface FeedCaseRequest {
 export async function feedEnforcementCase(
   deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; settings: () => EnforcementSettings },
   request: FeedCaseRequest,
-): Promise<{ workflowId: string }> {
+): Promise<{ workflowId: string; caseId: string }> {
   const location = await findCaseLocation(deps.db, request.locationId);
   if (!location) throw new Error(`location ${request.locationId} has no dossier`);
   const now = new Date().toISOString();
@@ -53,5 +53,5 @@ export async function feedEnforcementCase(
       { key: locationIdKey, value: location.locationId },
     ],
   });
-  return { workflowId };
+  return { workflowId, caseId: input.caseId };
 }

@@ -1,7 +1,9 @@
 import { flemishCalendarSpec } from '../activities/calendar/flemish-holidays.js';
 import { createDeadlineOfKind, type DeadlineKindOverrides, deadlineKinds } from '../workflows/clock/defaults.js';
 import type { EnforcementSettings } from '../workflows/enforcement/definitions.js';
+import type { InspectionSettings } from '../workflows/inspection/definitions.js';
 import type { MeldingSettings } from '../workflows/melding/definitions.js';
+import type { ScreeningSettings } from '../workflows/screening/definitions.js';
 import { type Config, ConfigError } from './config.js';
 
 /**
@@ -28,7 +30,7 @@ function enforcementTerms(overrides: Record<string, unknown>): Omit<EnforcementS
   return terms as unknown as Omit<EnforcementSettings, 'calendar'>;
 }
 
-export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays' | 'enforcementOverrides'>) {
+export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays' | 'enforcementOverrides'> & Partial<Pick<Config, 'screeningSelectionSize' | 'screeningBatchSize'>>) {
   let kinds: ReturnType<typeof deadlineKinds>;
   try {
     kinds = deadlineKinds(config.deadlineOverrides as DeadlineKindOverrides);
@@ -56,10 +58,19 @@ export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' |
     enforcement(at: Date = new Date()): EnforcementSettings {
       return { ...terms, calendar: calendarAround(at) };
     },
+    screening(at: Date = new Date()): ScreeningSettings {
+      return { selectionSize: config.screeningSelectionSize ?? 100, batchSize: config.screeningBatchSize ?? 2000, deadline: kinds.screening, calendar: calendarAround(at) };
+    },
     melding(receivedAt: Date): MeldingSettings {
       return {
         deadlines: { report_follow_up: kinds.report_follow_up, crisis_report_acknowledgement: kinds.crisis_report_acknowledgement },
         calendar: calendarAround(receivedAt),
+      };
+    },
+    inspection(requestedAt: Date): InspectionSettings {
+      return {
+        deadlines: { inspection_planning: kinds.inspection_planning, inspection_report: kinds.inspection_report },
+        calendar: calendarAround(requestedAt),
       };
     },
   };

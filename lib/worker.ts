@@ -3,8 +3,10 @@ import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type W
 import type { Kysely } from 'kysely';
 import type { ProcessSettings } from './process-settings.js';
 import { createTemporalClient } from './runtime.js';
+import type { FaultInjection } from '../activities/enforcement.js';
 import { createActivities } from '../activities/index.js';
 import type { Database } from '../db/schema.js';
+import type { ModularClientOptions } from './modular/client.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -29,6 +31,10 @@ export interface WorkerSetup {
   taskQueue: string;
   db: Kysely<Database>;
   settings: ProcessSettings;
+  /** Tests only: activities that fail once after their side effect. */
+  faults?: FaultInjection;
+  /** Zorginspectie's Modular: where inspection orders go. */
+  modular?: ModularClientOptions;
   /** A pre-built bundle (production); bundled from source when absent. */
   workflowBundlePath?: string;
   shutdownGraceMs?: number;
@@ -46,7 +52,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
-    activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings }),
+    activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings, faults: setup.faults, modular: setup.modular }),
     shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
     ...(setup.workflowBundlePath
       ? { workflowBundle: { codePath: setup.workflowBundlePath } }

@@ -10,6 +10,9 @@ import { runApi, runWorker } from '../lib/services.js';
 import { ensureTemporalCli } from '../lib/temporal-cli.js';
 import { createProcessSettings } from '../lib/process-settings.js';
 import { createTokenService } from '../lib/tokens.js';
+import { modularClientOptions, modularWebhookSecret } from '../lib/modular/setup.js';
+import { startModularSimulator } from '../modular-sim/simulator.js';
+import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
 
 // The whole system in one terminal: Temporal (a local dev server unless TEMPORAL_ADDRESS is
 // set), the database (PostgreSQL from DATABASE_URL, else embedded), the worker and the API.
@@ -46,7 +49,15 @@ if (config.seedOnStart && (await isDatabaseEmpty(db))) {
   log(`seeded ${JSON.stringify(seeded.counts)} in ${seeded.elapsedMs} ms`);
 }
 
+// Zorginspectie's Modular: MODULAR_URL, or else the simulator (modular-sim/) in this process.
+const modularSecret = modularWebhookSecret(config, { createIfMissing: true });
+const modularSim = config.modularUrl
+  ? undefined
+  : await startModularSimulator({ host: config.host, port: config.modularSimPort, secret: modularSecret, stepMs: config.modularSimStepMs, callbackUrl: config.modularSimCallbackUrl });
+const modularUrl = config.modularUrl ?? modularSim!.url;
+
 const worker = await runWorker({
+  modular: modularClientOptions(config, modularUrl),
   address,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
@@ -56,16 +67,20 @@ const worker = await runWorker({
   shutdownGraceMs: config.shutdownGraceMs,
 });
 const temporal = createTemporalClient(address, config.temporalNamespace);
+log(`risk screening schedule: ${await ensureScreeningSchedule({ client: temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() })}`);
 const tokens = createTokenService(jwtSecret(config, { createIfMissing: true }), config.jwtIssuer);
 const api = await runApi(
-  { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens },
+  { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens,
+    modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 } },
   { logger: { level: config.logLevel }, bodyLimit: config.bodyLimit },
   config.host,
   config.port,
 );
+if (modularSim && !config.modularSimCallbackUrl) modularSim.setCallbackUrl(`${api.url}/modular/webhook`);
 
 log(`API and UI:      ${api.url}/  (OpenAPI: ${api.url}/docs)`);
 log(`Temporal:        ${address} namespace ${config.temporalNamespace}${devServer?.uiUrl ? `, Web UI ${devServer.uiUrl}` : ''}`);
+log(`Modular:         ${modularUrl}${modularSim ? ' (simulator; control endpoints under /_control)' : ''}`);
 log('bearer tokens:   npm run tokens   (in another terminal)');
 log('ready; Ctrl-C stops everything');
 
@@ -73,6 +88,7 @@ onShutdownSignal(async (signal) => {
   log(`${signal}: stopping the API (in-flight requests finish), the worker, the database${devServer ? ', the dev server' : ''}`);
   await api.stop();
   await worker.stop();
+  await modularSim?.stop();
   await temporal.connection.close();
   await db.destroy();
   await devServer?.stop();

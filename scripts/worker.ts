@@ -3,6 +3,8 @@ import { installWorkerLogging } from '../lib/worker.js';
 import { createProcessSettings } from '../lib/process-settings.js';
 import { onShutdownSignal, openDatabase } from '../lib/runtime.js';
 import { runWorker } from '../lib/services.js';
+import { modularClientOptions } from '../lib/modular/setup.js';
+import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
 
 // A worker as its own process (production path). Start as many as the load needs: they share
 // the task queue and Temporal spreads the work.
@@ -12,6 +14,8 @@ const settings = exitOnConfigError(() => createProcessSettings(config));
 const address = config.temporalAddress ?? '127.0.0.1:7233';
 const { db, description } = await openDatabase(config);
 const worker = await runWorker({
+  // Without MODULAR_URL inspection orders wait (their activity retries) until a worker has it.
+  modular: config.modularUrl ? modularClientOptions(config, config.modularUrl) : undefined,
   address,
   namespace: config.temporalNamespace,
   taskQueue: config.taskQueue,
@@ -20,6 +24,7 @@ const worker = await runWorker({
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });
+await ensureScreeningSchedule({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
 process.stdout.write(`worker polling ${config.taskQueue} on ${address}/${config.temporalNamespace}; database ${description}\n`);
 
 onShutdownSignal(async () => {

@@ -1,98 +1,81 @@
-// The UI talks to the same API as every other client, with the user's bearer token.
+// Bootstrapping: sign-in with a pasted token, the session, and navigation between the views
+// (hash routes, so the back button and links work without a server-side router).
+import { api, session } from './api.js';
+import { describeError, label, roleLabels } from './format.js';
+import { renderLocations } from './locations.js';
+import { renderMeldingDetail } from './melding-detail.js';
+import { renderMeldingForm } from './melding-form.js';
+import { renderMeldingenList } from './meldingen-list.js';
+
 const $ = (id) => document.getElementById(id);
-const tokenKey = 'handhaving.token';
-const dateFormat = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Brussels' });
-let currentDossier = null;
 
-async function api(path, init = {}) {
-  const headers = { authorization: `Bearer ${sessionStorage.getItem(tokenKey)}`, ...(init.headers ?? {}) };
-  if (init.body) headers['content-type'] = 'application/json';
-  const res = await fetch(path, { ...init, headers });
-  const body = res.status === 204 ? null : await res.json();
-  if (!res.ok) throw Object.assign(new Error(body?.detail ?? body?.title ?? res.statusText), { status: res.status });
-  return body;
-}
-
-function cell(text) {
-  const td = document.createElement('td');
-  td.textContent = text ?? '';
-  return td;
-}
-
-async function showSession() {
-  try {
-    const me = await api('/me');
-    $('who').textContent = `${me.name} (${me.role})`;
-    $('logout').hidden = false;
-    $('login').hidden = true;
-    $('app').hidden = false;
-    await search();
-  } catch (err) {
-    sessionStorage.removeItem(tokenKey);
-    $('login').hidden = false;
-    $('app').hidden = true;
-    if (err.status) $('login-error').textContent = `Aanmelden mislukt: ${err.message}`;
+/** Route → which nav item is current and how to render the view. */
+function resolve(hash) {
+  const [path, search = ''] = hash.replace(/^#/, '').split('?');
+  const params = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'locaties') return { nav: 'locaties', title: 'Opvanglocaties', render: (el) => renderLocations(el) };
+  if (parts[0] === 'dossiers' && parts[1]) return { nav: 'locaties', title: `Dossier ${parts[1]}`, render: (el) => renderLocations(el, parts[1]) };
+  if (parts[0] === 'meldingen' && parts[1] === 'nieuw') {
+    return { nav: 'meldingen', title: 'Nieuwe melding', render: (el) => renderMeldingForm(el, { locationId: params.get('locatie') ?? undefined }) };
   }
+  if (parts[0] === 'meldingen' && parts[1]) return { nav: 'meldingen', title: `Melding ${parts[1]}`, render: (el) => renderMeldingDetail(el, parts[1]) };
+  return { nav: 'meldingen', title: 'Meldingen', render: (el) => renderMeldingenList(el) };
 }
 
-async function search() {
-  const params = new URLSearchParams({ limit: '50' });
-  for (const id of ['q', 'municipality', 'kind']) if ($(id).value) params.set(id, $(id).value);
-  const page = await api(`/locations?${params}`);
-  $('result-count').textContent = `${page.total} locaties gevonden${page.total > page.items.length ? `, de eerste ${page.items.length} getoond` : ''}`;
-  const body = $('locations').querySelector('tbody');
-  body.replaceChildren(...page.items.map((l) => {
-    const tr = document.createElement('tr');
-    tr.append(cell(`${l.name} (${l.id})`), cell(l.kind), cell(String(l.capacity)), cell(l.municipality), cell(l.licenceStatus), cell(l.dossierId));
-    tr.addEventListener('click', () => l.dossierId && openDossier(l.dossierId));
-    return tr;
-  }));
+/** Renders the current route into a fresh container, so a slow earlier view never writes over it. */
+function route() {
+  if (!session.me) return;
+  const target = resolve(location.hash || '#/meldingen');
+  for (const link of document.querySelectorAll('#main-nav a')) {
+    if (link.dataset.nav === target.nav) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  document.title = `${target.title} · Handhaving kinderopvang`;
+  const view = document.createElement('div');
+  $('view').replaceChildren(view);
+  Promise.resolve(target.render(view)).catch((err) => {
+    view.textContent = `Niet gelukt: ${describeError(err).summary}`;
+  });
 }
 
-async function openDossier(id) {
-  const d = await api(`/dossiers/${encodeURIComponent(id)}`);
-  currentDossier = d.id;
-  $('dossier').hidden = false;
-  $('dossier-title').textContent = `Dossier ${d.id}: ${d.locationName}`;
-  $('dossier-meta').textContent = `${d.municipality} · team ${d.teamId} · klantenbeheerder ${d.caseManagerName ?? 'niet toegewezen'}`;
-  $('timeline').replaceChildren(...d.timeline.map((e) => {
-    const li = document.createElement('li');
-    const time = document.createElement('time');
-    time.dateTime = e.occurredAt;
-    time.textContent = dateFormat.format(new Date(e.occurredAt));
-    li.append(time, `${e.title}${e.details?.text ? `: ${e.details.text}` : ''}`);
-    return li;
-  }));
+function signedOut(message) {
+  session.token = null;
+  session.me = null;
+  $('who').textContent = 'Niet aangemeld';
+  $('logout').hidden = true;
+  $('app').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = message ?? '';
+}
+
+async function startSession() {
+  try {
+    session.me = (await api('/me')).body;
+  } catch (err) {
+    signedOut(`Aanmelden mislukt: ${describeError(err).summary}`);
+    return;
+  }
+  const me = session.me;
+  $('who').textContent = `${me.name} (${label(roleLabels, me.role)})`;
+  $('logout').hidden = false;
+  $('login').hidden = true;
+  $('app').hidden = false;
+  $('login-error').textContent = '';
+  route();
 }
 
 $('login-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  sessionStorage.setItem(tokenKey, $('token').value.trim());
-  $('login-error').textContent = '';
-  showSession();
+  session.token = $('token').value.trim();
+  $('token').value = '';
+  startSession();
 });
 $('logout').addEventListener('click', () => {
-  sessionStorage.removeItem(tokenKey);
-  location.reload();
+  signedOut();
+  location.hash = '';
 });
-$('search-form').addEventListener('submit', (ev) => {
-  ev.preventDefault();
-  search().catch((err) => ($('result-count').textContent = `Zoeken mislukt: ${err.message}`));
-});
-$('note-form').addEventListener('submit', async (ev) => {
-  ev.preventDefault();
-  $('note-error').textContent = '';
-  try {
-    await api(`/dossiers/${encodeURIComponent(currentDossier)}/notes`, {
-      method: 'POST',
-      body: JSON.stringify({ text: $('note').value }),
-      headers: { 'idempotency-key': crypto.randomUUID() },
-    });
-    $('note').value = '';
-    await openDossier(currentDossier);
-  } catch (err) {
-    $('note-error').textContent = `Niet toegevoegd: ${err.message}`;
-  }
-});
+window.addEventListener('hashchange', route);
+window.addEventListener('handhaving:unauthorized', () => signedOut('Je sessie is verlopen of je token is ongeldig. Meld je opnieuw aan.'));
 
-if (sessionStorage.getItem(tokenKey)) showSession();
+if (session.token) startSession();

@@ -5,6 +5,15 @@ const uiDir = new URL('../../ui/', import.meta.url);
 const assets: Record<string, string> = {
   'index.html': 'text/html; charset=utf-8',
   'app.js': 'text/javascript; charset=utf-8',
+  'api.js': 'text/javascript; charset=utf-8',
+  'dom.js': 'text/javascript; charset=utf-8',
+  'alerts.js': 'text/javascript; charset=utf-8',
+  'format.js': 'text/javascript; charset=utf-8',
+  'meldingen-list.js': 'text/javascript; charset=utf-8',
+  'melding-form.js': 'text/javascript; charset=utf-8',
+  'melding-detail.js': 'text/javascript; charset=utf-8',
+  'melding-commands.js': 'text/javascript; charset=utf-8',
+  'locations.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

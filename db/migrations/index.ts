@@ -1,6 +1,9 @@
 import type { Migration } from 'kysely/migration';
 import * as referenceData from './2026_11_22_0001_reference_data.js';
 import * as meldingen from './2026_11_22_0002_meldingen.js';
+import * as enforcement from './2026_11_22_0003_enforcement.js';
+import * as inspections from './2026_11_22_0004_inspections.js';
+import * as riskScreening from './2026_11_22_0005_risk_screening.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -9,4 +12,7 @@ import * as meldingen from './2026_11_22_0002_meldingen.js';
 export const migrations: Record<string, Migration> = {
   '2026_11_22_0001_reference_data': referenceData,
   '2026_11_22_0002_meldingen': meldingen,
+  '2026_11_22_0003_enforcement': enforcement,
+  '2026_11_22_0004_inspections': inspections,
+  '2026_11_22_0005_risk_screening': riskScreening,
 };

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
+import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
@@ -16,6 +17,7 @@ import { createTemporalClient } from '../../lib/runtime.js';
 import { type RunningApi, type RunningService, runApi, runWorker } from '../../lib/services.js';
 import { createTokenService } from '../../lib/tokens.js';
 import { installWorkerLogging } from '../../lib/worker.js';
+import { type RunningModularSimulator, startModularSimulator } from '../../modular-sim/simulator.js';
 
 installWorkerLogging('warn');
 
@@ -32,6 +34,8 @@ export interface TestSystem {
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
+  /** The Modular simulator over real HTTP, when asked for (options.modular). */
+  modular?: { url: string; secret: string; sim: RunningModularSimulator };
 }
 
 export interface TestSystemOptions {
@@ -43,6 +47,10 @@ export interface TestSystemOptions {
   deadlineOverrides?: Record<string, unknown>;
   /** ENFORCEMENT_OVERRIDES for this system, e.g. `compressDayMs` to run day terms in seconds. */
   enforcementOverrides?: Record<string, unknown>;
+  /** Activities that fail their first attempt after their side effect (exactly-once tests). */
+  faults?: FaultInjection;
+  /** Start the Modular simulator on a free port (steps on command only) and wire it to worker and webhook. */
+  modular?: { timeoutMs?: number; webhookToleranceMs?: number };
 }
 
 /**
@@ -71,9 +79,17 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       deadlineOverrides: options.deadlineOverrides ?? {},
       enforcementOverrides: options.enforcementOverrides ?? {},
     });
+    let modular: TestSystem['modular'];
+    if (options.modular) {
+      const secret = randomBytes(32).toString('hex');
+      const sim = await startModularSimulator({ host: '127.0.0.1', port: 0, secret, stepMs: 0 });
+      cleanups.push(() => sim.stop());
+      modular = { url: sim.url, secret, sim };
+    }
+    const modularClient = modular ? { baseUrl: modular.url, timeoutMs: options.modular?.timeoutMs ?? 2_000, backoffMs: 100 } : undefined;
     let worker: RunningService | undefined;
     const startWorker = async () => {
-      worker = await runWorker({ address, namespace, taskQueue, db, settings, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
+      worker = await runWorker({ address, namespace, taskQueue, db, settings, faults: options.faults, modular: modularClient, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -86,12 +102,13 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     cleanups.push(() => temporal.connection.close());
     const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-test');
     const api: RunningApi = await runApi(
-      { db, temporal, namespace, taskQueue, tokens, settings },
+      { db, temporal, namespace, taskQueue, tokens, settings, ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}) },
       { logger: false, bodyLimit: 64 * 1024 },
       '127.0.0.1',
       0,
     );
     cleanups.push(() => api.stop());
+    modular?.sim.setCallbackUrl(`${api.url}/modular/webhook`);
 
     const token = (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId });
     return {
@@ -111,6 +128,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       startWorker,
       stopWorker,
       stop: cleanup,
+      modular,
     };
   } catch (err) {
     await cleanup();

@@ -10,7 +10,7 @@ import { validateLadder, type EscalationLadder, type EscalationRung } from './es
 
 export type Provenance = { status: 'cited'; source: string } | { status: 'assumption'; note: string };
 
-export type DeadlineKind = 'report_follow_up' | 'crisis_report_acknowledgement' | 'mentes_contact';
+export type DeadlineKind = 'report_follow_up' | 'crisis_report_acknowledgement' | 'mentes_contact' | 'screening' | 'inspection_planning' | 'inspection_report';
 
 export interface DeadlineKindConfig {
   kind: DeadlineKind;
@@ -87,6 +87,60 @@ export const DEFAULT_DEADLINE_KINDS: Readonly<Record<DeadlineKind, DeadlineKindC
     provenance: {
       budget: { status: 'cited', source: `${SEED_PROCESS}: "Neemt binnen 2 werkdagen contact op met voorziening op lijst aanmaning"; DOMAIN.md §2` },
       extensionCap: { status: 'assumption', note: 'Maximaal 3 werkdagen verlenging; te bevestigen.' },
+      ladder: LADDER_ASSUMPTION,
+    },
+  },
+  screening: {
+    kind: 'screening',
+    label: 'Risicoscreening van een geselecteerd dossier',
+    budget: { unit: 'working_days', amount: 15 },
+    extensionCap: 10,
+    ladder: {
+      kind: 'screening',
+      rungs: [
+        { id: 'reminder_handler', offsetMs: -3 * 24 * HOUR_MS, target: 'handler' },
+        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
+      ],
+    },
+    provenance: {
+      budget: { status: 'assumption', note: 'Screening binnen 15 werkdagen (de maand waarin geselecteerd); DOMAIN.md §4 noemt geen termijn.' },
+      extensionCap: { status: 'assumption', note: 'Maximaal 10 werkdagen verlenging; te bevestigen.' },
+      ladder: LADDER_ASSUMPTION,
+    },
+  },
+  inspection_planning: {
+    kind: 'inspection_planning',
+    label: 'Spoedinspectie ingepland door Zorginspectie',
+    budget: { unit: 'working_days', amount: 2 },
+    extensionCap: 3,
+    ladder: {
+      kind: 'inspection_planning',
+      rungs: [
+        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
+        { id: 'overdue_central_lead', offsetMs: 24 * HOUR_MS, target: 'central_lead' },
+      ],
+    },
+    provenance: {
+      budget: { status: 'assumption', note: 'DOMAIN.md §3 noemt een snelle procedure zonder termijn; 2 werkdagen vanaf de aanvraag is een aanname.' },
+      extensionCap: { status: 'assumption', note: 'Maximaal 3 werkdagen verlenging; te bevestigen.' },
+      ladder: LADDER_ASSUMPTION,
+    },
+  },
+  inspection_report: {
+    kind: 'inspection_report',
+    label: 'Inspectieverslag van Zorginspectie',
+    budget: { unit: 'calendar_days', amount: 60 },
+    extensionCap: 30,
+    ladder: {
+      kind: 'inspection_report',
+      rungs: [
+        { id: 'due_handler', offsetMs: 0, target: 'handler' },
+        { id: 'overdue_teamcoordinator', offsetMs: 7 * 24 * HOUR_MS, target: 'teamcoordinator' },
+      ],
+    },
+    provenance: {
+      budget: { status: 'assumption', note: 'Verslag binnen 60 kalenderdagen na de aanvraag; DOMAIN.md §3 noemt geen termijn.' },
+      extensionCap: { status: 'assumption', note: 'Maximaal 30 dagen verlenging; te bevestigen.' },
       ladder: LADDER_ASSUMPTION,
     },
   },

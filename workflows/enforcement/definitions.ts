@@ -103,6 +103,8 @@ export interface PendingDeadline {
 }
 
 export interface FlowState {
+  /** Increases with every report to the case: signals may overtake each other, the case keeps the newest. */
+  seq: number;
   flow: Flow;
   workflowId: string;
   block: Block;
@@ -210,7 +212,10 @@ export interface ConcludeCommand extends FlowCommand {
 }
 export interface DecisionCommand extends FlowCommand {
   decision: DecisionKind;
+  /** The full motivation, for the organiser. */
   motivation: string;
+  /** The motivation without personal or privacy-sensitive data: for parents, local government and the public. */
+  publicMotivation: string;
   /** Schorsing: the end date; opheffing: the effective date ('YYYY-MM-DD'). */
   date: string;
   integrityHarmed: boolean;

@@ -1,0 +1,227 @@
+import { Context } from '@temporalio/activity';
+import { type Kysely, sql } from 'kysely';
+import { recordAudit } from '../db/repositories/audit.js';
+import { teamCoordinator } from '../db/repositories/crisis-roster.js';
+import { saveCaseProjection } from '../db/repositories/enforcement.js';
+import { enqueueMessage } from '../db/repositories/outbox.js';
+import { appendTimelineEntry } from '../db/repositories/timeline.js';
+import type { Database } from '../db/schema.js';
+import type { CaseInput, CaseLocation, CaseState, Communication, DecisionKind } from '../workflows/enforcement/definitions.js';
+import type { Actor } from '../workflows/shared/actor.js';
+import { render, type TemplateName } from './templates.js';
+
+/**
+ * Test hook: activities named here fail their first attempt right after their side effect, as a
+ * crash between writing and answering would, to prove a retry repeats nothing.
+ */
+export interface FaultInjection {
+  failFirstAttempt?: readonly string[];
+}
+
+export interface EnforcementEventInput {
+  key: string;
+  caseId: string;
+  dossierId: string;
+  action: string;
+  title: string;
+  actor: Actor;
+  details?: Record<string, unknown>;
+}
+
+export interface CommunicationInput {
+  key: string;
+  caseId: string;
+  location: CaseLocation;
+  recipient: Communication['recipient'];
+  channel: Communication['channel'];
+  template: TemplateName;
+  values: Record<string, string>;
+}
+
+export interface DecisionRecordInput {
+  decisionId: string;
+  caseId: string;
+  location: CaseLocation;
+  kind: DecisionKind;
+  urgent: boolean;
+  effectiveFrom: string;
+  endsOn: string | null;
+  publicMotivation: string;
+  cause: string;
+}
+
+export interface DecisionChangeInput {
+  decisionId: string;
+  locationId: string;
+  objection?: 'ingediend' | 'gegrond' | 'ongegrond';
+  inForce?: boolean;
+  lifted?: boolean;
+  endsOn?: string;
+}
+
+/** Where a message for each kind of recipient goes; the parents' list is kept by the location. */
+async function addressOf(db: Kysely<Database>, input: CommunicationInput): Promise<{ userId: string | null; address: string | null }> {
+  const { location } = input;
+  switch (input.recipient) {
+    case 'organisator':
+      return { userId: null, address: input.channel === 'email' ? location.organiserEmail : `organisator:${location.organiserId}` };
+    case 'ouders':
+      return { userId: null, address: `ouders:${location.locationId}` };
+    case 'lokaal_bestuur':
+      return { userId: null, address: `gemeente:${location.municipality}` };
+    case 'mentes':
+      return { userId: null, address: 'mentes' };
+    case 'jurist':
+      return { userId: null, address: 'juristen:centraal' };
+    case 'klantenbeheerder':
+      return { userId: location.caseManagerId ?? (await teamCoordinator(db, location.teamId)) ?? null, address: null };
+  }
+}
+
+/** Activities of the enforcement flows that touch PostgreSQL: register, timeline, audit, outbox, decisions. */
+export function createEnforcementActivities(db: Kysely<Database>, faults: FaultInjection = {}) {
+  function maybeFail(name: string): void {
+    if (faults.failFirstAttempt?.includes(name) && Context.current().info.attempt === 1) {
+      throw new Error(`injected failure after the side effect of ${name} (attempt 1)`);
+    }
+  }
+
+  return {
+    async saveCase({ input, state }: { input: Omit<CaseInput, 'settings'>; state: CaseState }): Promise<void> {
+      await saveCaseProjection(db, {
+        id: input.caseId,
+        workflow_id: `handhaving:${input.location.locationId}`,
+        location_id: input.location.locationId,
+        organiser_id: input.location.organiserId,
+        dossier_id: input.location.dossierId,
+        team_id: input.location.teamId,
+        case_manager_id: input.location.caseManagerId,
+        municipality: input.location.municipality,
+        status: state.status,
+        step: state.step,
+        block: state.block,
+        urgent: state.urgent,
+        waiting_for: state.current?.waitingFor ?? null,
+        due_at: state.current?.deadlines[0] ? new Date(state.current.deadlines[0].dueAt) : null,
+        first_milestone: { ...input.first },
+        milestones: JSON.stringify(state.milestones),
+        steps: JSON.stringify(state.steps),
+        closed_reason: state.closedReason,
+        opened_at: new Date(input.first.at),
+        closed_at: state.closedAt ? new Date(state.closedAt) : null,
+        started_by: input.startedBy.id,
+        version: state.version,
+      });
+    },
+
+    /** A step of a case on the dossier timeline and in the audit log, once per key. */
+    async recordEnforcementEvent(e: EnforcementEventInput): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await appendTimelineEntry(tx, {
+          dossier_id: e.dossierId,
+          occurred_at: new Date(),
+          kind: 'handhaving',
+          title: e.title,
+          details: { caseId: e.caseId, action: e.action, ...e.details },
+          actor_id: e.actor.id,
+          idempotency_key: e.key,
+        });
+        await recordAudit(tx, {
+          actor_id: e.actor.id,
+          actor_role: e.actor.role,
+          action: e.action,
+          subject_type: 'handhaving',
+          subject_id: e.caseId,
+          details: e.details ?? {},
+          request_id: e.actor.requestId ?? null,
+          idempotency_key: e.key,
+        });
+      });
+    },
+
+    /**
+     * One letter or message, queued exactly once per (case, step, recipient, kind, channel) key:
+     * a retry finds the row the first attempt wrote.
+     */
+    async sendCommunication(input: CommunicationInput): Promise<{ status: Communication['status'] }> {
+      const message = render(input.template, input.values);
+      const { userId, address } = await addressOf(db, input);
+      const row = await enqueueMessage(db, {
+        idempotency_key: input.key,
+        channel: input.channel === 'mondeling' ? 'intern' : input.channel,
+        recipient_user_id: userId,
+        recipient_address: address,
+        template: input.template,
+        subject: message.subject,
+        body: message.body,
+        subject_type: 'handhaving',
+        subject_id: input.caseId,
+        last_error: null,
+        sent_at: null,
+      });
+      await appendTimelineEntry(db, {
+        dossier_id: input.location.dossierId,
+        occurred_at: new Date(),
+        kind: 'communicatie',
+        title: message.subject,
+        details: { caseId: input.caseId, recipient: input.recipient, channel: input.channel, outboxId: row.id },
+        actor_id: null,
+        idempotency_key: `timeline:${input.key}`,
+      });
+      maybeFail('sendCommunication');
+      return { status: row.status };
+    },
+
+    /** The decision in the public register, and the licence status that follows from it. */
+    async recordDecision(d: DecisionRecordInput): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('enforcement_decisions')
+          .values({
+            id: d.decisionId,
+            case_id: d.caseId,
+            location_id: d.location.locationId,
+            municipality: d.location.municipality,
+            kind: d.kind,
+            urgent: d.urgent,
+            decided_at: new Date(),
+            effective_from: d.effectiveFrom,
+            ends_on: d.endsOn,
+            public_motivation: d.publicMotivation,
+            cause: d.cause,
+            capacity_freed: d.location.capacity,
+            lifted_at: null,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        await tx
+          .updateTable('locations')
+          .set({ licence_status: d.kind === 'schorsing' ? 'geschorst' : 'opgeheven' })
+          .where('id', '=', d.location.locationId)
+          .execute();
+      });
+    },
+
+    /** An objection, its outcome, a lift or an extension: the decision row and the licence follow. */
+    async changeDecision(c: DecisionChangeInput): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        const decision = await tx.selectFrom('enforcement_decisions').selectAll().where('id', '=', c.decisionId).executeTakeFirstOrThrow();
+        const inForce = c.lifted ? false : (c.inForce ?? decision.in_force);
+        await tx
+          .updateTable('enforcement_decisions')
+          .set({
+            ...(c.objection ? { objection: c.objection } : {}),
+            ...(c.endsOn ? { ends_on: c.endsOn } : {}),
+            in_force: inForce,
+            lifted_at: c.lifted ? sql<Date>`coalesce(lifted_at, now())` : decision.lifted_at,
+          })
+          .where('id', '=', c.decisionId)
+          .execute();
+        const status = inForce ? (decision.kind === 'schorsing' ? 'geschorst' : 'opgeheven') : 'actief';
+        await tx.updateTable('locations').set({ licence_status: status }).where('id', '=', c.locationId).execute();
+      });
+    },
+  };
+}
+
+export type EnforcementActivities = ReturnType<typeof createEnforcementActivities>;

@@ -1,0 +1,282 @@
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Kysely } from 'kysely';
+import { recordAudit } from '../db/repositories/audit.js';
+import { teamCoordinator } from '../db/repositories/crisis-roster.js';
+import { saveInspectionProjection } from '../db/repositories/inspections.js';
+import { enqueueMessage } from '../db/repositories/outbox.js';
+import { appendTimelineEntry } from '../db/repositories/timeline.js';
+import type { Database } from '../db/schema.js';
+import { feedEnforcementCase } from '../lib/enforcement-starter.js';
+import type { EscalationTarget } from '../workflows/clock/escalation.js';
+import { enforcementCaseWorkflowId, milestoneSignal } from '../workflows/enforcement/definitions.js';
+import type { Delivery, InspectionInput, InspectionState } from '../workflows/inspection/definitions.js';
+import type { Actor } from '../workflows/shared/actor.js';
+import type { ActivityDependencies } from './index.js';
+import { formatBrussels } from './templates.js';
+
+type Record_ = Omit<InspectionInput, 'settings'>;
+
+export interface SaveInspectionInput {
+  input: Record_;
+  state: InspectionState;
+  event: { action: string; title: string; actor: Actor; details?: Record<string, unknown> };
+}
+
+export interface EscalateInspectionInput {
+  key: string;
+  rungId: string;
+  target: EscalationTarget;
+  label: string;
+  input: Record_;
+  state: InspectionState;
+}
+
+export interface DeliverOutcomeInput {
+  input: Record_;
+  state: InspectionState;
+  outcome: 'eindverslag' | 'geannuleerd';
+}
+
+const centralTeam = 'team-centraal';
+/** Zorginspectie acting through Modular: the actor of what its advice sets in motion. */
+const modularActor: Actor = { id: 'u-modular', role: 'modular' };
+
+/** Activities of the inspection process that touch PostgreSQL and the other processes. */
+export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db' | 'temporal' | 'taskQueue' | 'settings'>) {
+  const db: Kysely<Database> = deps.db;
+
+  async function alreadyDone(key: string) {
+    return db.selectFrom('audit_log').select('details').where('idempotency_key', '=', key).executeTakeFirst();
+  }
+
+  async function recipientFor(target: EscalationTarget, input: Record_): Promise<string | null> {
+    switch (target) {
+      case 'handler':
+        return input.location.caseManagerId ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
+      case 'teamcoordinator':
+      case 'next_coordinator':
+        return (await teamCoordinator(db, input.location.teamId)) ?? (await teamCoordinator(db, centralTeam)) ?? null;
+      case 'central_lead':
+        return (await teamCoordinator(db, centralTeam)) ?? null;
+    }
+  }
+
+  async function internalMessage(key: string, recipient: string | null, subject: string, body: string, inspectionId: string) {
+    await enqueueMessage(db, {
+      idempotency_key: key,
+      channel: 'intern',
+      recipient_user_id: recipient,
+      recipient_address: null,
+      template: 'inspectie',
+      subject,
+      body,
+      subject_type: 'inspectie',
+      subject_id: inspectionId,
+      last_error: null,
+      sent_at: null,
+    });
+  }
+
+  return {
+    /** Projection, timeline entry and audit record of one change, in one transaction, keyed by version. */
+    async saveInspection({ input, state, event }: SaveInspectionInput): Promise<void> {
+      const key = `inspectie:${state.inspectionId}:v${state.version}`;
+      const report = state.finalReport;
+      await db.transaction().execute(async (tx) => {
+        await saveInspectionProjection(tx, {
+          id: input.inspectionId,
+          workflow_id: `inspectie:${input.inspectionId}`,
+          idempotency_key: input.idempotencyKey,
+          location_id: input.location.locationId,
+          organiser_id: input.location.organiserId,
+          dossier_id: input.location.dossierId,
+          team_id: input.location.teamId,
+          case_manager_id: input.location.caseManagerId,
+          reason: input.reason,
+          questions: JSON.stringify(input.questions),
+          urgency: input.urgency,
+          four_eyes: input.fourEyes,
+          requested_by_type: input.requestedBy.type,
+          requested_by_id: input.requestedBy.id,
+          status: state.status,
+          modular_order_id: state.orderId,
+          planned_visit_at: state.plannedVisit ? new Date(state.plannedVisit.visitDate) : null,
+          visited_at: state.visitedAt ? new Date(state.visitedAt) : null,
+          draft_document_ref: state.draft?.documentRef ?? null,
+          location_reaction: state.locationReaction ? { ...state.locationReaction } : null,
+          final_report: report ? { ...report } : null,
+          advice_enforce: report?.advice.enforce ?? null,
+          advice_urgency: report?.advice.urgency ?? null,
+          cancellation: state.cancellation ? { ...state.cancellation } : null,
+          deliveries: JSON.stringify(state.deliveries),
+          due_at: state.dueAt ? new Date(state.dueAt) : null,
+          overdue: state.overdue,
+          requested_at: new Date(input.requestedAt),
+          closed_at: state.closedAt ? new Date(state.closedAt) : null,
+          created_by: input.createdBy.id,
+          version: state.version,
+        });
+        await appendTimelineEntry(tx, {
+          dossier_id: input.location.dossierId,
+          occurred_at: new Date(),
+          kind: 'inspectie',
+          title: event.title,
+          details: { inspectionId: state.inspectionId, action: event.action, status: state.status, ...event.details },
+          actor_id: event.actor.id,
+          idempotency_key: key,
+        });
+        await recordAudit(tx, {
+          actor_id: event.actor.id,
+          actor_role: event.actor.role,
+          action: event.action,
+          subject_type: 'inspectie',
+          subject_id: state.inspectionId,
+          details: { version: state.version, status: state.status, ...event.details },
+          request_id: event.actor.requestId ?? null,
+          idempotency_key: key,
+        });
+      });
+    },
+
+    /** One rung of a deadline's ladder: an internal message and a timeline entry, once per key. */
+    async escalateInspection({ key, rungId, target, label, input, state }: EscalateInspectionInput): Promise<{ recipientId: string | null }> {
+      const recipientId = await recipientFor(target, input);
+      const fullKey = `escalation:${state.inspectionId}:${key}`;
+      const subject = `${label}: termijn ${target === 'handler' ? 'verstreken' : 'overschreden'} voor ${input.location.locationName}`;
+      const body = [
+        `Inspectieaanvraag ${state.inspectionId} (${input.urgency}) voor ${input.location.locationName} (${input.location.locationId}).`,
+        `Status: ${state.status}${state.orderId ? `, Modular-opdracht ${state.orderId}` : ', nog niet bevestigd door Modular'}.`,
+        `Termijn: ${state.dueAt ? formatBrussels(state.dueAt) : 'verstreken'}. Neem contact op met Zorginspectie.`,
+      ].join('\n');
+      await internalMessage(fullKey, recipientId, subject, body, state.inspectionId);
+      await appendTimelineEntry(db, {
+        dossier_id: input.location.dossierId,
+        occurred_at: new Date(),
+        kind: 'escalatie',
+        title: subject,
+        details: { inspectionId: state.inspectionId, rungId, target, recipientId },
+        actor_id: null,
+        idempotency_key: fullKey,
+      });
+      return { recipientId };
+    },
+
+    /**
+     * The outcome (final report or Zorginspectie's cancellation) to whoever must hear it: the case
+     * manager, the flow that asked for the inspection, and, for an advice to enforce, the
+     * location's enforcement case (started when none is open). Each delivery runs once per key.
+     */
+    async deliverInspectionOutcome({ input, state, outcome }: DeliverOutcomeInput): Promise<Delivery[]> {
+      const id = state.inspectionId;
+      const deliveries: Delivery[] = [];
+      const at = new Date().toISOString();
+      const report = state.finalReport;
+
+      const caseManager = input.location.caseManagerId ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
+      const subject = outcome === 'eindverslag'
+        ? `Inspectieverslag ontvangen voor ${input.location.locationName}${report?.advice.enforce ? ': advies tot handhaving' : ''}`
+        : `Inspectie geannuleerd door Zorginspectie voor ${input.location.locationName}`;
+      const body = outcome === 'eindverslag'
+        ? [
+            `Verslag ${report?.documentRef} bij aanvraag ${id}.`,
+            `Advies: ${report?.advice.enforce ? 'handhaving' : 'geen handhaving'} (urgentie ${report?.advice.urgency}). ${report?.advice.motivation ?? ''}`,
+            `Aandachtspunten: ${report?.advice.pointsOfAttention.join('; ') || 'geen'}.`,
+          ].join('\n')
+        : `Reden: ${state.cancellation?.reason ?? 'niet opgegeven'}. Aanvraag ${id}.`;
+      await internalMessage(`inspectie:${id}:${outcome}:klantenbeheerder`, caseManager, subject, body, id);
+      deliveries.push({ to: `klantenbeheerder:${caseManager ?? 'team'}`, what: outcome, at, workflowId: null });
+
+      const requester = input.requestedBy;
+      if ((requester.type === 'melding' || requester.type === 'risicoscreening') && requester.id) {
+        // These flows take no messages for it (yet): the outcome is recorded on their record.
+        const subjectType = requester.type === 'melding' ? 'melding' : 'screening';
+        const key = `inspectie:${id}:${outcome}:${subjectType}`;
+        await appendTimelineEntry(db, {
+          dossier_id: input.location.dossierId,
+          occurred_at: new Date(),
+          kind: 'inspectie',
+          title: `${subject} (gevraagd door ${subjectType} ${requester.id})`,
+          details: { inspectionId: id, [`${subjectType}Id`]: requester.id, outcome, advice: report?.advice ?? null, documentRef: report?.documentRef ?? null },
+          actor_id: modularActor.id,
+          idempotency_key: key,
+        });
+        await recordAudit(db, {
+          actor_id: modularActor.id,
+          actor_role: modularActor.role,
+          action: `${subjectType}.inspectie_${outcome}`,
+          subject_type: subjectType,
+          subject_id: requester.id,
+          details: { inspectionId: id, advice: report?.advice ?? null, documentRef: report?.documentRef ?? null },
+          request_id: null,
+          idempotency_key: key,
+        });
+        deliveries.push({ to: `${subjectType}:${requester.id}`, what: outcome, at, workflowId: null });
+      }
+
+      const caseWorkflowId = enforcementCaseWorkflowId(input.location.locationId);
+      if (outcome === 'eindverslag' && report?.advice.enforce) {
+        // An advice to enforce is a milestone: it feeds the open case or starts one.
+        const key = `inspectie:${id}:advies_handhaving`;
+        const done = await alreadyDone(key);
+        let workflowId = (done?.details as { workflowId?: string } | undefined)?.workflowId;
+        if (!workflowId) {
+          ({ workflowId } = await feedEnforcementCase(
+            { db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() },
+            {
+              locationId: input.location.locationId,
+              milestone: {
+                kind: 'advies_handhaving',
+                reference: { type: 'inspectieverslag', id },
+                note: `Zorginspectie adviseert handhaving (urgentie ${report.advice.urgency}): ${report.advice.motivation}`,
+              },
+              actor: modularActor,
+            },
+          ));
+          await recordAudit(db, {
+            actor_id: modularActor.id,
+            actor_role: modularActor.role,
+            action: 'inspectie.advies_handhaving',
+            subject_type: 'inspectie',
+            subject_id: id,
+            details: { workflowId, locationId: input.location.locationId, urgency: report.advice.urgency },
+            request_id: null,
+            idempotency_key: key,
+          });
+        }
+        deliveries.push({ to: `handhaving:${input.location.locationId}`, what: 'advies_handhaving', at, workflowId });
+      } else if (requester.type === 'handhaving' && outcome === 'eindverslag' && report) {
+        // The case that asked gets the report as a milestone, if it is still open.
+        const key = `inspectie:${id}:inspectieverslag:handhaving`;
+        if (!(await alreadyDone(key))) {
+          let delivered = true;
+          try {
+            await deps.temporal.workflow.getHandle(caseWorkflowId).signal(milestoneSignal, {
+              actor: modularActor,
+              milestone: { kind: 'inspectieverslag', reference: { type: 'inspectieverslag', id }, note: `Verslag ${report.documentRef}: geen advies tot handhaving` },
+            });
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+            delivered = false;
+          }
+          await recordAudit(db, {
+            actor_id: modularActor.id,
+            actor_role: modularActor.role,
+            action: delivered ? 'inspectie.verslag_aan_handhaving' : 'inspectie.handhaving_afgesloten',
+            subject_type: 'inspectie',
+            subject_id: id,
+            details: { workflowId: caseWorkflowId, delivered, caseId: requester.id },
+            request_id: null,
+            idempotency_key: key,
+          });
+        }
+        deliveries.push({ to: `handhaving:${input.location.locationId}`, what: 'inspectieverslag', at, workflowId: caseWorkflowId });
+      } else if (requester.type === 'handhaving') {
+        // A cancellation: the case has no message for it yet; its dossier timeline shows it.
+        deliveries.push({ to: `handhaving:${input.location.locationId}`, what: `${outcome} (tijdlijn)`, at, workflowId: null });
+      }
+      return deliveries;
+    },
+  };
+}
+
+export type InspectionActivities = ReturnType<typeof createInspectionActivities>;

@@ -1,0 +1,195 @@
+import { runPhases, screeningCodes } from '../../workflows/screening/definitions.js';
+import { monthPatternSource } from '../../workflows/screening/months.js';
+import { idPattern, pagingQuery } from './common.js';
+
+const month = { type: 'string', pattern: monthPatternSource, description: "A month, 'YYYY-MM' (Brussels time)" } as const;
+const nullableString = { type: ['string', 'null'] } as const;
+const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
+const freeObject = { type: 'object', additionalProperties: true } as const;
+
+export const monthParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['month'],
+  properties: { month },
+} as const;
+
+export const taskParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['taskId'],
+  properties: { taskId: { type: 'string', pattern: idPattern } },
+} as const;
+
+export const triggerRunBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    month: { ...month, description: 'The month to screen; default: the current month' },
+    selectionSize: { type: 'integer', minimum: 1, maximum: 1_000, description: 'N for this run; default SCREENING_SELECTION_SIZE' },
+  },
+} as const;
+
+export const codeBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['code', 'motivation'],
+  properties: {
+    code: { type: 'string', enum: [...screeningCodes] },
+    motivation: { type: 'string', minLength: 1, maxLength: 5_000, description: 'Why this code (at least 10 characters)' },
+  },
+} as const;
+
+export const trainBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    horizonMonths: { type: 'integer', minimum: 1, maximum: 12, default: 6, description: 'Label: enforcement or advice to enforce within this many months' },
+    activate: { type: 'boolean', default: true, description: 'Make the new version the one scoring uses' },
+  },
+} as const;
+
+export const taskListQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    month,
+    status: { type: 'string', enum: ['open', 'gecodeerd'] },
+    code: { type: 'string', enum: [...screeningCodes] },
+    teamId: { type: 'string', pattern: idPattern },
+    assigneeId: { type: 'string', pattern: idPattern },
+    dossierId: { type: 'string', pattern: idPattern },
+    overdue: { type: 'boolean' },
+    ...pagingQuery,
+  },
+} as const;
+
+export const reportQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { month },
+} as const;
+
+export const reportSchema = {
+  $id: 'ScreeningReport',
+  type: 'object',
+  required: ['scored', 'selected', 'tasksOpened', 'screened', 'open', 'overdue', 'perCode', 'uniqueDossiersScreened', 'shareRisk'],
+  properties: {
+    scored: { type: 'integer', description: 'Locations scored' },
+    selected: { type: 'integer' },
+    tasksOpened: { type: 'integer' },
+    screened: { type: 'integer', description: 'Tasks coded' },
+    open: { type: 'integer' },
+    overdue: { type: 'integer' },
+    perCode: {
+      type: 'object',
+      required: [...screeningCodes],
+      properties: Object.fromEntries(screeningCodes.map((c) => [c, { type: 'integer' }])),
+    },
+    uniqueDossiersScreened: { type: 'integer' },
+    shareRisk: { type: ['number', 'null'], description: 'Share of the screened tasks coded risico' },
+  },
+} as const;
+
+export const followUpSchema = {
+  type: ['object', 'null'],
+  properties: {
+    kind: { type: 'string' },
+    status: { type: 'string' },
+    note: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const;
+
+export const taskSchema = {
+  $id: 'ScreeningTask',
+  type: 'object',
+  required: ['id', 'month', 'dossierId', 'locationId', 'rank', 'score', 'status'],
+  properties: {
+    id: { type: 'string' },
+    month: { type: 'string' },
+    workflowId: { type: 'string' },
+    dossierId: { type: 'string' },
+    locationId: { type: 'string' },
+    teamId: nullableString,
+    assigneeId: nullableString,
+    rank: { type: 'integer' },
+    score: { type: 'number', description: 'The model\'s estimated probability; a proposal only' },
+    modelVersion: { type: 'integer' },
+    status: { type: 'string', enum: ['open', 'gecodeerd'] },
+    code: { ...nullableString, description: 'risico, geen_risico or verder_onderzoek_nodig once coded' },
+    motivation: nullableString,
+    codedBy: nullableString,
+    codedAt: nullableInstant,
+    dueAt: nullableInstant,
+    overdue: { type: 'boolean' },
+    followUp: followUpSchema,
+    firedRungs: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const progressSchema = {
+  type: 'object',
+  properties: {
+    phase: { type: 'string', enum: [...runPhases] },
+    totalLocations: { type: 'integer' },
+    scored: { type: 'integer' },
+    batches: { type: 'integer' },
+    selected: { type: 'integer' },
+    tasksOpened: { type: 'integer' },
+  },
+} as const;
+
+export const runSchema = {
+  $id: 'ScreeningRun',
+  type: 'object',
+  required: ['month', 'status', 'progress'],
+  properties: {
+    month: { type: 'string' },
+    status: { type: 'string', enum: ['gestart', 'lopend', 'afgerond'] },
+    workflowId: { type: 'string' },
+    modelVersion: { type: ['integer', 'null'] },
+    selectionSize: { type: 'integer' },
+    triggeredBy: nullableString,
+    startedAt: nullableInstant,
+    completedAt: nullableInstant,
+    progress: progressSchema,
+    selection: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          rank: { type: 'integer' },
+          dossierId: { type: 'string' },
+          locationId: { type: 'string' },
+          locationName: { type: 'string' },
+          teamId: nullableString,
+          score: { type: 'number' },
+          taskId: { type: 'string' },
+          status: nullableString,
+          code: nullableString,
+        },
+      },
+    },
+    report: { $ref: 'ScreeningReport#' },
+  },
+} as const;
+
+export const modelSchema = {
+  $id: 'RiskModel',
+  type: 'object',
+  required: ['version', 'active', 'createdAt', 'metrics'],
+  properties: {
+    version: { type: 'integer' },
+    active: { type: 'boolean' },
+    createdAt: { type: 'string', format: 'date-time' },
+    createdBy: { type: 'string' },
+    metrics: { ...freeObject, description: 'auc and liftTopK (means over the held-out cut-offs), topK, trainAuc, per cut-off figures' },
+    training: { ...freeObject, description: 'Cut-offs, horizon, rows, penalty, duration' },
+    intercept: { type: 'number' },
+    coefficients: {
+      type: 'array',
+      items: { type: 'object', properties: { feature: { type: 'string' }, weight: { type: 'number' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,48 @@
+import { type Kysely, sql } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * The public follow-up status of a location (Kinderopvangzoeker): 4 enforcement (an open case or
+ * a decision in force), 1 investigation (an open report), else 2 (no further follow-up needed).
+ * Status 3 (an inspection report being followed up by the organiser) needs the inspection
+ * register and is not derived yet.
+ */
+export async function publicFollowUpStatus(db: Kysely<Database>, locationId: string): Promise<1 | 2 | 3 | 4> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.exists(eb.selectFrom('enforcement_cases').select('id').where('location_id', '=', locationId).where('status', '=', 'open')).as('open_case'),
+      eb.exists(eb.selectFrom('enforcement_decisions').select('id').where('location_id', '=', locationId).where('in_force', '=', true)).as('in_force'),
+      eb.exists(eb.selectFrom('meldingen').select('id').where('location_id', '=', locationId).where('phase', '!=', 'afgesloten')).as('open_report'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (row.open_case || row.in_force) return 4;
+  if (row.open_report) return 1;
+  return 2;
+}
+
+/** The enforcement report of a location: each step with date, kind, cause and objection; no personal data. */
+export async function publicEnforcementReport(db: Kysely<Database>, locationId: string) {
+  const steps = await db
+    .selectFrom('timeline_entries as t')
+    .innerJoin('dossiers as d', 'd.id', 't.dossier_id')
+    .select(['t.occurred_at', sql<string>`t.details->>'action'`.as('action'), sql<string>`t.details->>'caseId'`.as('case_id')])
+    .where('d.location_id', '=', locationId)
+    .where('t.kind', '=', 'handhaving')
+    .where(sql<string>`t.details->>'action'`, 'in', ['aanmaning.sent', 'voornemen.sent', 'beslissing.sent'])
+    .orderBy('t.occurred_at')
+    .execute();
+  const decisions = await db.selectFrom('enforcement_decisions').selectAll().where('location_id', '=', locationId).execute();
+  const causes = await db.selectFrom('enforcement_cases').select(['id', sql<string>`first_milestone->>'kind'`.as('cause')]).where('location_id', '=', locationId).execute();
+  const causeOf = new Map(causes.map((c) => [c.id, c.cause]));
+  return steps.map((s) => {
+    const kind = s.action.split('.')[0] as 'aanmaning' | 'voornemen' | 'beslissing';
+    const decision = kind === 'beslissing' ? decisions.find((d) => d.case_id === s.case_id) : undefined;
+    return {
+      date: s.occurred_at.toISOString().slice(0, 10),
+      kind: decision ? decision.kind : kind,
+      cause: causeOf.get(s.case_id) ?? null,
+      explanation: decision?.public_motivation ?? null,
+      objection: decision?.objection ?? null,
+    };
+  });
+}

@@ -1,0 +1,109 @@
+import { expect } from 'vitest';
+import type { TestSystem } from './harness.js';
+import { eventually } from './melding-helpers.js';
+
+/** Day terms compressed to this many ms (ENFORCEMENT_OVERRIDES.compressDayMs). */
+export const DAY = 1_500;
+export const enforcementOverrides = {
+  compressDayMs: DAY,
+  hearingTermWorkingDays: 2,
+  objectionTermDays: 2,
+  mentesContactWorkingDays: 2,
+  reminderBeforeMs: 500,
+};
+
+export interface CaseView {
+  id: string;
+  status: string;
+  step: string | null;
+  block: string;
+  urgent: boolean;
+  waitingFor: string | null;
+  closedReason: string | null;
+  live: {
+    milestones: { kind: string }[];
+    steps: { flow: string; workflowId?: string; outcome: { result: string } | null }[];
+    current: { flow: string; block: string; data: Record<string, unknown>; communications: { recipient: string; channel: string; kind: string }[]; deadlines: { id: string }[] } | null;
+  } | null;
+  type?: string;
+  detail?: string;
+}
+
+export const kb = 'u-kb-oost-vlaanderen-1';
+export const tc = 'u-tc-oost-vlaanderen';
+export const jurist = 'u-jur-1';
+
+/** `n` days from today as 'YYYY-MM-DD' (compressed terms count whole days from today). */
+export function inDays(n: number): string {
+  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function caseApi(sys: TestSystem) {
+  async function call(path: string, as: string, json?: unknown): Promise<{ status: number; body: CaseView }> {
+    const res = await sys.http(path, json === undefined ? { as } : { method: 'POST', as, json });
+    return { status: res.status, body: (await res.json()) as CaseView };
+  }
+  const cmd = async (id: string, path: string, as: string, json: unknown) => {
+    const res = await call(`/handhaving/${id}/${path}`, as, json);
+    expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 500)}`).toBe(200);
+    return res.body;
+  };
+  const get = async (id: string) => (await call(`/handhaving/${id}`, tc)).body;
+  /** Waits until the case runs the given step (the next child workflow has reported in). */
+  const atStep = (id: string, step: string, block?: string) =>
+    eventually(() => get(id), (c) => c.live?.current?.flow === step && (block === undefined || c.live.current.block === block));
+
+  return {
+    call,
+    cmd,
+    get,
+    atStep,
+    async open(locationId: string, opts: { urgent?: boolean; kind?: string } = {}) {
+      const res = await call('/handhaving', kb, {
+        locationId,
+        urgent: opts.urgent ?? false,
+        milestone: { kind: opts.kind ?? 'advies_handhaving', reference: { type: 'inspectieverslag', id: `IV-${locationId}-${Date.now()}` } },
+      });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      return res.body;
+    },
+    /** Aanmaning up to the sent letter. */
+    async sendAanmaning(id: string) {
+      await atStep(id, 'aanmaning');
+      await cmd(id, 'shortcomings', kb, { shortcomings: ['Te weinig begeleiders voor het aantal kinderen', 'Geen brandoefening'], remedyBy: inDays(1) });
+      await cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek met de verantwoordelijke over de tekortkomingen.' });
+      return atStep(id, 'aanmaning', 'opvolging');
+    },
+    /** Voornemen from draft to the concluded hearing. */
+    async runVoornemen(id: string, decision: 'schorsing' | 'opheffing') {
+      await atStep(id, 'voornemen');
+      await cmd(id, 'draft', kb, { decision, text: 'Ondanks de aanmaning zijn de tekortkomingen niet hersteld.' });
+      await cmd(id, 'review', jurist, { approve: true, remarks: 'Juridisch in orde.' });
+      await atStep(id, 'voornemen', 'opvolging');
+      await cmd(id, 'hearing', kb, { action: 'requested', at: new Date().toISOString(), note: 'De organisator vraagt gehoord te worden.' });
+      await cmd(id, 'hearing', kb, { action: 'report', at: new Date().toISOString(), note: 'Verslag: de organisator erkent de tekortkomingen.' });
+      return cmd(id, 'conclude-hearing', kb, { proceed: true, reason: 'Hoorzitting bevestigt de tekortkomingen.' });
+    },
+    async decide(id: string, step: 'beslissing' | 'dringende_beslissing', decision: 'schorsing' | 'opheffing', date: string) {
+      await atStep(id, step);
+      await cmd(id, 'decision', kb, {
+        decision,
+        motivation: 'Interne motivering met details over de organisator (An Peeters, an.peeters@voorbeeld.test).',
+        publicMotivation: 'De veiligheid van de kinderen is niet gewaarborgd: er is onvoldoende toezicht.',
+        date,
+        integrityHarmed: true,
+      });
+      return cmd(id, 'review', jurist, { approve: true, remarks: 'Akkoord.' });
+    },
+  };
+}
+
+export async function lettersOf(sys: TestSystem, caseId: string) {
+  return sys.db
+    .selectFrom('outbox_messages')
+    .select(['id', 'idempotency_key', 'channel', 'template', 'recipient_address', 'body', 'subject'])
+    .where('subject_id', '=', caseId)
+    .where('channel', '!=', 'intern')
+    .orderBy('id')
+    .execute();
+}

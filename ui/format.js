@@ -1,0 +1,293 @@
+// Dutch (nl-BE) words and formats for what the API says in codes: dates in Europe/Brussels,
+// labels for the enums, and API errors as a sentence for the user.
+
+const zone = 'Europe/Brussels';
+const dateTime = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'short', timeStyle: 'short', timeZone: zone });
+const dateTimeLong = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone });
+const relative = new Intl.RelativeTimeFormat('nl-BE', { numeric: 'auto' });
+
+/** "12/05/2026 14:30" in Brussels time; '—' when there is no moment. */
+export function formatDateTime(iso, long = false) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? String(iso) : (long ? dateTimeLong : dateTime).format(d);
+}
+
+/** "over 3 uur", "5 minuten geleden": the distance from now, in the largest sensible unit. */
+export function formatRelative(iso, now = Date.now()) {
+  if (!iso) return '';
+  const ms = new Date(iso).getTime() - now;
+  const minutes = Math.round(ms / 60_000);
+  const hours = Math.round(ms / 3_600_000);
+  if (Math.abs(ms) < 60_000) return relative.format(Math.round(ms / 1_000), 'second');
+  if (Math.abs(minutes) < 60) return relative.format(minutes, 'minute');
+  if (Math.abs(hours) < 48) return relative.format(hours, 'hour');
+  return relative.format(Math.round(ms / 86_400_000), 'day');
+}
+
+/** Offset of Brussels from UTC at an instant, in ms (+1 h in winter, +2 h in summer). */
+function brusselsOffset(epochMs) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(new Date(epochMs))
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  return asUtc - Math.floor(epochMs / 1_000) * 1_000;
+}
+
+/** A datetime-local value ("2026-05-12T14:30") read as Brussels wall time, as an ISO instant. */
+export function brusselsLocalToIso(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value ?? '');
+  if (!m) return undefined;
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  let instant = wall - brusselsOffset(wall);
+  instant = wall - brusselsOffset(instant);
+  return new Date(instant).toISOString();
+}
+
+// ----- labels -----------------------------------------------------------------------------------
+
+export const triageLabels = { crisis: 'Crisis', regulier: 'Regulier' };
+
+export const phaseLabels = {
+  te_koppelen: 'Te koppelen',
+  toegewezen: 'Toegewezen',
+  in_behandeling: 'In behandeling',
+  afgesloten: 'Afgesloten',
+};
+
+export const sourceLabels = {
+  derde: 'Derde (ouder, burger)',
+  voorziening: 'De voorziening zelf',
+  parket: 'Parket',
+  klantenbeheerder: 'Klantenbeheerder (via e-mail ontvangen)',
+};
+
+export const channelLabels = {
+  telefoon: 'Telefoon',
+  email: 'E-mail',
+  webformulier: 'Webformulier',
+  brief: 'Brief',
+  balie: 'Balie',
+  klaroen: 'Klaroen',
+  andere: 'Andere',
+};
+
+export const feedbackChannelLabels = { telefoon: 'Telefoon', email: 'E-mail', brief: 'Brief' };
+
+/** The categories of workflows/melding/triage.ts; the first group makes the rule propose crisis. */
+export const crisisCategoryLabels = {
+  verwonding: 'Verwonding',
+  overlijden: 'Overlijden',
+  vastbinden: 'Vastbinden van een kind',
+  mishandeling: 'Mishandeling',
+  seksueel_grensoverschrijdend: 'Seksueel grensoverschrijdend gedrag',
+  verwaarlozing: 'Verwaarlozing',
+  onveilige_situatie: 'Acuut onveilige situatie (bv. geen toezicht)',
+};
+
+export const otherCategoryLabels = {
+  kwaliteit_pedagogisch: 'Pedagogische kwaliteit',
+  infrastructuur: 'Infrastructuur',
+  hygiene_voeding: 'Hygiëne en voeding',
+  personeel_bezetting: 'Personeel en bezetting',
+  administratie: 'Administratie',
+  communicatie_ouders: 'Communicatie met ouders',
+  verminderde_dienstverlening: 'Verminderde dienstverlening',
+  andere: 'Andere',
+};
+
+export const categoryLabels = { ...crisisCategoryLabels, ...otherCategoryLabels };
+
+export const followUpLabels = {
+  geen_gevolg: 'Geen gevolg',
+  toegevoegd_aan_dossier: 'Toegevoegd aan dossier',
+  inspectie_gevraagd: 'Inspectie gevraagd',
+  handhaving_gestart: 'Handhaving gestart',
+  doorgestuurd: 'Doorgestuurd (parket of VECK)',
+};
+
+export const historyLabels = {
+  'melding.registered': 'Geregistreerd',
+  'melding.assigned': 'Toegewezen',
+  'melding.linked': 'Gekoppeld aan locatie',
+  'melding.reassigned': 'Opnieuw toegewezen',
+  'melding.triage.confirmed': 'Triage bevestigd',
+  'melding.triage.changed': 'Triage gewijzigd',
+  'melding.acknowledged': 'Opgenomen',
+  'melding.deadline.paused': 'Termijn opgeschort',
+  'melding.deadline.resumed': 'Termijn hervat',
+  'melding.deadline.extended': 'Termijn verlengd',
+  'melding.feedback': 'Terugkoppeling aan melder',
+  'melding.closed': 'Afgesloten',
+  'melding.escalated': 'Escalatie',
+};
+
+export const rungLabels = {
+  reminder_handler: 'Herinnering aan de behandelaar',
+  due_teamcoordinator: 'Termijn verstreken: teamcoördinator verwittigd',
+  due_next_coordinator: 'Termijn verstreken: volgende crisiscoördinator ingeschakeld',
+  overdue_central_lead: 'Ruim over termijn: centrale leiding verwittigd',
+  due_handler: 'Termijn verstreken: behandelaar verwittigd',
+  overdue_teamcoordinator: 'Ruim over termijn: teamcoördinator verwittigd',
+};
+
+export const deadlineKindLabels = {
+  report_follow_up: 'Opvolging door klantenbeheerder',
+  crisis_report_acknowledgement: 'Opname crisismelding door crisiscoördinator',
+};
+
+export const deadlineChangeLabels = { pause: 'Opgeschort', resume: 'Hervat', extend: 'Verlengd' };
+
+export const budgetUnitLabels = { hours: 'uur', calendar_days: 'kalenderdagen', working_days: 'werkdagen' };
+
+export const roleLabels = {
+  klantenbeheerder: 'klantenbeheerder',
+  crisiscoordinator: 'crisiscoördinator',
+  teamcoordinator: 'teamcoördinator',
+  jurist: 'jurist',
+  admin: 'beheerder',
+  modular: 'Modular',
+};
+
+/** The seeded teams (docs/synthetic-data.md); the API has no list of teams yet. */
+export const teamLabels = {
+  'team-antwerpen': 'Antwerpen',
+  'team-limburg': 'Limburg',
+  'team-oost-vlaanderen': 'Oost-Vlaanderen',
+  'team-vlaams-brabant': 'Vlaams-Brabant',
+  'team-west-vlaanderen': 'West-Vlaanderen',
+  'team-centraal': 'Centraal team',
+};
+
+export const label = (labels, code) => (code == null ? '—' : labels[code] ?? code);
+
+/** The firing key of an escalation, "report_follow_up-1:reminder_handler", as words. */
+export function rungLabel(key) {
+  const rungId = String(key).split(':').pop();
+  return label(rungLabels, rungId);
+}
+
+// ----- errors -----------------------------------------------------------------------------------
+
+const fieldLabels = {
+  source: 'Bron',
+  channel: 'Kanaal',
+  receivedAt: 'Ontvangen op',
+  externalRef: 'Extern kenmerk',
+  'reporter.name': 'Naam melder',
+  'reporter.email': 'E-mail melder',
+  'reporter.phone': 'Telefoon melder',
+  'location.locationId': 'Locatie-id',
+  'location.organiserId': 'Organisator-id',
+  'location.addressText': 'Adres',
+  description: 'Omschrijving',
+  categories: 'Categorieën',
+  immediateDanger: 'Onmiddellijk gevaar',
+  triage: 'Triage',
+  reason: 'Reden',
+  basis: 'Grondslag',
+  hours: 'Aantal uren',
+  message: 'Bericht',
+  note: 'Notitie',
+  locationId: 'Locatie-id',
+  assigneeId: 'Behandelaar',
+  followUps: 'Opvolgingen',
+  'followUps.kind': 'Soort opvolging',
+  'followUps.note': 'Toelichting bij de opvolging',
+  'followUps.forwardedTo': 'Doorgestuurd naar',
+  noFeedbackReason: 'Reden zonder terugkoppeling',
+  'idempotency-key': 'Idempotentiesleutel',
+};
+
+/** "body.followUps.0.kind" → "Soort opvolging". */
+export function fieldLabel(field) {
+  const path = String(field).split('.').filter((p) => !/^\d+$/.test(p));
+  const where = path.shift();
+  const key = path.join('.');
+  return fieldLabels[key] ?? (key || where);
+}
+
+const messageTranslations = [
+  [/must NOT have fewer than (\d+) characters/, (n) => `moet minstens ${n} tekens lang zijn`],
+  [/must NOT have more than (\d+) characters/, (n) => `mag hoogstens ${n} tekens lang zijn`],
+  [/must NOT have fewer than (\d+) items/, (n) => `kies er minstens ${n}`],
+  [/must NOT have more than (\d+) items/, (n) => `kies er hoogstens ${n}`],
+  [/must match format "email"/, () => 'is geen geldig e-mailadres'],
+  [/must match format "date-time"/, () => 'is geen geldig tijdstip'],
+  [/must match pattern/, () => 'heeft niet de juiste vorm'],
+  [/must have required property/, () => 'is verplicht'],
+  [/must be equal to one of the allowed values/, () => 'is geen toegelaten waarde'],
+  [/is not an allowed property/, () => 'is geen toegelaten veld'],
+  [/must be >= (\S+)/, (n) => `moet minstens ${n} zijn`],
+  [/must be <= (\S+)/, (n) => `mag hoogstens ${n} zijn`],
+  [/must not lie in the future/, () => 'mag niet in de toekomst liggen'],
+  [/is not a known location with a dossier/, () => 'is geen gekende locatie met een dossier'],
+  [/is not an active case manager or coordinator/, () => 'is geen actieve klantenbeheerder of coördinator'],
+];
+
+function fieldMessage(message) {
+  for (const [pattern, say] of messageTranslations) {
+    const m = pattern.exec(message);
+    if (m) return say(m[1]);
+  }
+  return message;
+}
+
+/** The workflow's refusals (workflows/melding/report-case.ts) as Dutch sentences. */
+const detailTranslations = [
+  [/^Give feedback to the reporter first/, () => 'Geef eerst terugkoppeling aan de melder, of vul in waarom dat niet kan (reden zonder terugkoppeling).'],
+  [/^Only a report being handled can be closed \(phase (\w+)\)/, (p) => `Alleen een melding in behandeling kan worden afgesloten (nu: ${label(phaseLabels, p)}).`],
+  [/^Only an assigned report can be picked up \(phase (\w+)\)/, (p) => `Alleen een toegewezen melding kan worden opgenomen (nu: ${label(phaseLabels, p)}).`],
+  [/^The report is already linked/, () => 'De melding is al gekoppeld aan een locatie.'],
+  [/^The report is already assigned to (\S+)/, (who) => `De melding is al toegewezen aan ${who}.`],
+  [/^The reporter left no e-mail address/, () => 'De melder liet geen e-mailadres na: koppel terug per telefoon of brief.'],
+  [/^Link the report to a location first/, () => 'Koppel de melding eerst aan een locatie.'],
+  [/^The report has no running deadline/, () => 'De melding heeft geen lopende termijn.'],
+  [/^The report is closed|^Melding \S+ is closed/, () => 'De melding is afgesloten en aanvaardt geen opdrachten meer.'],
+  [/^At least one follow-up is required/, () => 'Kies minstens één opvolging.'],
+  [/^doorgestuurd needs forwardedTo/, () => 'Kies bij “doorgestuurd” naar wie: parket of VECK.'],
+  [/^A reason is required/, () => 'Een reden is verplicht.'],
+  [/is already paused/, () => 'De termijn is al opgeschort.'],
+  [/is not paused/, () => 'De termijn is niet opgeschort.'],
+  [/is overdue and cannot be paused/, () => 'De termijn is verstreken en kan niet meer worden opgeschort; verleng hem eerst.'],
+  [/exceeds the cap: (\S+) of (\S+) (\w+) already extended/, (done, cap, unit) =>
+    `Die verlenging gaat over het maximum: ${done} van ${cap} ${label(budgetUnitLabels, unit)} is al verlengd.`],
+  [/^Melding \S+ does not exist/, () => 'Deze melding bestaat niet.'],
+];
+
+const statusIntro = {
+  0: 'Geen verbinding met de server. Probeer opnieuw: een herhaalde poging telt maar één keer.',
+  400: 'De invoer is niet in orde.',
+  401: 'Je sessie is verlopen of je token is ongeldig. Meld je opnieuw aan.',
+  403: 'Je rol mag dit niet doen.',
+  404: 'Niet gevonden.',
+  409: 'Dit kan niet in de huidige toestand van de melding.',
+  413: 'De invoer is te groot.',
+  503: 'Een achterliggende dienst is tijdelijk niet bereikbaar; er ging niets verloren. Probeer later opnieuw: een herhaalde poging telt maar één keer.',
+  500: 'Er ging iets mis aan onze kant.',
+};
+
+/**
+ * An ApiError as what the user reads: a Dutch summary, the API's own detail, each failing
+ * field with its Dutch label, and the request id to quote to support.
+ */
+export function describeError(err) {
+  if (err?.local) return { summary: err.message, detail: null, fields: [], requestId: null };
+  const status = err?.status ?? 500;
+  const problem = err?.problem ?? null;
+  const detail = problem?.detail ?? (status === 0 ? null : err?.message ?? null);
+  let summary = statusIntro[status] ?? statusIntro[status >= 500 ? 500 : 400];
+  if (detail) {
+    for (const [pattern, say] of detailTranslations) {
+      const m = pattern.exec(detail);
+      if (m) {
+        summary = say(...m.slice(1));
+        break;
+      }
+    }
+  }
+  const fields = (problem?.errors ?? []).map((e) => ({ field: e.field, label: fieldLabel(e.field), message: fieldMessage(e.message) }));
+  return { summary, detail, fields, requestId: problem?.requestId ?? null };
+}

@@ -1,0 +1,153 @@
+// Registering a new report (POST /meldingen) and showing what the system made of it.
+import { errorBox, handleSubmit } from './alerts.js';
+import { submission } from './api.js';
+import { checkbox, field, h, select, uid } from './dom.js';
+import {
+  brusselsLocalToIso,
+  channelLabels,
+  crisisCategoryLabels,
+  formatDateTime,
+  formatRelative,
+  label,
+  otherCategoryLabels,
+  phaseLabels,
+  sourceLabels,
+  teamLabels,
+  triageLabels,
+} from './format.js';
+import { locationLookup } from './locations.js';
+
+const text = (name, attrs = {}) => h('input', { type: 'text', name, autocomplete: 'off', ...attrs });
+
+function categoryGroup(legend, labels, hint) {
+  return h('fieldset', { class: 'categories' },
+    h('legend', {}, legend),
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    Object.entries(labels).map(([code, text]) => checkbox('categories', text, { value: code })));
+}
+
+/** The request body from the form; leaves out what was not filled in. */
+function bodyOf(form) {
+  const els = form.elements;
+  const value = (name) => els[name].value.trim();
+  const body = {
+    source: value('source'),
+    channel: value('channel'),
+    description: value('description'),
+    categories: [...form.querySelectorAll('input[name="categories"]:checked')].map((c) => c.value),
+    immediateDanger: els.immediateDanger.checked,
+  };
+  const receivedAt = brusselsLocalToIso(value('receivedAt'));
+  if (receivedAt) body.receivedAt = receivedAt;
+  if (value('externalRef')) body.externalRef = value('externalRef');
+  if (!els.anonymous.checked) {
+    const reporter = {};
+    for (const key of ['name', 'email', 'phone']) if (value(`reporter.${key}`)) reporter[key] = value(`reporter.${key}`);
+    if (Object.keys(reporter).length > 0) body.reporter = reporter;
+  }
+  const location = {};
+  for (const key of ['locationId', 'organiserId', 'addressText']) if (value(`location.${key}`)) location[key] = value(`location.${key}`);
+  if (Object.keys(location).length > 0) body.location = location;
+  return body;
+}
+
+function reporterFieldset() {
+  const inputs = [
+    field('Naam', text('reporter.name', { maxlength: 200, autocomplete: 'name' })),
+    field('E-mail', h('input', { type: 'email', name: 'reporter.email', maxlength: 200, autocomplete: 'email' })),
+    field('Telefoon', h('input', { type: 'tel', name: 'reporter.phone', maxlength: 30, autocomplete: 'tel' })),
+  ];
+  const anonymous = checkbox('anonymous', 'Anoniem: de melder laat geen gegevens na');
+  anonymous.querySelector('input').addEventListener('change', (ev) => {
+    for (const wrap of inputs) {
+      const input = wrap.querySelector('input');
+      input.disabled = ev.target.checked;
+      if (ev.target.checked) input.value = '';
+    }
+  });
+  return h('fieldset', {}, h('legend', {}, 'Melder (optioneel)'), anonymous, h('div', { class: 'row' }, inputs));
+}
+
+function locationFieldset() {
+  const locationId = text('location.locationId', { placeholder: 'LOC-…', maxlength: 64 });
+  return h('fieldset', {},
+    h('legend', {}, 'Opvanglocatie'),
+    h('p', { class: 'hint' }, 'Geef de locatie-id als je die kent: dan wordt de melding meteen gekoppeld en toegewezen. ' +
+      'Met alleen een organisator of een adres komt ze bij “te koppelen”.'),
+    h('div', { class: 'row' },
+      field('Locatie-id', locationId),
+      field('Organisator-id', text('location.organiserId', { placeholder: 'ORG-…', maxlength: 64 })),
+      field('Adres', text('location.addressText', { maxlength: 300 }))),
+    locationLookup(locationId));
+}
+
+function buildForm() {
+  const titleId = uid('title');
+  return h('form', { class: 'melding-form', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, 'Nieuwe melding'),
+    h('div', { class: 'row' },
+      field('Bron', select('source', Object.entries(sourceLabels), 'derde', { required: true })),
+      field('Kanaal', select('channel', Object.entries(channelLabels), 'telefoon', { required: true })),
+      field('Ontvangen op', h('input', { type: 'datetime-local', name: 'receivedAt' }), 'Leeg: nu. Tijd in België.'),
+      field('Extern kenmerk', text('externalRef', { maxlength: 100 }), 'Bv. het Klaroen-nummer')),
+    reporterFieldset(),
+    locationFieldset(),
+    field('Omschrijving', h('textarea', { name: 'description', rows: 5, required: true, minlength: 3, maxlength: 20000 })),
+    h('div', { class: 'row' },
+      categoryGroup('Categorieën: integriteit van een kind', crisisCategoryLabels, 'Elk van deze stelt crisis voor.'),
+      categoryGroup('Categorieën: andere', otherCategoryLabels)),
+    h('div', { class: 'danger' }, checkbox('immediateDanger', 'Onmiddellijk gevaar: de melder zegt dat een kind nu in gevaar is')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Melding registreren'),
+      h('a', { href: '#/meldingen' }, 'Annuleren')));
+}
+
+function resultView(melding, replayed, again) {
+  const crisis = melding.triageProposed === 'crisis';
+  const reasons = melding.live?.triageReasons ?? [];
+  const title = h('h2', { tabindex: '-1' }, replayed ? 'Deze melding was al geregistreerd' : 'Melding geregistreerd');
+  const view = h('section', { class: `result${crisis ? ' crisis' : ''}`, 'aria-labelledby': uid('result-title') },
+    title,
+    h('dl', {},
+      h('dt', {}, 'Melding'), h('dd', {}, h('a', { href: `#/meldingen/${encodeURIComponent(melding.id)}` }, melding.id)),
+      h('dt', {}, 'Voorgestelde triage'),
+      h('dd', {}, crisis ? h('span', { class: 'badge crisis' }, label(triageLabels, melding.triageProposed)) : label(triageLabels, melding.triageProposed),
+        reasons.length > 0 ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : h('span', { class: 'muted' }, ' (geen crisissignalen)')),
+      h('dt', {}, 'Fase'), h('dd', {}, label(phaseLabels, melding.phase)),
+      h('dt', {}, 'Locatie'), h('dd', {}, melding.live?.link ? `${melding.live.link.locationName} (${melding.live.link.locationId})` : 'nog niet gekoppeld'),
+      h('dt', {}, 'Behandelaar'), h('dd', {}, melding.assigneeId ?? (melding.teamId ? `de wachtrij van ${label(teamLabels, melding.teamId)}` : 'nog niemand')),
+      h('dt', {}, 'Uiterlijk'), h('dd', {}, melding.dueAt ? `${formatDateTime(melding.dueAt, true)} (${formatRelative(melding.dueAt)})` : '—')),
+    h('div', { class: 'actions' },
+      h('a', { class: 'button primary', href: `#/meldingen/${encodeURIComponent(melding.id)}` }, 'Melding openen'),
+      h('button', { type: 'button', onclick: again }, 'Nog een melding registreren')));
+  title.id = view.getAttribute('aria-labelledby');
+  return view;
+}
+
+/**
+ * Renders an empty form (optionally for a known location); one Idempotency-Key per submission,
+ * kept for its retries.
+ */
+export function renderMeldingForm(container, prefill = {}) {
+  const form = buildForm();
+  const errors = errorBox();
+  const send = submission();
+  handleSubmit(form, errors, async (f) => {
+    if (!f.reportValidity()) return undefined;
+    return send.send('/meldingen', bodyOf(f));
+  }, (result) => {
+    const view = resultView(result.body, result.status === 200, () => {
+      container.replaceChildren();
+      renderMeldingForm(container, prefill);
+    });
+    container.replaceChildren(view);
+    view.querySelector('h2').focus();
+  });
+  form.insertBefore(errors, form.querySelector('.actions'));
+  container.append(form);
+  if (prefill.locationId) {
+    const input = form.elements['location.locationId'];
+    input.value = prefill.locationId;
+    input.dispatchEvent(new Event('change'));
+  }
+  form.elements.source.focus();
+}

@@ -1,0 +1,123 @@
+import { setHandler } from '@temporalio/workflow';
+import {
+  type FlowInput,
+  type FlowOutcome,
+  flowStateQuery,
+  mentesContactUpdate,
+  type RemedyOutcomeCommand,
+  remedyOutcomeUpdate,
+  shortcomingsUpdate,
+  talkUpdate,
+} from './definitions.js';
+import { FlowRun, invalid, notNow, system } from './flow-kit.js';
+
+/**
+ * Aanmaning: the case manager sets the shortcomings and the remedy deadline, talks to the
+ * organiser, then the written aanmaning goes out by e-mail and registered letter and Mentes is
+ * told, who must contact the location within 2 working days. At the deadline the case manager
+ * records whether the shortcomings were remedied: remedied closes the case, not remedied is the
+ * milestone for the voornemen.
+ */
+export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> {
+  const run = new FlowRun(input, 'tekortkomingen en hersteltermijn vastleggen');
+  const data = run.state.data as {
+    shortcomings?: string[];
+    remedyBy?: string;
+    talk?: { at: string; summary: string };
+    sentAt?: string;
+    mentesContactAt?: string;
+  };
+  let outcome: RemedyOutcomeCommand | undefined;
+
+  setHandler(flowStateQuery, () => run.state);
+
+  // ----- block 1: the milestone, and what the aanmaning will say ----------------------------
+
+  setHandler(shortcomingsUpdate, async (cmd) => {
+    data.shortcomings = cmd.shortcomings;
+    data.remedyBy = cmd.remedyBy;
+    run.enter('mijlpaal', 'gesprek met de organisator vastleggen');
+    await run.record(cmd.actor, 'aanmaning.shortcomings', `Tekortkomingen vastgelegd; herstel tegen ${cmd.remedyBy}`, { shortcomings: cmd.shortcomings, remedyBy: cmd.remedyBy });
+    return run.state;
+  }, {
+    validator: (cmd) => {
+      if (data.sentAt) throw notNow('The aanmaning was already sent');
+      if (cmd.shortcomings.length === 0) throw invalid('Name at least one shortcoming');
+      if (run.endOfDate(cmd.remedyBy) <= Date.now()) throw invalid('The remedy deadline must lie in the future');
+    },
+  });
+
+  setHandler(talkUpdate, async (cmd) => {
+    data.talk = { at: cmd.at, summary: cmd.summary };
+    run.noteSpoken('organisator', 'aanmaningsgesprek', cmd.at);
+    await run.record(cmd.actor, 'aanmaning.talk', 'Aanmaningsgesprek met de organisator', { at: cmd.at, summary: cmd.summary });
+    return run.state;
+  }, {
+    validator: (_cmd) => {
+      if (!data.shortcomings) throw notNow('Set the shortcomings and the remedy deadline first');
+      if (data.sentAt) throw notNow('The aanmaning was already sent');
+    },
+  });
+
+  // ----- block 3: follow-up ------------------------------------------------------------------
+
+  setHandler(mentesContactUpdate, async (cmd) => {
+    data.mentesContactAt = cmd.at;
+    run.cancelTimer('mentes');
+    await run.record(cmd.actor, 'aanmaning.mentes_contact', 'Mentes nam contact op met de voorziening', { at: cmd.at });
+    return run.state;
+  }, {
+    validator: (_cmd) => {
+      if (!data.sentAt) throw notNow('The aanmaning has not been sent yet');
+      if (data.mentesContactAt) throw notNow('Mentes\'s contact was already recorded');
+    },
+  });
+
+  setHandler(remedyOutcomeUpdate, async (cmd) => {
+    outcome = cmd;
+    await run.record(cmd.actor, 'aanmaning.outcome', cmd.remedied ? 'Tekortkomingen hersteld' : 'Tekortkomingen niet hersteld', { remedied: cmd.remedied, evidence: cmd.evidence });
+    return run.state;
+  }, {
+    validator: (_cmd) => {
+      if (!data.sentAt) throw notNow('The aanmaning has not been sent yet');
+      if (outcome) throw notNow('The outcome was already recorded');
+    },
+  });
+
+  // ----- the flow ----------------------------------------------------------------------------
+
+  await run.record(system, 'aanmaning.started', `Aanmaning gestart na mijlpaal ${input.milestone.kind}`, { milestone: input.milestone });
+  await run.waitUntil(() => data.talk !== undefined);
+
+  run.enter('communicatie', 'schriftelijke aanmaning versturen');
+  const values = {
+    location: run.location.locationName,
+    municipality: run.location.municipality,
+    caseId: input.caseId,
+    talkOn: data.talk!.at.slice(0, 10),
+    shortcomings: data.shortcomings!.map((s) => `- ${s}`).join('\n'),
+    remedyBy: data.remedyBy!,
+  };
+  await run.send('organisator', 'aanmaning', 'email', 'aanmaning', values);
+  await run.send('organisator', 'aanmaning', 'aangetekende_brief', 'aanmaning', values);
+  await run.send('mentes', 'aanmaning', 'email', 'mentes_aanmaning', values);
+  const sentAt = Date.now();
+  data.sentAt = new Date(sentAt).toISOString();
+  await run.record(system, 'aanmaning.sent', 'Aanmaning verstuurd (e-mail en aangetekend); Mentes verwittigd');
+
+  run.enter('opvolging', `herstel nagaan tegen ${data.remedyBy}`);
+  const mentesDue = run.workingDaysFrom(sentAt, input.settings.mentesContactWorkingDays);
+  run.at('mentes', mentesDue, 'Contact door Mentes', async () => {
+    if (!data.mentesContactAt) await run.remind('mentes', 'Mentes heeft nog geen contact bevestigd', mentesDue);
+  });
+  const remedyDue = run.endOfDate(data.remedyBy!);
+  run.at('remedy', remedyDue, 'Hersteltermijn', async () => {
+    if (!outcome) await run.remind('remedy', 'de hersteltermijn is verstreken: leg vast of de tekortkomingen hersteld zijn', remedyDue);
+  });
+  await run.waitUntil(() => outcome !== undefined);
+
+  await run.finish();
+  return outcome!.remedied
+    ? { result: 'remedied', reason: outcome!.evidence }
+    : { result: 'not_remedied', reason: outcome!.evidence };
+}

@@ -1,0 +1,236 @@
+import { setHandler, uuid4 } from '@temporalio/workflow';
+import { localDateOf } from '../clock/brussels-time.js';
+import {
+  type DecisionCommand,
+  decisionUpdate,
+  type FlowInput,
+  type FlowOutcome,
+  flowStateQuery,
+  type ObjectionCommand,
+  objectionUpdate,
+  oralNoticeUpdate,
+  reviewUpdate,
+  type SuspensionEndCommand,
+  suspensionEndUpdate,
+} from './definitions.js';
+import { activities, FlowRun, invalid, notNow, system } from './flow-kit.js';
+
+export interface DecisionData {
+  draft?: DecisionCommand & { version: number };
+  reviews: { approve: boolean; remarks: string; by: string }[];
+  approved?: boolean;
+  oralNotice?: { at: string; note: string };
+  decisionId?: string;
+  sentAt?: string;
+  objectionUntil?: string;
+  objection?: { received: string; outcome?: 'gegrond' | 'ongegrond' };
+  inForce?: boolean;
+  suspensionEnd?: SuspensionEndCommand;
+}
+
+/**
+ * The decision to suspend or revoke (schorsing/opheffing), shared by the regular flow and the
+ * urgent one; they differ in the hearing before it (none when urgent), the oral notice, and
+ * whether an objection suspends the decision (not when urgent).
+ */
+export class DecisionFlow {
+  readonly run: FlowRun;
+  readonly data: DecisionData;
+
+  constructor(readonly input: FlowInput, readonly urgent: boolean) {
+    this.run = new FlowRun(input, 'beslissing opstellen');
+    this.data = this.run.state.data as unknown as DecisionData;
+    this.data.reviews = [];
+    this.registerHandlers();
+  }
+
+  get decision() {
+    return this.data.draft!;
+  }
+
+  private registerHandlers(): void {
+    const { run, data } = this;
+    setHandler(flowStateQuery, () => run.state);
+
+    setHandler(decisionUpdate, async (cmd) => {
+      data.draft = { ...cmd, version: (data.draft?.version ?? 0) + 1 };
+      run.enter('mijlpaal', 'juridisch nazicht door een jurist');
+      await run.record(cmd.actor, 'beslissing.draft', `Ontwerp beslissing tot ${cmd.decision} (versie ${data.draft.version})`, {
+        decision: cmd.decision,
+        date: cmd.date,
+        integrityHarmed: cmd.integrityHarmed,
+      });
+      return run.state;
+    }, {
+      validator: (cmd) => {
+        if (data.approved) throw notNow('The decision was already approved');
+        if (data.draft && data.reviews.length < data.draft.version) throw notNow('The current draft awaits its review');
+        if (this.input.decision && cmd.decision !== this.input.decision && !this.urgent) {
+          throw invalid(`The voornemen announced a ${this.input.decision}; a different decision needs a new voornemen`);
+        }
+      },
+    });
+
+    setHandler(reviewUpdate, async (cmd) => {
+      data.reviews.push({ approve: cmd.approve, remarks: cmd.remarks, by: cmd.actor.id });
+      if (cmd.approve) data.approved = true;
+      else run.enter('mijlpaal', 'ontwerp aanpassen na opmerkingen van de jurist');
+      await run.record(cmd.actor, cmd.approve ? 'beslissing.approved' : 'beslissing.rejected', cmd.approve ? 'Beslissing goedgekeurd door jurist' : 'Beslissing teruggestuurd door jurist', { remarks: cmd.remarks });
+      return run.state;
+    }, {
+      validator: (_cmd) => {
+        if (!data.draft || data.reviews.length >= data.draft.version) throw notNow('There is no draft waiting for review');
+      },
+    });
+
+    setHandler(oralNoticeUpdate, async (cmd) => {
+      data.oralNotice = { at: cmd.at, note: cmd.note };
+      run.noteSpoken('organisator', 'beslissing-vooraf', cmd.at);
+      await run.record(cmd.actor, 'beslissing.oral_notice', 'Organisator mondeling vooraf ingelicht', { at: cmd.at, note: cmd.note });
+      return run.state;
+    }, {
+      validator: (_cmd) => {
+        if (!data.approved) throw notNow('The decision is not approved yet');
+        if (data.sentAt) throw notNow('The decision was already sent');
+      },
+    });
+
+    setHandler(objectionUpdate, async (cmd) => this.onObjection(cmd), {
+      validator: (cmd) => {
+        if (!data.sentAt) throw notNow('The decision has not been sent yet');
+        if (cmd.action === 'received' && data.objection) throw notNow('An objection was already recorded');
+        if (cmd.action === 'decided' && (!data.objection || data.objection.outcome)) throw notNow('There is no pending objection');
+        if (cmd.action === 'decided' && cmd.upheld === undefined) throw invalid('Say whether the objection is upheld');
+      },
+    });
+
+    setHandler(suspensionEndUpdate, async (cmd) => {
+      data.suspensionEnd = cmd;
+      await run.record(cmd.actor, `beslissing.suspension.${cmd.action}`, { lift: 'Schorsing opgeheven na verificatie', extend: `Schorsing verlengd tot ${cmd.until}`, escalate: 'Schorsing: naar opheffing' }[cmd.action], {
+        verification: cmd.verification,
+        until: cmd.until,
+      });
+      return run.state;
+    }, {
+      validator: (cmd) => {
+        if (!data.sentAt || this.decision.decision !== 'schorsing') throw notNow('There is no suspension in force');
+        if (data.suspensionEnd && data.suspensionEnd.action !== 'extend') throw notNow('The suspension was already ended');
+        if (cmd.action === 'extend' && (!cmd.until || run.endOfDate(cmd.until) <= Date.now())) throw invalid('An extension needs a future date (until)');
+      },
+    });
+  }
+
+  private async onObjection(cmd: ObjectionCommand) {
+    const { run, data } = this;
+    if (cmd.action === 'received') {
+      data.objection = { received: new Date(Date.now()).toISOString() };
+      // An objection suspends the decision, unless it was taken in urgent necessity.
+      if (!this.urgent) data.inForce = false;
+      await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, objection: 'ingediend', inForce: data.inForce });
+      await run.record(cmd.actor, 'beslissing.objection.received', this.urgent ? 'Bezwaar ontvangen; de beslissing blijft van kracht (dringende noodzakelijkheid)' : 'Bezwaar ontvangen; de beslissing is geschorst', { note: cmd.note });
+    } else {
+      data.objection!.outcome = cmd.upheld ? 'gegrond' : 'ongegrond';
+      data.inForce = !cmd.upheld;
+      await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, objection: data.objection!.outcome, inForce: data.inForce, lifted: cmd.upheld });
+      await run.record(cmd.actor, 'beslissing.objection.decided', cmd.upheld ? 'Bezwaar gegrond: de beslissing vervalt' : 'Bezwaar ongegrond: de beslissing blijft', { note: cmd.note });
+    }
+    return run.state;
+  }
+
+  /** Block 1: drafted and approved by a jurist. */
+  async drafted(): Promise<void> {
+    await this.run.waitUntil(() => this.data.approved === true);
+  }
+
+  /** Block 2: the organiser first (e-mail and registered letter), then parents and local government. */
+  async communicate(): Promise<void> {
+    const { run, data, input } = this;
+    const d = this.decision;
+    run.enter('communicatie', 'beslissing meedelen');
+    const sentAt = Date.now();
+    const objectionUntil = run.calendarDaysFrom(sentAt, input.settings.objectionTermDays);
+    data.objectionUntil = new Date(objectionUntil).toISOString();
+    const period = d.decision === 'schorsing' ? ` tot en met ${d.date}` : ` vanaf ${d.date}`;
+    const common = { location: run.location.locationName, decision: d.decision, period };
+    const toOrganiser = {
+      ...common,
+      motivation: d.motivation,
+      objectionUntil: data.objectionUntil.slice(0, 10),
+      urgency: this.urgent ? 'Deze beslissing is genomen bij dringende noodzakelijkheid en is onmiddellijk van kracht; een bezwaar schorst ze niet.\n\n' : '',
+    };
+    await run.send('organisator', 'beslissing', 'email', 'beslissing', toOrganiser);
+    await run.send('organisator', 'beslissing', 'aangetekende_brief', 'beslissing', toOrganiser);
+    // Parents and local government: after the organiser, the public motivation only.
+    const publicValues = {
+      ...common,
+      publicMotivation: d.publicMotivation,
+      capacity: String(run.location.capacity),
+      support: d.integrityHarmed ? '\nWie dat wenst, krijgt psychosociale ondersteuning; neem contact op met het agentschap.' : '',
+    };
+    await run.send('ouders', 'beslissing', 'email', 'beslissing_ouders', publicValues);
+    await run.send('lokaal_bestuur', 'beslissing', 'email', 'beslissing_lokaal_bestuur', publicValues);
+
+    data.decisionId = data.decisionId ?? `BES-${uuid4().slice(0, 8).toUpperCase()}`;
+    await activities.recordDecision({
+      decisionId: data.decisionId,
+      caseId: input.caseId,
+      location: run.location,
+      kind: d.decision,
+      urgent: this.urgent,
+      effectiveFrom: localDateOf(sentAt),
+      endsOn: d.decision === 'schorsing' ? d.date : null,
+      publicMotivation: publicValues.publicMotivation,
+      cause: input.milestone.kind,
+    });
+    data.sentAt = new Date(sentAt).toISOString();
+    data.inForce = true;
+    await run.record(system, 'beslissing.sent', `Beslissing tot ${d.decision} meegedeeld aan organisator, ouders en lokaal bestuur`, {
+      decisionId: data.decisionId,
+      psychosocialSupport: d.integrityHarmed,
+      capacityFreed: run.location.capacity,
+    });
+  }
+
+  /** Block 3: objection term; a suspension's end needs a verification, or an extension, or escalation. */
+  async followUp(): Promise<FlowOutcome> {
+    const { run, data } = this;
+    const d = this.decision;
+    const objectionUntil = Date.parse(data.objectionUntil!);
+    run.enter('opvolging', d.decision === 'schorsing' ? `einde schorsing op ${d.date} verifiëren` : 'bezwaartermijn volgen');
+    run.at('objection-term', objectionUntil, 'Einde bezwaartermijn', async () => {
+      await run.record(system, 'beslissing.objection_term_passed', data.objection ? 'Bezwaartermijn verstreken (bezwaar ingediend)' : 'Bezwaartermijn verstreken zonder bezwaar');
+    });
+    const objectionSettled = () => Date.now() >= objectionUntil && (!data.objection || data.objection.outcome !== undefined);
+
+    if (d.decision === 'opheffing') {
+      await run.waitUntil(objectionSettled);
+    } else {
+      let end = run.endOfDate(d.date);
+      for (;;) {
+        const until = end;
+        run.at(`suspension-end:${until}`, until, 'Einde schorsing', async () => {
+          if (!data.suspensionEnd || data.suspensionEnd.action === 'extend') await run.remind(`suspension-end:${until}`, 'de schorsing loopt af: verifieer het herstel (bv. herinspectie) en hef op, verleng of ga naar opheffing', until);
+        });
+        const seen = data.suspensionEnd;
+        await run.waitUntil(() => data.objection?.outcome === 'gegrond' || (data.suspensionEnd !== seen && data.suspensionEnd !== undefined));
+        if (data.objection?.outcome === 'gegrond') break;
+        const cmd = data.suspensionEnd!;
+        if (cmd.action !== 'extend') break;
+        end = run.endOfDate(cmd.until!);
+        await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, endsOn: cmd.until! });
+      }
+      if (data.suspensionEnd?.action === 'lift') {
+        await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, lifted: true });
+      }
+    }
+    await run.finish();
+    const lifted = data.objection?.outcome === 'gegrond' || data.suspensionEnd?.action === 'lift';
+    return {
+      result: 'decided',
+      decision: d.decision,
+      lifted,
+      escalateToOpheffing: data.suspensionEnd?.action === 'escalate',
+      reason: lifted ? 'opgeheven of bezwaar gegrond' : 'beslissing uitgevoerd',
+    };
+  }
+}
