@@ -9,25 +9,15 @@ import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, variables } from '../../lib/config.js';
+import { searchAttributeCliArgs } from '../../workflows/search-attributes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (file: string): string => readFileSync(`${root}${file}`, 'utf8');
 
-/**
- * The custom search attributes the workflows set; workflows/search-attributes.ts defines the same
- * list (names and types must stay aligned with it).
- */
-const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = {
-  LocationId: 'Keyword',
-  DossierId: 'Keyword',
-  TeamId: 'Keyword',
-  Assignee: 'Keyword',
-  Phase: 'Keyword',
-  Triage: 'Keyword',
-  ProcessKind: 'Keyword',
-  DueAt: 'Datetime',
-  Overdue: 'Bool',
-};
+/** The custom search attributes the workflows set, from workflows/search-attributes.ts. */
+const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
+  searchAttributeCliArgs().map((pair) => pair.split('=') as [string, string]),
+);
 
 /** What an operator supplies at `docker compose up` (shell or .env); never written in the file. */
 const SAMPLE_ENV: Record<string, string> = {

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { EnforcementActivities } from '../../activities/enforcement.js';
 import { toIsoUtc } from '../clock/brussels-time.js';
-import { dossierIdKey, dueAtKey, locationIdKey, phaseKey, processKindKey, teamIdKey, triageKey } from '../search-attributes.js';
+import { dossierIdKey, dueAtKey, locationIdKey, organiserIdKey, phaseKey, processKindKey, teamIdKey, urgentKey } from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
 import {
   type CaseInput,
@@ -77,7 +77,8 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     upsertSearchAttributes([
       { key: processKindKey, value: 'handhaving' },
       { key: phaseKey, value: state.status === 'closed' ? 'afgesloten' : (state.step ?? 'mijlpaal') },
-      { key: triageKey, value: state.urgent ? 'dringend' : 'regulier' },
+      { key: urgentKey, value: state.urgent },
+      { key: organiserIdKey, value: input.location.organiserId },
       { key: locationIdKey, value: input.location.locationId },
       { key: dossierIdKey, value: input.location.dossierId },
       { key: teamIdKey, value: input.location.teamId },
