@@ -5,6 +5,7 @@ import type { ModularClientOptions } from '../lib/modular/client.js';
 import type { ProcessSettings } from '../lib/process-settings.js';
 import { createDatabaseActivities } from './database.js';
 import { createEnforcementActivities, type FaultInjection } from './enforcement.js';
+import { createFollowUpActivities } from './follow-ups.js';
 import { createInspectionActivities } from './inspections.js';
 import { createMeldingActivities } from './meldingen.js';
 import { createModularActivities } from './modular.js';
@@ -31,5 +32,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createScreeningActivities(deps.db),
     ...createModularActivities(deps.modular),
     ...createInspectionActivities(deps),
+    ...createFollowUpActivities(deps),
   };
 }

@@ -61,6 +61,7 @@ describe('the regular path', () => {
       'melding.acknowledged',
       'melding.feedback',
       'melding.closed',
+      'melding.follow_ups_started', // inspectie_gevraagd asked Zorginspectie for an inspection
     ]);
     expect(audit.find((a) => a.action === 'melding.closed')?.actor_id).toBe(handler);
   });
@@ -222,6 +223,29 @@ describe('refusals', () => {
     await post(sys, `/meldingen/${done.id}/close`, done.assigneeId!, { followUps: [{ kind: 'geen_gevolg' }], noFeedbackReason: 'Test' });
     await eventually(() => getMelding(sys, done.id), (r) => r.phase === 'afgesloten');
     expect((await post(sys, `/meldingen/${done.id}/acknowledge`, done.assigneeId!, {})).status).toBe(409);
+  });
+});
+
+describe('follow-ups that start other processes', () => {
+  it('opens an enforcement case and asks for an inspection when a report closes with those follow-ups', async () => {
+    const other = await locationOfTeam(sys, 'team-antwerpen', 3);
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(other.location_id))).body;
+    await post(sys, `/meldingen/${m.id}/acknowledge`, m.assigneeId!, {});
+    const closed = await post(sys, `/meldingen/${m.id}/close`, m.assigneeId!, {
+      followUps: [{ kind: 'handhaving_gestart', note: 'Herhaalde klachten' }, { kind: 'inspectie_gevraagd', note: 'Onaangekondigd bezoek' }],
+      noFeedbackReason: 'Melder wenst geen terugkoppeling',
+    });
+    expect(closed.status).toBe(200);
+    const started = await eventually(
+      () => sys.db.selectFrom('enforcement_cases').select(['id', 'first_milestone', 'status']).where('location_id', '=', other.location_id).execute(),
+      (rows) => rows.length === 1,
+    );
+    expect(started[0]!.first_milestone).toMatchObject({ kind: 'melding', reference: { type: 'melding', id: m.id } });
+    const inspection = await eventually(
+      () => sys.db.selectFrom('inspections').select(['requested_by_type', 'urgency', 'location_id']).where('requested_by_id', '=', m.id).execute(),
+      (rows) => rows.length === 1,
+    );
+    expect(inspection[0]).toMatchObject({ requested_by_type: 'melding', urgency: 'regulier', location_id: other.location_id });
   });
 });
 

@@ -158,6 +158,12 @@ describe('the monthly run', () => {
     const followUps = await sys.db.selectFrom('screening_follow_ups').selectAll().where('screening_task_id', '=', c!.id).execute();
     expect(followUps).toHaveLength(1);
     expect(followUps[0]).toMatchObject({ dossier_id: c!.dossierId, kind: 'inspectieverzoek_voorbereiden', created_by: c!.assigneeId });
+    // ... and asks Zorginspectie for an inspection, requested by the screening task.
+    const inspection = await eventually(
+      () => sys.db.selectFrom('inspections').select(['id', 'requested_by_type', 'urgency']).where('requested_by_id', '=', c!.id).execute(),
+      (rows) => rows.length === 1,
+    );
+    expect(inspection[0]).toMatchObject({ requested_by_type: 'risicoscreening', urgency: 'regulier' });
 
     const twice = await code(a!, a!.assigneeId!, { code: 'geen_risico', motivation: 'Toch maar anders bekeken.' });
     expect(twice.status).toBe(409);

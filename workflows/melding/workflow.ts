@@ -1,10 +1,12 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { MeldingActivities } from '../../activities/meldingen.js';
 import {
   assigneeKey,
@@ -39,6 +41,11 @@ const activities = proxyActivities<MeldingActivities>({
   startToCloseTimeout: '30 seconds',
   // Every activity is idempotent (keys derived from the report's version or the rung), so
   // retrying until the database is back is always safe and never writes twice.
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+const { startMeldingFollowUps } = proxyActivities<FollowUpActivities>({
+  startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
@@ -165,6 +172,19 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
       followUps: cmd.followUps,
       noFeedbackReason: cmd.noFeedbackReason,
     });
+    // Added after the first release: reports closed before it only recorded their follow-ups.
+    const starting = cmd.followUps.some((f) => f.kind === 'handhaving_gestart' || f.kind === 'inspectie_gevraagd');
+    if (starting && report.state.link && patched('melding-starts-follow-ups')) {
+      const started = await startMeldingFollowUps({
+        meldingId: report.state.meldingId,
+        locationId: report.state.link.locationId,
+        triage: report.state.triage,
+        description: input.description,
+        followUps: cmd.followUps,
+        actor: cmd.actor,
+      });
+      await save(cmd.actor, 'melding.follow_ups_started', 'Opvolging gestart', started);
+    }
     return report.state;
   }, { validator: (cmd) => report.checkClose(cmd) });
 

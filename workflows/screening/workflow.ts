@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -9,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { ScreeningActivities } from '../../activities/screening.js';
 import type { SelectedDossier } from '../../db/repositories/screening.js';
 import { assigneeKey, dossierIdKey, dueAtKey, locationIdKey, overdueKey, phaseKey, processKindKey, teamIdKey } from '../search-attributes.js';
@@ -33,6 +35,7 @@ const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInter
 // Every activity is idempotent (keys: month, month+location, task id + version), so retrying is safe.
 const db = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '1 minute', retry });
 const scoring = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry });
+const followUps = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '1 minute', retry });
 const training = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', retry });
 
 const system: Actor = { id: 'systeem', role: 'systeem' };
@@ -169,6 +172,16 @@ export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<
       motivation: task.state.motivation,
       followUp: task.state.followUp,
     });
+    // Added once inspection requests existed: `verder_onderzoek_nodig` now asks Modular for a visit.
+    if (task.state.followUp && patched('screening-requests-inspection')) {
+      const { inspectionId } = await followUps.requestScreeningInspection({
+        taskId: task.state.taskId,
+        locationId: input.locationId,
+        note: task.state.followUp.note,
+        actor: cmd.actor,
+      });
+      await save(cmd.actor, 'screening.inspection_requested', `Inspectie aangevraagd (${inspectionId})`, { inspectionId });
+    }
     return task.state;
   }, { validator: (cmd) => task.checkCode(cmd) });
 
