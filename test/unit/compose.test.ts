@@ -24,6 +24,8 @@ const SAMPLE_ENV: Record<string, string> = {
   JWT_SECRET: 'sample-jwt-secret-'.padEnd(40, '0'),
   APP_DB_PASSWORD: 'sampleappdbpassword0123456789',
   TEMPORAL_DB_PASSWORD: 'sampletemporaldbpassword0123456789',
+  MODULAR_URL: 'https://modular.zorginspectie.example',
+  MODULAR_WEBHOOK_SECRET: 'sample-modular-webhook-secret-'.padEnd(40, '0'),
 };
 
 const APP_SERVICES = ['migrate', 'worker', 'api'] as const;
