@@ -217,7 +217,9 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
           })
           .where('id', '=', c.decisionId)
           .execute();
-        const status = inForce ? (decision.kind === 'schorsing' ? 'geschorst' : 'opgeheven') : 'actief';
+        // The licence follows every decision in force on the location, not only this one.
+        const inForceKinds = (await tx.selectFrom('enforcement_decisions').select('kind').where('location_id', '=', c.locationId).where('in_force', '=', true).execute()).map((d) => d.kind);
+        const status = inForceKinds.includes('opheffing') ? 'opgeheven' : inForceKinds.includes('schorsing') ? 'geschorst' : 'actief';
         await tx.updateTable('locations').set({ licence_status: status }).where('id', '=', c.locationId).execute();
       });
     },

@@ -8,7 +8,7 @@ import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import { feedEnforcementCase } from '../lib/enforcement-starter.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
-import { enforcementCaseWorkflowId, milestoneSignal } from '../workflows/enforcement/definitions.js';
+import { enforcementCaseWorkflowId, caseStateQuery, milestoneSignal } from '../workflows/enforcement/definitions.js';
 import type { Delivery, InspectionInput, InspectionState } from '../workflows/inspection/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import type { ActivityDependencies } from './index.js';
@@ -250,6 +250,11 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
         if (!(await alreadyDone(key))) {
           let delivered = true;
           try {
+            // The location's workflow id is reused by later cases: a report asked for by case HH-… goes to that case only.
+            if (requester.id?.startsWith('HH-')) {
+              const current = await deps.temporal.workflow.getHandle(caseWorkflowId).query(caseStateQuery);
+              if (current.caseId !== requester.id || current.status === 'closed') throw new WorkflowNotFoundError('the requesting case has ended', caseWorkflowId, undefined);
+            }
             await deps.temporal.workflow.getHandle(caseWorkflowId).signal(milestoneSignal, {
               actor: modularActor,
               milestone: { kind: 'inspectieverslag', reference: { type: 'inspectieverslag', id }, note: `Verslag ${report.documentRef}: geen advies tot handhaving` },

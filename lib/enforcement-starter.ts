@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { type Client, WithStartWorkflowOperation } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { findCaseLocation } from '../db/repositories/locations.js';
 import type { Database } from '../db/schema.js';
 import {
   type CaseInput,
+  type CaseState,
   enforcementCaseWorkflowId,
   enforcementCaseWorkflowType,
   type EnforcementSettings,
   type Milestone,
   milestoneSignal,
+  milestoneUpdate,
 } from '../workflows/enforcement/definitions.js';
 import { locationIdKey, processKindKey } from '../workflows/search-attributes.js';
 import type { Actor } from '../workflows/shared/actor.js';
@@ -26,32 +28,60 @@ export interface FeedCaseRequest {
  * is open (signal-with-start on the location's workflow id: never two open cases). Used by the
  * API and by activities (an inspection report's advice to enforce, a screening).
  */
-export async function feedEnforcementCase(
-  deps: { db: Kysely<Database>; temporal: Client; taskQueue: string; settings: () => EnforcementSettings },
-  request: FeedCaseRequest,
-): Promise<{ workflowId: string; caseId: string }> {
+type StarterDeps = { db: Kysely<Database>; temporal: Client; taskQueue: string; settings: () => EnforcementSettings };
+
+async function caseInput(deps: StarterDeps, request: FeedCaseRequest): Promise<CaseInput> {
   const location = await findCaseLocation(deps.db, request.locationId);
   if (!location) throw new Error(`location ${request.locationId} has no dossier`);
-  const now = new Date().toISOString();
-  const input: CaseInput = {
-    caseId: `HH-${randomUUID().slice(0, 8).toUpperCase()}`,
+  const caseId = `HH-${randomUUID().slice(0, 8).toUpperCase()}`;
+  return {
+    caseId,
     location,
-    first: { ...request.milestone, at: now, actorId: request.actor.id },
+    first: { ...request.milestone, id: `${caseId}:first`, at: new Date().toISOString(), actorId: request.actor.id },
     urgent: request.urgent ?? false,
     startedBy: request.actor,
     settings: deps.settings(),
   };
-  const workflowId = enforcementCaseWorkflowId(location.locationId);
-  await deps.temporal.workflow.signalWithStart(enforcementCaseWorkflowType, {
-    workflowId,
+}
+
+function startOptions(deps: StarterDeps, input: CaseInput) {
+  return {
+    workflowId: enforcementCaseWorkflowId(input.location.locationId),
     taskQueue: deps.taskQueue,
-    args: [input],
-    signal: milestoneSignal,
-    signalArgs: [{ actor: request.actor, milestone: request.milestone }],
+    args: [input] as [CaseInput],
     typedSearchAttributes: [
       { key: processKindKey, value: 'handhaving' },
-      { key: locationIdKey, value: location.locationId },
+      { key: locationIdKey, value: input.location.locationId },
     ],
+  };
+}
+
+/**
+ * Gives a milestone to the location's open enforcement case, or starts a case with it when none
+ * is open (signal-with-start on the location's workflow id: never two open cases). Used by
+ * activities (an inspection report's advice to enforce, a report's follow-up).
+ */
+export async function feedEnforcementCase(deps: StarterDeps, request: FeedCaseRequest): Promise<{ workflowId: string; caseId: string }> {
+  const input = await caseInput(deps, request);
+  const options = startOptions(deps, input);
+  await deps.temporal.workflow.signalWithStart(enforcementCaseWorkflowType, {
+    ...options,
+    signal: milestoneSignal,
+    signalArgs: [{ actor: request.actor, milestone: { ...request.milestone, id: input.first.id } }],
   });
-  return { workflowId, caseId: input.caseId };
+  return { workflowId: options.workflowId, caseId: input.caseId };
+}
+
+/** The same with update-with-start, for the API: answers with the case's state once it holds the milestone. */
+export async function openOrFeedEnforcementCase(deps: StarterDeps, request: FeedCaseRequest): Promise<{ state: CaseState; created: boolean }> {
+  const input = await caseInput(deps, request);
+  const startWorkflowOperation = new WithStartWorkflowOperation(enforcementCaseWorkflowType, {
+    ...startOptions(deps, input),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+  });
+  const state = await deps.temporal.workflow.executeUpdateWithStart(milestoneUpdate, {
+    args: [{ actor: request.actor, milestone: { ...request.milestone, id: input.first.id } }],
+    startWorkflowOperation,
+  });
+  return { state, created: state.caseId === input.caseId };
 }

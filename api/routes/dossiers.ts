@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { findDossier } from '../../db/repositories/dossiers.js';
+import { staffReaders } from '../../db/tables/reference.js';
 import { listTimeline } from '../../db/repositories/timeline.js';
 import { toTimelineView } from '../../activities/database.js';
 import {
@@ -46,6 +47,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
   }
 
   app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId', {
+    config: { roles: staffReaders },
     schema: {
       tags: ['dossiers'],
       summary: 'A dossier with its latest timeline entries',
@@ -86,6 +88,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
   });
 
   app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/timeline', {
+    config: { roles: staffReaders },
     schema: {
       tags: ['dossiers'],
       summary: 'The dossier timeline, newest first; page with `before`',

@@ -6,7 +6,7 @@ import { enqueueMessage } from '../../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../../db/repositories/timeline.js';
 import type { Role } from '../../db/tables/reference.js';
 import type { EnforcementCaseRow } from '../../db/tables/enforcement.js';
-import { feedEnforcementCase } from '../../lib/enforcement-starter.js';
+import { openOrFeedEnforcementCase } from '../../lib/enforcement-starter.js';
 import { render } from '../../activities/templates.js';
 import {
   type CaseState,
@@ -131,9 +131,17 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
     },
   }, async (request, reply) => {
     const { locationId, milestone, urgent } = request.body;
-    let started: { workflowId: string; caseId: string };
+    if (urgent) {
+      // An urgent start must not turn into a mere milestone of an open case: ask for the escalation instead.
+      const open = await deps.temporal.workflow.getHandle(enforcementCaseWorkflowId(locationId)).query(caseStateQuery).catch((err) => {
+        if (isWorkflowGone(err)) return undefined;
+        throw err;
+      });
+      if (open?.status === 'open') throw conflict(`Location ${locationId} has an open case ${open.caseId}: escalate it with POST /handhaving/${open.caseId}/escalate-urgent`);
+    }
+    let started: Awaited<ReturnType<typeof openOrFeedEnforcementCase>>;
     try {
-      started = await feedEnforcementCase(
+      started = await openOrFeedEnforcementCase(
         { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() },
         { locationId, milestone, actor: actorOf(request), urgent },
       );
@@ -141,9 +149,10 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
       if (err instanceof Error && /has no dossier/.test(err.message)) throw notFound(`Location ${locationId}`);
       throw err;
     }
-    const state = await deps.temporal.workflow.getHandle(started.workflowId).query(caseStateQuery);
-    const row = (await findCase(deps.db, state.caseId)) ?? syntheticRow(state, started.workflowId);
-    return reply.code(state.caseId === started.caseId ? 201 : 200).send(toView(row, state));
+    const { state, created } = started;
+    const workflowId = enforcementCaseWorkflowId(locationId);
+    const row = (await findCase(deps.db, state.caseId)) ?? syntheticRow(state, workflowId);
+    return reply.code(created ? 201 : 200).send(toView(row, state));
   });
 
   app.get<{ Querystring: Record<string, string | number | boolean | undefined> & { limit: number; offset: number } }>('/handhaving', {
@@ -300,7 +309,11 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
         .updateTable('outbox_messages')
         .set({ status: delivered ? 'delivered' : 'failed', last_error: delivered ? null : `niet bezorgd (${trackingReference})`, sent_at: new Date() })
         .where('id', '=', letter.id)
-        .execute();
+        .where('status', 'not in', ['delivered', 'failed'])
+        .executeTakeFirst()
+        .then((r) => {
+          if (Number(r.numUpdatedRows) === 0) throw conflict(`The delivery of letter ${letter.id} was already recorded`);
+        });
       await recordAudit(tx, {
         actor_id: actor.id,
         actor_role: actor.role,

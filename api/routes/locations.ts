@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { findLocation, listLocations } from '../../db/repositories/locations.js';
-import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds } from '../../db/tables/reference.js';
+import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds, staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../app.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern, pagingQuery } from '../schemas/common.js';
@@ -64,6 +64,7 @@ export default async function locationRoutes(app: FastifyInstance, deps: AppDepe
   app.addSchema(locationSchema);
 
   app.get<{ Querystring: ListQuery }>('/locations', {
+    config: { roles: staffReaders },
     schema: {
       tags: ['locations'],
       summary: 'Search childcare locations',
@@ -99,6 +100,7 @@ export default async function locationRoutes(app: FastifyInstance, deps: AppDepe
   });
 
   app.get<{ Params: { locationId: string } }>('/locations/:locationId', {
+    config: { roles: staffReaders },
     schema: {
       tags: ['locations'],
       summary: 'One location with its organiser and dossier',

@@ -16,10 +16,6 @@ export function findCase(db: Kysely<Database>, id: string): Promise<EnforcementC
   return db.selectFrom('enforcement_cases').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export function findOpenCaseForLocation(db: Kysely<Database>, locationId: string): Promise<EnforcementCaseRow | undefined> {
-  return db.selectFrom('enforcement_cases').selectAll().where('location_id', '=', locationId).where('status', '=', 'open').executeTakeFirst();
-}
-
 export interface CaseFilter {
   status?: 'open' | 'closed';
   step?: string;

@@ -25,7 +25,7 @@ export async function publicEnforcementReport(db: Kysely<Database>, locationId: 
   const steps = await db
     .selectFrom('timeline_entries as t')
     .innerJoin('dossiers as d', 'd.id', 't.dossier_id')
-    .select(['t.occurred_at', sql<string>`t.details->>'action'`.as('action'), sql<string>`t.details->>'caseId'`.as('case_id')])
+    .select(['t.occurred_at', sql<string>`t.details->>'action'`.as('action'), sql<string>`t.details->>'caseId'`.as('case_id'), sql<string | null>`t.details->>'decisionId'`.as('decision_id')])
     .where('d.location_id', '=', locationId)
     .where('t.kind', '=', 'handhaving')
     .where(sql<string>`t.details->>'action'`, 'in', ['aanmaning.sent', 'voornemen.sent', 'beslissing.sent'])
@@ -36,7 +36,7 @@ export async function publicEnforcementReport(db: Kysely<Database>, locationId: 
   const causeOf = new Map(causes.map((c) => [c.id, c.cause]));
   return steps.map((s) => {
     const kind = s.action.split('.')[0] as 'aanmaning' | 'voornemen' | 'beslissing';
-    const decision = kind === 'beslissing' ? decisions.find((d) => d.case_id === s.case_id) : undefined;
+    const decision = kind === 'beslissing' ? decisions.find((d) => d.id === s.decision_id) : undefined;
     return {
       date: s.occurred_at.toISOString().slice(0, 10),
       kind: decision ? decision.kind : kind,

@@ -3,6 +3,9 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 export const roles = ['klantenbeheerder', 'crisiscoordinator', 'jurist', 'teamcoordinator', 'admin', 'modular'] as const;
 export type Role = (typeof roles)[number];
 
+/** Everyone of the agency who may read dossiers; not the machine role of the Modular integration. */
+export const staffReaders: readonly Role[] = ['klantenbeheerder', 'crisiscoordinator', 'jurist', 'teamcoordinator', 'admin'];
+
 export const locationKinds = ['gezinsopvang', 'groepsopvang'] as const;
 export type LocationKind = (typeof locationKinds)[number];
 

@@ -128,6 +128,8 @@ describe('other paths', () => {
     const loc = location();
     const opened = await api.open(loc.location_id, { urgent: true, kind: 'integriteitsrisico' });
     const id = opened.id;
+    const again = await api.call('/handhaving', kb, { locationId: loc.location_id, urgent: true, milestone: { kind: 'integriteitsrisico' } });
+    expect(again.status).toBe(409);
     await api.decide(id, 'dringende_beslissing', 'schorsing', inDays(5));
     const sent = await api.atStep(id, 'dringende_beslissing', 'opvolging');
     expect(sent.urgent).toBe(true);
@@ -151,7 +153,11 @@ describe('other paths', () => {
     await api.cmd(id, 'decision', kb, { decision: 'schorsing', motivation: 'Dringend.', publicMotivation: 'Acuut risico voor de kinderen.', date: inDays(5), integrityHarmed: true });
     await api.cmd(id, 'review', jurist, { approve: true, remarks: 'Akkoord.' });
     await api.atStep(id, 'dringende_beslissing', 'opvolging');
-    expect((await api.call(`/handhaving/${id}/close`, tc, { reason: 'Dossier afgesloten na verificatie' })).body.status).toBe('closed');
+    // A decision in force is not closed over: it ends through its own follow-up.
+    expect((await api.call(`/handhaving/${id}/close`, tc, { reason: 'Dossier afgesloten' })).status).toBe(409);
+    expect((await api.call(`/handhaving/${id}/escalate-urgent`, tc, { reason: 'Nog eens', decision: 'opheffing' })).status).toBe(409);
+    await api.cmd(id, 'suspension-end', tc, { action: 'lift', verification: 'Herinspectie: veilig.' });
+    await eventually(() => api.get(id), (c) => c.status === 'closed');
   });
 });
 

@@ -41,7 +41,8 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
     return run.state;
   }, {
     validator: (cmd) => {
-      if (data.sentAt) throw notNow('The aanmaning was already sent');
+      // After the talk the written aanmaning goes out: what it says can no longer change.
+      if (data.talk) throw notNow('The talk was recorded and the aanmaning is sent; its shortcomings can no longer change');
       if (cmd.shortcomings.length === 0) throw invalid('Name at least one shortcoming');
       if (run.endOfDate(cmd.remedyBy) <= Date.now()) throw invalid('The remedy deadline must lie in the future');
     },
@@ -55,7 +56,7 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
   }, {
     validator: (_cmd) => {
       if (!data.shortcomings) throw notNow('Set the shortcomings and the remedy deadline first');
-      if (data.sentAt) throw notNow('The aanmaning was already sent');
+      if (data.talk) throw notNow('The talk was already recorded');
     },
   });
 

@@ -26,7 +26,9 @@ import {
   flowProgressSignal,
   flowWorkflowTypes,
   type Milestone,
+  type MilestoneCommand,
   milestoneSignal,
+  milestoneUpdate,
 } from './definitions.js';
 import { notNow } from './flow-kit.js';
 
@@ -67,6 +69,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   };
   let closeRequest: { actor: Actor; reason: string } | undefined;
   let urgentRequest: { actor: Actor; reason: string; decision: DecisionKind } | undefined;
+  let urgentSteps = 0;
   let child: ChildWorkflowHandle<(i: unknown) => Promise<FlowOutcome>> | undefined;
   let events = 0;
   let progressed = false;
@@ -97,7 +100,10 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   }
 
   function addMilestone(m: Milestone): boolean {
-    const same = state.milestones.some((x) => x.kind === m.kind && x.reference?.id === m.reference?.id && x.reference?.type === m.reference?.type);
+    // The same evidence arriving twice (a retried signal) counts once; milestones without a reference always count.
+    const same =
+      (m.id !== undefined && state.milestones.some((x) => x.id === m.id)) ||
+      (m.reference !== undefined && state.milestones.some((x) => x.kind === m.kind && x.reference?.id === m.reference?.id && x.reference?.type === m.reference?.type));
     if (same) return false;
     state.milestones.push(m);
     return true;
@@ -115,11 +121,22 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     }
   });
 
-  setHandler(milestoneSignal, async (cmd) => {
+  let opened = false;
+  async function onMilestone(cmd: MilestoneCommand) {
+    await condition(() => opened);
     const m: Milestone = { ...cmd.milestone, at: toIsoUtc(Date.now()), actorId: cmd.actor.id };
     if (state.status === 'open' && addMilestone(m)) {
       await save(cmd.actor, 'handhaving.milestone', `Mijlpaal: ${m.kind}`, { milestone: m });
     }
+  }
+  setHandler(milestoneSignal, onMilestone);
+  setHandler(milestoneUpdate, async (cmd) => {
+    await onMilestone(cmd);
+    return state;
+  }, {
+    validator: (_cmd) => {
+      if (state.status === 'closed' || closeRequest) throw notNow('The case is closed');
+    },
   });
 
   setHandler(closeCaseUpdate, async (cmd) => {
@@ -129,23 +146,35 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   }, {
     validator: (_cmd) => {
       if (state.status === 'closed' || closeRequest) throw notNow('The case is already closed');
+      refuseWhileDecisionInForce('close');
     },
   });
 
   setHandler(escalateUrgentUpdate, async (cmd) => {
+    const before = urgentSteps;
     urgentRequest = cmd;
-    await condition(() => state.step === 'dringende_beslissing' || state.status === 'closed');
+    await condition(() => urgentSteps > before || state.status === 'closed');
     return state;
   }, {
     validator: (_cmd) => {
       if (state.status === 'closed' || closeRequest) throw notNow('The case is closed');
       if (state.step === 'dringende_beslissing' || urgentRequest) throw notNow('The urgent decision is already under way');
+      refuseWhileDecisionInForce('escalate');
     },
   });
+
+  /** A decision that was communicated is ended by its own commands (objection, suspension end), not by closing over it. */
+  function refuseWhileDecisionInForce(what: 'close' | 'escalate') {
+    const current = state.current;
+    if (current && (current.flow === 'beslissing' || current.flow === 'dringende_beslissing') && current.data.sentAt) {
+      throw notNow(`The decision was communicated and is in force: end it with suspension-end or an objection before you ${what} the case`);
+    }
+  }
 
   // ----- the case ------------------------------------------------------------------------------
 
   await save(input.startedBy, 'handhaving.opened', `Handhavingsdossier geopend (${input.first.kind})`, { first: input.first, urgent: input.urgent });
+  opened = true;
 
   let next: Next | null = input.urgent
     ? { flow: 'dringende_beslissing', milestone: input.first }
@@ -162,6 +191,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     });
     state.step = step.flow;
     state.current = null;
+    if (step.flow === 'dringende_beslissing') urgentSteps += 1;
     state.steps.push({ flow: step.flow, workflowId: child.workflowId, startedAt: toIsoUtc(Date.now()), endedAt: null, outcome: null });
     await save(system, 'handhaving.step', `Stap gestart: ${step.flow}`, { flow: step.flow, workflowId: child.workflowId });
 
@@ -197,6 +227,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
       state.urgent = true;
       await save(urgentRequest.actor, 'handhaving.urgent', 'Escalatie naar beslissing bij dringende noodzakelijkheid', { reason: urgentRequest.reason });
       next = { flow: 'dringende_beslissing', milestone: m, decision: urgentRequest.decision };
+      urgentRequest = undefined;
     } else {
       next = decideNext(outcome!);
       if (next) {

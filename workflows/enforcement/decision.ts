@@ -23,7 +23,8 @@ export interface DecisionData {
   decisionId?: string;
   sentAt?: string;
   objectionUntil?: string;
-  objection?: { received: string; outcome?: 'gegrond' | 'ongegrond' };
+  /** `recorded` once the objection's effect on the decision is saved: only then can it be decided. */
+  objection?: { received: string; recorded?: boolean; outcome?: 'gegrond' | 'ongegrond' };
   inForce?: boolean;
   suspensionEnd?: SuspensionEndCommand;
 }
@@ -91,7 +92,7 @@ export class DecisionFlow {
     }, {
       validator: (_cmd) => {
         if (!data.approved) throw notNow('The decision is not approved yet');
-        if (data.sentAt) throw notNow('The decision was already sent');
+        if (data.oralNotice) throw notNow('The oral notice was already recorded');
       },
     });
 
@@ -99,7 +100,7 @@ export class DecisionFlow {
       validator: (cmd) => {
         if (!data.sentAt) throw notNow('The decision has not been sent yet');
         if (cmd.action === 'received' && data.objection) throw notNow('An objection was already recorded');
-        if (cmd.action === 'decided' && (!data.objection || data.objection.outcome)) throw notNow('There is no pending objection');
+        if (cmd.action === 'decided' && (!data.objection?.recorded || data.objection.outcome)) throw notNow('There is no pending objection');
         if (cmd.action === 'decided' && cmd.upheld === undefined) throw invalid('Say whether the objection is upheld');
       },
     });
@@ -127,6 +128,7 @@ export class DecisionFlow {
       // An objection suspends the decision, unless it was taken in urgent necessity.
       if (!this.urgent) data.inForce = false;
       await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, objection: 'ingediend', inForce: data.inForce });
+      data.objection.recorded = true;
       await run.record(cmd.actor, 'beslissing.objection.received', this.urgent ? 'Bezwaar ontvangen; de beslissing blijft van kracht (dringende noodzakelijkheid)' : 'Bezwaar ontvangen; de beslissing is geschorst', { note: cmd.note });
     } else {
       data.objection!.outcome = cmd.upheld ? 'gegrond' : 'ongegrond';
@@ -216,6 +218,7 @@ export class DecisionFlow {
         if (data.objection?.outcome === 'gegrond') break;
         const cmd = data.suspensionEnd!;
         if (cmd.action !== 'extend') break;
+        run.cancelTimer(`suspension-end:${until}`);
         end = run.endOfDate(cmd.until!);
         await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, endsOn: cmd.until! });
       }

@@ -39,6 +39,8 @@ export const milestoneKinds = [
 export type MilestoneKind = (typeof milestoneKinds)[number];
 
 export interface Milestone {
+  /** Set by the starter: the milestone that starts a case and the one it sends along are the same. */
+  id?: string;
   kind: MilestoneKind;
   at: string;
   /** E.g. the report, inspection report or screening that triggered it. */
@@ -166,6 +168,8 @@ export interface UrgentCommand {
 
 /** Evidence arriving for an open case (or starting one with signal-with-start): a milestone. */
 export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
+/** The same as an Update, for callers that need the case's state back (update-with-start). */
+export const milestoneUpdate = defineUpdate<CaseState, [MilestoneCommand]>('addMilestone');
 export const closeCaseUpdate = defineUpdate<CaseState, [CloseCaseCommand]>('closeCase');
 export const escalateUrgentUpdate = defineUpdate<CaseState, [UrgentCommand]>('escalateUrgent');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
