@@ -6,6 +6,7 @@ import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { installWorkerLogging } from '../lib/worker.js';
 import { type DevServer, startDevServer } from '../lib/dev-server.js';
 import { createTemporalClient, jwtSecret, onShutdownSignal, openDatabase } from '../lib/runtime.js';
+import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
 import { runApi, runWorker } from '../lib/services.js';
 import { ensureTemporalCli } from '../lib/temporal-cli.js';
 import { createProcessSettings } from '../lib/process-settings.js';
@@ -66,6 +67,7 @@ const worker = await runWorker({
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });
+const outbox = outboxFromConfig(config, db, log);
 const temporal = createTemporalClient(address, config.temporalNamespace);
 log(`risk screening schedule: ${await ensureScreeningSchedule({ client: temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() })}`);
 const tokens = createTokenService(jwtSecret(config, { createIfMissing: true }), config.jwtIssuer);
@@ -88,6 +90,7 @@ onShutdownSignal(async (signal) => {
   log(`${signal}: stopping the API (in-flight requests finish), the worker, the database${devServer ? ', the dev server' : ''}`);
   await api.stop();
   await worker.stop();
+  await outbox?.stop();
   await modularSim?.stop();
   await temporal.connection.close();
   await db.destroy();

@@ -2,6 +2,7 @@ import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { installWorkerLogging } from '../lib/worker.js';
 import { createProcessSettings } from '../lib/process-settings.js';
 import { onShutdownSignal, openDatabase } from '../lib/runtime.js';
+import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
 import { runWorker } from '../lib/services.js';
 import { modularClientOptions } from '../lib/modular/setup.js';
 import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
@@ -25,9 +26,11 @@ const worker = await runWorker({
   shutdownGraceMs: config.shutdownGraceMs,
 });
 await ensureScreeningSchedule({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
+const outbox = outboxFromConfig(config, db, (line) => process.stdout.write(`${line}\n`));
 process.stdout.write(`worker polling ${config.taskQueue} on ${address}/${config.temporalNamespace}; database ${description}\n`);
 
 onShutdownSignal(async () => {
   await worker.stop();
+  await outbox?.stop();
   await db.destroy();
 });

@@ -100,6 +100,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
 
     const temporal = createTemporalClient(address, namespace);
     cleanups.push(() => temporal.connection.close());
+    // Test files share the dev server and the seeded location ids (a case's workflow id is its
+    // location's): leave no running workflow behind for the next file to attach to.
+    cleanups.push(() => terminateRunning(temporal, taskQueue));
     const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-test');
     const api: RunningApi = await runApi(
       { db, temporal, namespace, taskQueue, tokens, settings, ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}) },
@@ -162,5 +165,14 @@ async function adminQuery(adminUrl: string, sql: string) {
     await client.query(sql);
   } finally {
     await client.end();
+  }
+}
+
+async function terminateRunning(temporal: Client, taskQueue: string) {
+  for await (const wf of temporal.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) {
+    await temporal.workflow
+      .getHandle(wf.workflowId, wf.runId)
+      .terminate('test file finished')
+      .catch(() => undefined);
   }
 }
