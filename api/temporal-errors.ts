@@ -1,5 +1,5 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { refusals } from '../workflows/melding/definitions.js';
 import { conflict, HttpProblem, problemTypes } from './problems.js';
 
@@ -24,4 +24,14 @@ export function refusalToProblem(err: unknown): HttpProblem | undefined {
     return conflict(cause.message);
   }
   return conflict(cause?.message ?? err.message);
+}
+
+/** A workflow's live state by query, or null once Temporal no longer has the workflow. */
+export async function liveStateOf<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
+  try {
+    return await temporal.workflow.getHandle(workflowId).query(query);
+  } catch (err) {
+    if (isWorkflowGone(err)) return null;
+    throw err;
+  }
 }

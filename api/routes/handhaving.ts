@@ -35,7 +35,7 @@ import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
 import { errorResponses } from '../schemas/common.js';
 import { caseParams, caseSchema, caseStateSchema, commandBodies, listQuery, startBody } from '../schemas/handhaving.js';
-import { isWorkflowGone, refusalToProblem } from '../temporal-errors.js';
+import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 
 const caseManagers: Role[] = ['klantenbeheerder', 'teamcoordinator'];
 const readers: Role[] = ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist', 'admin'];
@@ -96,14 +96,9 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
   const caseHandle = (row: EnforcementCaseRow) => deps.temporal.workflow.getHandle(row.workflow_id);
 
   async function liveState(row: EnforcementCaseRow): Promise<CaseState | null> {
-    try {
-      const state = await caseHandle(row).query(caseStateQuery);
-      // The location's workflow id is reused by later cases: only this case's state counts.
-      return state.caseId === row.id ? state : null;
-    } catch (err) {
-      if (isWorkflowGone(err)) return null;
-      throw err;
-    }
+    const state = await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
+    // The location's workflow id is reused by later cases: only this case's state counts.
+    return state?.caseId === row.id ? state : null;
   }
 
   async function requireCase(id: string): Promise<EnforcementCaseRow> {

@@ -31,7 +31,7 @@ import {
   inspectionStateSchema,
   listQuery,
 } from '../schemas/inspections.js';
-import { isWorkflowGone, refusalToProblem } from '../temporal-errors.js';
+import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 
 interface CreateBody {
   locationId: string;
@@ -136,14 +136,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
   app.addSchema(inspectionStateSchema);
   app.addSchema(inspectionSchema);
 
-  async function liveState(id: string): Promise<InspectionState | null> {
-    try {
-      return await deps.temporal.workflow.getHandle(inspectionWorkflowId(id)).query(inspectionStateQuery);
-    } catch (err) {
-      if (isWorkflowGone(err)) return null;
-      throw err;
-    }
-  }
+  const liveState = (id: string) => liveStateOf(deps.temporal, inspectionWorkflowId(id), inspectionStateQuery);
 
   async function requireInspection(id: string): Promise<InspectionRow> {
     const row = await findInspection(deps.db, id);

@@ -42,7 +42,7 @@ import {
   meldingSchema,
   meldingStateSchema,
 } from '../schemas/meldingen.js';
-import { isWorkflowGone, refusalToProblem } from '../temporal-errors.js';
+import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 
 interface IntakeBody {
   source: Source;
@@ -148,14 +148,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
   app.addSchema(meldingStateSchema);
   app.addSchema(meldingSchema);
 
-  async function liveState(id: string): Promise<MeldingState | null> {
-    try {
-      return await deps.temporal.workflow.getHandle(meldingWorkflowId(id)).query(stateQuery);
-    } catch (err) {
-      if (isWorkflowGone(err)) return null;
-      throw err;
-    }
-  }
+  const liveState = (id: string) => liveStateOf(deps.temporal, meldingWorkflowId(id), stateQuery);
 
   async function requireMelding(id: string): Promise<MeldingRow> {
     const row = await findMelding(deps.db, id);

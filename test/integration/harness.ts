@@ -169,10 +169,11 @@ async function adminQuery(adminUrl: string, sql: string) {
 }
 
 async function terminateRunning(temporal: Client, taskQueue: string) {
-  for await (const wf of temporal.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) {
-    await temporal.workflow
-      .getHandle(wf.workflowId, wf.runId)
-      .terminate('test file finished')
-      .catch(() => undefined);
+  const running = [];
+  for await (const wf of temporal.workflow.list({ query: `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Running"` })) running.push(wf);
+  // Parents first: their children end with them, instead of failing them from below.
+  running.sort((a, b) => Number(Boolean(a.parentExecution)) - Number(Boolean(b.parentExecution)));
+  for (const wf of running) {
+    await temporal.workflow.getHandle(wf.workflowId, wf.runId).terminate('test file finished').catch(() => undefined);
   }
 }
