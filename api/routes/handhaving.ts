@@ -33,7 +33,7 @@ import {
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, pageOf } from '../schemas/common.js';
 import { caseParams, caseSchema, caseStateSchema, commandBodies, listQuery, startBody } from '../schemas/handhaving.js';
 import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 
@@ -157,11 +157,7 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
       summary: 'List enforcement cases (filters: status, step, team, case manager, urgent, due before, municipality, location)',
       querystring: listQuery,
       response: {
-        200: {
-          type: 'object',
-          required: ['items', 'total'],
-          properties: { items: { type: 'array', items: caseResponse }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
-        },
+        200: pageOf(caseResponse),
         ...errorResponses(400),
       },
     },

@@ -21,7 +21,7 @@ import { locationIdKey, processKindKey } from '../../workflows/search-attributes
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, HttpProblem, notFound, problemTypes } from '../problems.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, pageOf } from '../schemas/common.js';
 import {
   cancelBody,
   createInspectionBody,
@@ -216,16 +216,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
       summary: 'List inspection requests from the register, the most urgent first (due moment ascending)',
       querystring: listQuery,
       response: {
-        200: {
-          type: 'object',
-          required: ['items', 'total', 'limit', 'offset'],
-          properties: {
-            items: { type: 'array', items: inspectionResponse },
-            total: { type: 'integer' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
-          },
-        },
+        200: pageOf(inspectionResponse),
         ...errorResponses(400),
       },
     },

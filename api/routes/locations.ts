@@ -3,7 +3,7 @@ import { findLocation, listLocations } from '../../db/repositories/locations.js'
 import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds, staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../app.js';
 import { notFound } from '../problems.js';
-import { errorResponses, idPattern, pagingQuery } from '../schemas/common.js';
+import { errorResponses, idPattern, pagingQuery, pageOf } from '../schemas/common.js';
 
 const locationSchema = {
   $id: 'Location',
@@ -81,16 +81,7 @@ export default async function locationRoutes(app: FastifyInstance, deps: AppDepe
         },
       },
       response: {
-        200: {
-          type: 'object',
-          required: ['items', 'total', 'limit', 'offset'],
-          properties: {
-            items: { type: 'array', items: { $ref: 'Location#' } },
-            total: { type: 'integer' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
-          },
-        },
+        200: pageOf({ $ref: 'Location#' }),
         ...errorResponses(400),
       },
     },

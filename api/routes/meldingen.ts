@@ -32,7 +32,7 @@ import { processKindKey } from '../../workflows/search-attributes.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, HttpProblem, notFound, problemTypes } from '../problems.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, pageOf } from '../schemas/common.js';
 import {
   commandBodies,
   idempotencyHeaders,
@@ -233,16 +233,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
       summary: 'List reports from the register, by default the most urgent first (due moment ascending)',
       querystring: listQuery,
       response: {
-        200: {
-          type: 'object',
-          required: ['items', 'total', 'limit', 'offset'],
-          properties: {
-            items: { type: 'array', items: meldingResponse },
-            total: { type: 'integer' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
-          },
-        },
+        200: pageOf(meldingResponse),
         ...errorResponses(400),
       },
     },

@@ -32,7 +32,7 @@ import { processKindKey } from '../../workflows/search-attributes.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
-import { errorResponses } from '../schemas/common.js';
+import { errorResponses, pageOf } from '../schemas/common.js';
 import { idempotencyHeaders } from '../schemas/meldingen.js';
 import {
   codeBody,
@@ -288,16 +288,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       summary: 'Screening tasks, newest month first and by rank; filters month, status, code, team, assignee, dossier, overdue',
       querystring: taskListQuery,
       response: {
-        200: {
-          type: 'object',
-          required: ['items', 'total', 'limit', 'offset'],
-          properties: {
-            items: { type: 'array', items: { $ref: 'ScreeningTask#' } },
-            total: { type: 'integer' },
-            limit: { type: 'integer' },
-            offset: { type: 'integer' },
-          },
-        },
+        200: pageOf({ $ref: 'ScreeningTask#' }),
         ...errorResponses(400),
       },
     },

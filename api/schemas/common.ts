@@ -38,3 +38,17 @@ export const pagingQuery = {
 } as const;
 
 export const idPattern = '^[A-Za-z0-9_.:-]{1,64}$';
+
+/** A page of a list: the items, the total that matches the filters, and the paging used. */
+export function pageOf(items: object) {
+  return {
+    type: 'object',
+    required: ['items', 'total', 'limit', 'offset'],
+    properties: {
+      items: { type: 'array', items },
+      total: { type: 'integer' },
+      limit: { type: 'integer' },
+      offset: { type: 'integer' },
+    },
+  } as const;
+}
