@@ -20,6 +20,7 @@ import modularWebhookRoutes from './routes/modular-webhook.js';
 import publicRoutes from './routes/public.js';
 import screeningRoutes from './routes/screening.js';
 import uiRoutes from './routes/ui.js';
+import userRoutes from './routes/users.js';
 
 export interface AppDependencies {
   db: Kysely<Database>;
@@ -63,6 +64,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
 
   await app.register(healthRoutes, deps);
   await app.register(meRoutes);
+  await app.register(userRoutes, deps);
   await app.register(locationRoutes, deps);
   await app.register(dossierRoutes, deps);
   await app.register(meldingRoutes, deps);

@@ -60,7 +60,8 @@ const staff: Role[] = ['klantenbeheerder', 'crisiscoordinator', 'teamcoordinator
 const readers: Role[] = [...staff, 'jurist', 'admin'];
 const coordinators: Role[] = ['teamcoordinator', 'crisiscoordinator'];
 
-function toView(row: MeldingRow, live: MeldingState | null) {
+/** `withReporter`: the reporter's contact (personal data) only in a report's own view, never in lists. */
+function toView(row: MeldingRow, live: MeldingState | null, withReporter = true) {
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -69,6 +70,7 @@ function toView(row: MeldingRow, live: MeldingState | null) {
     channel: row.channel,
     receivedAt: row.received_at.toISOString(),
     anonymous: !row.reporter || (!row.reporter.name && !row.reporter.email && !row.reporter.phone),
+    reporter: withReporter ? (row.reporter ?? null) : null,
     locationId: row.location_id,
     organiserId: row.organiser_id,
     dossierId: row.dossier_id,
@@ -244,7 +246,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
       receivedFrom: q.receivedFrom ? new Date(q.receivedFrom) : undefined,
       receivedTo: q.receivedTo ? new Date(q.receivedTo) : undefined,
     });
-    return { items: items.map((row) => toView(row, null)), total, limit: q.limit, offset: q.offset };
+    return { items: items.map((row) => toView(row, null, false)), total, limit: q.limit, offset: q.offset };
   });
 
   app.get<{ Params: { meldingId: string } }>('/meldingen/:meldingId', {

@@ -138,6 +138,11 @@ export const meldingSchema = {
     channel: { type: 'string' },
     receivedAt: isoInstant,
     anonymous: { type: 'boolean' },
+    reporter: {
+      type: ['object', 'null'],
+      description: 'The reporter\'s contact (personal data): in a report\'s own view only, not in lists',
+      properties: { name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' } },
+    },
     locationId: nullableString,
     organiserId: nullableString,
     dossierId: nullableString,

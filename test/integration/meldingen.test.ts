@@ -249,6 +249,20 @@ describe('follow-ups that start other processes', () => {
   });
 });
 
+describe('people', () => {
+  it('shows the reporter\'s contact in a report\'s own view only, and names the users', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    const one = (await (await sys.http(`/meldingen/${m.id}`, { as: coordinator })).json()) as { reporter: unknown };
+    expect(one.reporter).toEqual({ name: 'Sam Janssens', email: 'sam.janssens@voorbeeld.test' });
+    const page = (await (await sys.http(`/meldingen?locationId=${location.location_id}&limit=5`, { as: coordinator })).json()) as { items: { reporter: unknown }[] };
+    expect(page.items.every((i) => i.reporter === null)).toBe(true);
+    const users = (await (await sys.http('/users?role=crisiscoordinator', { as: coordinator })).json()) as { id: string; name: string }[];
+    expect(users.map((u) => u.id)).toEqual(['u-cc-1', 'u-cc-2', 'u-cc-3', 'u-cc-4']);
+    expect((await sys.http('/users', { as: 'u-modular' })).status).toBe(403);
+    expect(((await (await sys.http('/teams', { as: coordinator })).json()) as unknown[]).length).toBe(6);
+  });
+});
+
 describe('lists', () => {
   it('filters by triage, phase, assignee and location, sorted by due moment', async () => {
     const res = await sys.http(`/meldingen?locationId=${location.location_id}&phase=toegewezen&triage=regulier&sort=due_at&order=asc&limit=100`, { as: coordinator });
