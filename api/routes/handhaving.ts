@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
-import { capacityFreedPerMunicipality, findCase, listCases } from '../../db/repositories/enforcement.js';
+import { type CaseFilter, capacityFreedPerMunicipality, findCase, listCases } from '../../db/repositories/enforcement.js';
 import { enqueueMessage } from '../../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../../db/repositories/timeline.js';
 import type { Role } from '../../db/tables/reference.js';
@@ -71,22 +71,23 @@ interface FlowCommandRoute {
   roles: Role[];
   body: object;
   flows: Flow[];
-  update: UpdateDefinition<FlowState, [never]>;
+  // Each flow command has its own argument type; the body schema is what guarantees its shape.
+  update: UpdateDefinition<FlowState, [any]>;
 }
 
 const flowCommands: FlowCommandRoute[] = [
-  { path: 'shortcomings', summary: 'Aanmaning: set the shortcomings and the remedy deadline', roles: ['klantenbeheerder'], body: commandBodies.shortcomings, flows: ['aanmaning'], update: shortcomingsUpdate as never },
-  { path: 'talk', summary: 'Aanmaning: record the talk with the organiser (the written aanmaning follows)', roles: ['klantenbeheerder'], body: commandBodies.talk, flows: ['aanmaning'], update: talkUpdate as never },
-  { path: 'mentes-contact', summary: 'Aanmaning: record that Mentes contacted the location', roles: caseManagers, body: commandBodies.mentesContact, flows: ['aanmaning'], update: mentesContactUpdate as never },
-  { path: 'remedy-outcome', summary: 'Aanmaning: record whether the shortcomings were remedied', roles: ['klantenbeheerder'], body: commandBodies.remedyOutcome, flows: ['aanmaning'], update: remedyOutcomeUpdate as never },
-  { path: 'draft', summary: 'Voornemen: submit the draft for legal review', roles: ['klantenbeheerder'], body: commandBodies.draft, flows: ['voornemen'], update: draftUpdate as never },
-  { path: 'review', summary: 'Jurist: approve or reject (with remarks) the draft voornemen or decision', roles: ['jurist'], body: commandBodies.review, flows: ['voornemen', 'beslissing', 'dringende_beslissing'], update: reviewUpdate as never },
-  { path: 'hearing', summary: 'Voornemen: record a hearing request, its planning or its report (hoorrecht)', roles: ['klantenbeheerder'], body: commandBodies.hearing, flows: ['voornemen'], update: hearingUpdate as never },
-  { path: 'conclude-hearing', summary: 'Voornemen: after the hearing or its term, proceed to the decision or close', roles: caseManagers, body: commandBodies.conclude, flows: ['voornemen'], update: concludeUpdate as never },
-  { path: 'decision', summary: 'Beslissing: submit the decision (schorsing with end date, opheffing with effective date) for legal review', roles: ['klantenbeheerder'], body: commandBodies.decision, flows: ['beslissing', 'dringende_beslissing'], update: decisionUpdate as never },
-  { path: 'oral-notice', summary: 'Beslissing: record that the organiser was informed orally beforehand', roles: ['klantenbeheerder'], body: commandBodies.oralNotice, flows: ['beslissing', 'dringende_beslissing'], update: oralNoticeUpdate as never },
-  { path: 'objection', summary: 'Bezwaar: record an objection, or its outcome (upheld or not)', roles: ['klantenbeheerder', 'jurist'], body: commandBodies.objection, flows: ['beslissing', 'dringende_beslissing'], update: objectionUpdate as never },
-  { path: 'suspension-end', summary: 'Schorsing: at its end, lift it (after verification), extend it, or escalate to opheffing', roles: caseManagers, body: commandBodies.suspensionEnd, flows: ['beslissing', 'dringende_beslissing'], update: suspensionEndUpdate as never },
+  { path: 'shortcomings', summary: 'Aanmaning: set the shortcomings and the remedy deadline', roles: ['klantenbeheerder'], body: commandBodies.shortcomings, flows: ['aanmaning'], update: shortcomingsUpdate },
+  { path: 'talk', summary: 'Aanmaning: record the talk with the organiser (the written aanmaning follows)', roles: ['klantenbeheerder'], body: commandBodies.talk, flows: ['aanmaning'], update: talkUpdate },
+  { path: 'mentes-contact', summary: 'Aanmaning: record that Mentes contacted the location', roles: caseManagers, body: commandBodies.mentesContact, flows: ['aanmaning'], update: mentesContactUpdate },
+  { path: 'remedy-outcome', summary: 'Aanmaning: record whether the shortcomings were remedied', roles: ['klantenbeheerder'], body: commandBodies.remedyOutcome, flows: ['aanmaning'], update: remedyOutcomeUpdate },
+  { path: 'draft', summary: 'Voornemen: submit the draft for legal review', roles: ['klantenbeheerder'], body: commandBodies.draft, flows: ['voornemen'], update: draftUpdate },
+  { path: 'review', summary: 'Jurist: approve or reject (with remarks) the draft voornemen or decision', roles: ['jurist'], body: commandBodies.review, flows: ['voornemen', 'beslissing', 'dringende_beslissing'], update: reviewUpdate },
+  { path: 'hearing', summary: 'Voornemen: record a hearing request, its planning or its report (hoorrecht)', roles: ['klantenbeheerder'], body: commandBodies.hearing, flows: ['voornemen'], update: hearingUpdate },
+  { path: 'conclude-hearing', summary: 'Voornemen: after the hearing or its term, proceed to the decision or close', roles: caseManagers, body: commandBodies.conclude, flows: ['voornemen'], update: concludeUpdate },
+  { path: 'decision', summary: 'Beslissing: submit the decision (schorsing with end date, opheffing with effective date) for legal review', roles: ['klantenbeheerder'], body: commandBodies.decision, flows: ['beslissing', 'dringende_beslissing'], update: decisionUpdate },
+  { path: 'oral-notice', summary: 'Beslissing: record that the organiser was informed orally beforehand', roles: ['klantenbeheerder'], body: commandBodies.oralNotice, flows: ['beslissing', 'dringende_beslissing'], update: oralNoticeUpdate },
+  { path: 'objection', summary: 'Bezwaar: record an objection, or its outcome (upheld or not)', roles: ['klantenbeheerder', 'jurist'], body: commandBodies.objection, flows: ['beslissing', 'dringende_beslissing'], update: objectionUpdate },
+  { path: 'suspension-end', summary: 'Schorsing: at its end, lift it (after verification), extend it, or escalate to opheffing', roles: caseManagers, body: commandBodies.suspensionEnd, flows: ['beslissing', 'dringende_beslissing'], update: suspensionEndUpdate },
 ];
 
 export default async function handhavingRoutes(app: FastifyInstance, deps: AppDependencies) {
@@ -150,7 +151,7 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
     return reply.code(created ? 201 : 200).send(toView(row, state));
   });
 
-  app.get<{ Querystring: Record<string, string | number | boolean | undefined> & { limit: number; offset: number } }>('/handhaving', {
+  app.get<{ Querystring: Omit<CaseFilter, 'dueBefore'> & { dueBefore?: string } }>('/handhaving', {
     config: { roles: readers },
     schema: {
       tags: ['handhaving'],
@@ -163,7 +164,7 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
     },
   }, async (request) => {
     const q = request.query;
-    const { items, total } = await listCases(deps.db, { ...q, dueBefore: q.dueBefore ? new Date(String(q.dueBefore)) : undefined } as never);
+    const { items, total } = await listCases(deps.db, { ...q, dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined });
     return { items: items.map((r) => toView(r, null)), total, limit: q.limit, offset: q.offset };
   });
 
@@ -258,7 +259,7 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
       try {
         const key = request.headers['idempotency-key'];
         const flowState = await deps.temporal.workflow.getHandle(current.workflowId).executeUpdate(route.update, {
-          args: [{ ...request.body, actor: actorOf(request) } as never],
+          args: [{ ...request.body, actor: actorOf(request) }],
           ...(key ? { updateId: `${route.path}:${key}` } : {}),
         });
         return toView(row, { ...live, current: flowState, block: flowState.block });
