@@ -1,13 +1,28 @@
 // Bootstrapping: sign-in with a pasted token, the session, and navigation between the views
 // (hash routes, so the back button and links work without a server-side router).
 import { api, session } from './api.js';
+import { h } from './dom.js';
 import { describeError, label, roleLabels } from './format.js';
+import { renderHandhavingDetail } from './handhaving-detail.js';
+import { renderHandhavingForm } from './handhaving-form.js';
+import { renderHandhavingList } from './handhaving-list.js';
 import { renderLocations } from './locations.js';
 import { renderMeldingDetail } from './melding-detail.js';
 import { renderMeldingForm } from './melding-form.js';
 import { renderMeldingenList } from './meldingen-list.js';
 
 const $ = (id) => document.getElementById(id);
+const caseStarters = ['klantenbeheerder', 'teamcoordinator'];
+
+/** The dossier view, with a way to start enforcement for its location (for who may start it). */
+function renderDossierView(el, dossierId) {
+  const out = renderLocations(el, dossierId);
+  if (caseStarters.includes(session.me?.role)) {
+    el.prepend(h('p', { class: 'dossier-actions' },
+      h('a', { href: `#/handhaving/nieuw?dossier=${encodeURIComponent(dossierId)}` }, 'Handhaving starten voor deze locatie')));
+  }
+  return out;
+}
 
 /** Route → which nav item is current and how to render the view. */
 function resolve(hash) {
@@ -15,7 +30,16 @@ function resolve(hash) {
   const params = new URLSearchParams(search);
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'locaties') return { nav: 'locaties', title: 'Opvanglocaties', render: (el) => renderLocations(el) };
-  if (parts[0] === 'dossiers' && parts[1]) return { nav: 'locaties', title: `Dossier ${parts[1]}`, render: (el) => renderLocations(el, parts[1]) };
+  if (parts[0] === 'dossiers' && parts[1]) return { nav: 'locaties', title: `Dossier ${parts[1]}`, render: (el) => renderDossierView(el, parts[1]) };
+  if (parts[0] === 'handhaving' && parts[1] === 'nieuw') {
+    return {
+      nav: 'handhaving',
+      title: 'Handhaving starten',
+      render: (el) => renderHandhavingForm(el, { locationId: params.get('locatie') ?? undefined, dossierId: params.get('dossier') ?? undefined }),
+    };
+  }
+  if (parts[0] === 'handhaving' && parts[1]) return { nav: 'handhaving', title: `Handhaving ${parts[1]}`, render: (el) => renderHandhavingDetail(el, parts[1]) };
+  if (parts[0] === 'handhaving') return { nav: 'handhaving', title: 'Handhaving', render: (el) => renderHandhavingList(el) };
   if (parts[0] === 'meldingen' && parts[1] === 'nieuw') {
     return { nav: 'meldingen', title: 'Nieuwe melding', render: (el) => renderMeldingForm(el, { locationId: params.get('locatie') ?? undefined }) };
   }

@@ -291,3 +291,102 @@ export function describeError(err) {
   const fields = (problem?.errors ?? []).map((e) => ({ field: e.field, label: fieldLabel(e.field), message: fieldMessage(e.message) }));
   return { summary, detail, fields, requestId: problem?.requestId ?? null };
 }
+
+// ----- enforcement (handhaving) -------------------------------------------------------------------
+
+export const stepLabels = {
+  aanmaning: 'Aanmaning',
+  voornemen: 'Voornemen',
+  beslissing: 'Beslissing',
+  dringende_beslissing: 'Dringende beslissing',
+};
+
+export const blockLabels = { mijlpaal: 'Mijlpaal', communicatie: 'Communicatie', opvolging: 'Opvolging', afgerond: 'Afgerond' };
+
+export const caseStatusLabels = { open: 'Open', closed: 'Gesloten' };
+
+/** The milestone kinds of workflows/enforcement/definitions.ts. */
+export const milestoneKindLabels = {
+  melding: 'Melding (handhaving gestart)',
+  advies_handhaving: 'Advies tot handhaving (Zorginspectie)',
+  inspectieverslag: 'Inspectieverslag',
+  risicoscreening: 'Risicoscreening',
+  rechtstreeks: 'Rechtstreeks door de klantenbeheerder',
+  termijn_verstreken_tekortkomingen: 'Hersteltermijn verstreken, niet hersteld',
+  hoorrecht_afgerond: 'Hoorrecht afgerond',
+  integriteitsrisico: 'Risico voor de integriteit van de kinderen',
+  opschorting_verificatie: 'Verificatie bij einde schorsing',
+};
+
+export const outcomeLabels = {
+  remedied: 'Hersteld',
+  not_remedied: 'Niet hersteld',
+  proceed: 'Verder naar beslissing',
+  closed: 'Gesloten',
+  decided: 'Beslist',
+};
+
+export const decisionKindLabels = { schorsing: 'Schorsing', opheffing: 'Opheffing' };
+
+export const recipientLabels = {
+  organisator: 'Organisator',
+  ouders: 'Ouders',
+  lokaal_bestuur: 'Lokaal bestuur',
+  mentes: 'Mentes',
+  klantenbeheerder: 'Klantenbeheerder',
+  jurist: 'Jurist',
+};
+
+export const commChannelLabels = {
+  email: 'E-mail',
+  aangetekende_brief: 'Aangetekende brief',
+  brief: 'Brief',
+  intern: 'Intern bericht',
+  mondeling: 'Mondeling',
+};
+
+export const commStatusLabels = { queued: 'In wachtrij', sent: 'Verzonden', delivered: 'Bezorgd', failed: 'Niet bezorgd', recorded: 'Vastgelegd' };
+
+Object.assign(fieldLabels, {
+  shortcomings: 'Tekortkomingen',
+  remedyBy: 'Herstellen tegen',
+  at: 'Tijdstip',
+  summary: 'Samenvatting',
+  remedied: 'Resultaat',
+  evidence: 'Vaststelling',
+  text: 'Tekst',
+  decision: 'Beslissing',
+  remarks: 'Opmerkingen',
+  action: 'Actie',
+  proceed: 'Vervolg',
+  motivation: 'Motivering (voor de organisator)',
+  publicMotivation: 'Publieke motivering',
+  date: 'Datum',
+  integrityHarmed: 'Integriteit geschaad',
+  upheld: 'Uitkomst',
+  verification: 'Verificatie',
+  until: 'Nieuwe einddatum',
+  'milestone.kind': 'Soort mijlpaal',
+  'milestone.note': 'Notitie',
+});
+
+detailTranslations.push(
+  [/^Set the shortcomings and the remedy deadline first/, () => 'Leg eerst de tekortkomingen en de hersteltermijn vast.'],
+  [/^The remedy deadline must lie in the future/, () => 'De hersteltermijn moet in de toekomst liggen.'],
+  [/^The talk was recorded and the aanmaning is sent/, () => 'Het gesprek is vastgelegd en de aanmaning is verstuurd: de tekortkomingen kunnen niet meer wijzigen.'],
+  [/^The talk was already recorded/, () => 'Het gesprek is al vastgelegd.'],
+  [/^The aanmaning has not been sent yet/, () => 'De aanmaning is nog niet verstuurd.'],
+  [/^The outcome was already recorded/, () => 'Het resultaat is al vastgelegd.'],
+  [/^(\S+) is not a command of the step (\w+)/, (_c, step) => `Dit kan niet in de huidige stap (${label(stepLabels, step)}).`],
+  [/^Case \S+ has no running step/, () => 'Het handhavingsdossier heeft geen lopende stap.'],
+  [/^Case \S+ or its step has ended/, () => 'Het handhavingsdossier of zijn stap is afgelopen en aanvaardt geen opdrachten meer.'],
+  [/^Location \S+ has an open case (\S+)/, (id) => `Deze locatie heeft al een open handhavingsdossier ${id}: escaleer dat naar een dringende beslissing.`],
+  [/^Location \S+ (not found|does not exist)/, () => 'Deze locatie bestaat niet of heeft geen dossier.'],
+  [/^There is no draft waiting for review/, () => 'Er wacht geen ontwerp op nazicht.'],
+  [/^The current draft awaits its review/, () => 'Het huidige ontwerp wacht op nazicht door een jurist.'],
+  [/^The hearing term runs until (\S+)/, (d) => `De hoorrechttermijn loopt tot ${d}; besluit na het verslag van de hoorzitting of na de termijn.`],
+  [/^No hearing was requested/, () => 'Er werd geen hoorzitting gevraagd.'],
+  [/^The decision is not approved yet/, () => 'De beslissing is nog niet goedgekeurd.'],
+  [/^There is no pending objection/, () => 'Er is geen hangend bezwaar.'],
+  [/^There is no suspension in force/, () => 'Er is geen schorsing van kracht.'],
+);

@@ -14,6 +14,10 @@ const assets: Record<string, string> = {
   'melding-detail.js': 'text/javascript; charset=utf-8',
   'melding-commands.js': 'text/javascript; charset=utf-8',
   'locations.js': 'text/javascript; charset=utf-8',
+  'handhaving-list.js': 'text/javascript; charset=utf-8',
+  'handhaving-detail.js': 'text/javascript; charset=utf-8',
+  'handhaving-commands.js': 'text/javascript; charset=utf-8',
+  'handhaving-form.js': 'text/javascript; charset=utf-8',
   'style.css': 'text/css; charset=utf-8',
 };
 

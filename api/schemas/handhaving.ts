@@ -54,6 +54,20 @@ export const caseStateSchema = {
   type: 'object',
   properties: {
     caseId: { type: 'string' },
+    location: {
+      type: 'object',
+      description: 'The location and its organiser (the organiser\'s e-mail is not shown)',
+      properties: {
+        locationId: { type: 'string' },
+        locationName: { type: 'string' },
+        organiserId: { type: 'string' },
+        organiserName: { type: 'string' },
+        municipality: { type: 'string' },
+        capacity: { type: 'integer' },
+        teamId: { type: 'string' },
+        caseManagerId: { type: ['string', 'null'] },
+      },
+    },
     status: { type: 'string', enum: ['open', 'closed'] },
     step: { type: ['string', 'null'] },
     block: { type: 'string', enum: [...blocks] },

@@ -1,0 +1,313 @@
+// The commands on one enforcement case, as forms: only those that fit its current step (and where
+// the step is in it) and the user's role, as in docs/enforcement.md. Each form sends its own
+// Idempotency-Key (kept for retries of one submission).
+import { errorBox, handleSubmit, inputError } from './alerts.js';
+import { submission } from './api.js';
+import { checkbox, field, h, namedForm, select } from './dom.js';
+import { brusselsLocalToIso, decisionKindLabels } from './format.js';
+
+const caseManagers = ['klantenbeheerder', 'teamcoordinator'];
+const kbOnly = ['klantenbeheerder'];
+const juristOnly = ['jurist'];
+
+const decisionOptions = () => Object.entries(decisionKindLabels);
+const text = (name, rows = 2, max = 5000, required = true) => h('textarea', { name, rows, required, minlength: 3, maxlength: max });
+const val = (form, name) => form.elements[name].value.trim();
+
+/** "Now" as a datetime-local value in Brussels wall time. */
+function nowLocal() {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+    .formatToParts(new Date()).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+const atInput = (name = 'at') => h('input', { type: 'datetime-local', name, required: true, value: nowLocal() });
+function instant(form, name = 'at') {
+  const iso = brusselsLocalToIso(form.elements[name].value);
+  if (!iso) throw inputError('Vul een geldig tijdstip in.');
+  return iso;
+}
+
+/** One command form, sent to POST /handhaving/{id}/{path}. */
+function commandForm(c, onUpdated, { path, title, submitLabel, fields, toBody, done, hint, collapsed }) {
+  const errors = errorBox();
+  const form = namedForm(title, { class: 'command' },
+    hint ? h('p', { class: 'hint' }, hint) : null,
+    ...fields,
+    errors,
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, submitLabel)));
+  const send = submission();
+  handleSubmit(form, errors, async (f) => {
+    if (!f.reportValidity()) return undefined;
+    return send.send(`/handhaving/${encodeURIComponent(c.id)}/${path}`, toBody(f));
+  }, (result) => onUpdated(result.body, done));
+  return collapsed ? h('details', { class: 'command' }, h('summary', {}, title), form) : form;
+}
+
+// ----- aanmaning -----------------------------------------------------------------------------
+
+function aanmaningForms(c, data, role, onUpdated) {
+  const forms = [];
+  if (kbOnly.includes(role) && !data.talk) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'shortcomings',
+      title: 'Tekortkomingen en hersteltermijn',
+      submitLabel: 'Tekortkomingen vastleggen',
+      collapsed: Boolean(data.shortcomings),
+      hint: 'Wat de aanmaning zal zeggen; één tekortkoming per regel.',
+      fields: [
+        field('Tekortkomingen (één per regel)', h('textarea', { name: 'shortcomings', rows: 4, required: true, maxlength: 30000 }, (data.shortcomings ?? []).join('\n'))),
+        field('Herstellen tegen', h('input', { type: 'date', name: 'remedyBy', required: true, value: data.remedyBy ?? '' })),
+      ],
+      toBody: (f) => {
+        const shortcomings = val(f, 'shortcomings').split('\n').map((s) => s.trim()).filter(Boolean);
+        if (shortcomings.length === 0) throw inputError('Vul minstens één tekortkoming in.');
+        if (shortcomings.some((s) => s.length < 3)) throw inputError('Elke tekortkoming moet minstens 3 tekens lang zijn.');
+        return { shortcomings, remedyBy: val(f, 'remedyBy') };
+      },
+      done: 'Tekortkomingen en hersteltermijn vastgelegd.',
+    }));
+  }
+  if (kbOnly.includes(role) && data.shortcomings && !data.talk) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'talk',
+      title: 'Gesprek met de organisator',
+      submitLabel: 'Gesprek vastleggen',
+      hint: 'Daarna gaat de schriftelijke aanmaning uit (e-mail en aangetekende brief) en wordt Mentes verwittigd.',
+      fields: [field('Gesprek op', atInput()), field('Samenvatting', text('summary', 3))],
+      toBody: (f) => ({ at: instant(f), summary: val(f, 'summary') }),
+      done: 'Gesprek vastgelegd; de aanmaning wordt verstuurd.',
+    }));
+  }
+  if (caseManagers.includes(role) && data.sentAt && !data.mentesContactAt) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'mentes-contact',
+      title: 'Contact door Mentes',
+      submitLabel: 'Contact vastleggen',
+      collapsed: true,
+      fields: [field('Contact op', atInput())],
+      toBody: (f) => ({ at: instant(f) }),
+      done: 'Contact door Mentes vastgelegd.',
+    }));
+  }
+  if (kbOnly.includes(role) && data.sentAt) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'remedy-outcome',
+      title: 'Resultaat van het herstel',
+      submitLabel: 'Resultaat vastleggen',
+      hint: 'Hersteld sluit het dossier; niet hersteld leidt tot een voornemen.',
+      fields: [
+        field('Resultaat', select('remedied', [['true', 'Hersteld'], ['false', 'Niet hersteld']], 'true')),
+        field('Vaststelling', text('evidence', 3)),
+      ],
+      toBody: (f) => ({ remedied: val(f, 'remedied') === 'true', evidence: val(f, 'evidence') }),
+      done: 'Resultaat van het herstel vastgelegd.',
+    }));
+  }
+  return forms;
+}
+
+// ----- voornemen and decisions ------------------------------------------------------------------
+
+const awaitingReview = (data) => Boolean(data.draft) && (data.reviews?.length ?? 0) < (data.draft.version ?? 1);
+
+function reviewForm(c, onUpdated, what) {
+  return commandForm(c, onUpdated, {
+    path: 'review',
+    title: `Juridisch nazicht van ${what}`,
+    submitLabel: 'Nazicht vastleggen',
+    hint: 'Afkeuren stuurt het ontwerp terug met je opmerkingen.',
+    fields: [
+      field('Oordeel', select('approve', [['true', 'Goedkeuren'], ['false', 'Afkeuren']], 'true')),
+      field('Opmerkingen', text('remarks', 3)),
+    ],
+    toBody: (f) => ({ approve: val(f, 'approve') === 'true', remarks: val(f, 'remarks') }),
+    done: 'Nazicht vastgelegd.',
+  });
+}
+
+function voornemenForms(c, data, role, onUpdated) {
+  const forms = [];
+  const waiting = awaitingReview(data);
+  if (kbOnly.includes(role) && !data.approved && !waiting) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'draft',
+      title: 'Ontwerp van voornemen',
+      submitLabel: 'Ter nazicht voorleggen',
+      fields: [
+        field('Voorgenomen beslissing', select('decision', decisionOptions(), c.live?.current?.data?.decision ?? 'schorsing')),
+        field('Tekst van het voornemen', text('text', 6, 20000)),
+      ],
+      toBody: (f) => ({ decision: val(f, 'decision'), text: val(f, 'text') }),
+      done: 'Ontwerp ter nazicht voorgelegd.',
+    }));
+  }
+  if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'het voornemen'));
+  if (kbOnly.includes(role) && data.sentAt) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'hearing',
+      title: 'Hoorrecht',
+      submitLabel: 'Hoorrecht vastleggen',
+      hint: 'Een vraag om gehoord te worden, de planning van de hoorzitting of haar verslag.',
+      fields: [
+        field('Wat', select('action', [['requested', 'Gevraagd'], ['planned', 'Gepland'], ['report', 'Verslag']], 'requested')),
+        field('Tijdstip', atInput()),
+        field('Notitie', text('note', 3)),
+      ],
+      toBody: (f) => ({ action: val(f, 'action'), at: instant(f), note: val(f, 'note') }),
+      done: 'Hoorrecht vastgelegd.',
+    }));
+  }
+  if (caseManagers.includes(role) && data.sentAt) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'conclude-hearing',
+      title: 'Hoorrecht afronden',
+      submitLabel: 'Afronden',
+      hint: 'Na het verslag van de hoorzitting of na de termijn.',
+      fields: [
+        field('Vervolg', select('proceed', [['true', 'Verder naar de beslissing'], ['false', 'Dossier sluiten']], 'true')),
+        field('Reden', text('reason', 3)),
+      ],
+      toBody: (f) => ({ proceed: val(f, 'proceed') === 'true', reason: val(f, 'reason') }),
+      done: 'Hoorrecht afgerond.',
+    }));
+  }
+  return forms;
+}
+
+function decisionForms(c, data, role, onUpdated) {
+  const forms = [];
+  const waiting = awaitingReview(data);
+  if (kbOnly.includes(role) && !data.approved && !waiting) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'decision',
+      title: 'Beslissing opstellen',
+      submitLabel: 'Ter nazicht voorleggen',
+      fields: [
+        field('Beslissing', select('decision', decisionOptions(), data.decision ?? 'schorsing')),
+        field('Motivering (voor de organisator)', text('motivation', 5, 20000)),
+        field('Publieke motivering', text('publicMotivation', 3, 5000), 'Voor ouders, lokaal bestuur en het publiek: zonder persoonsgegevens.'),
+        field('Datum', h('input', { type: 'date', name: 'date', required: true }), 'Schorsing: laatste dag; opheffing: ingangsdatum.'),
+        checkbox('integrityHarmed', 'De integriteit van de kinderen werd (mogelijk) geschaad (ouders krijgen psychosociale ondersteuning aangeboden)'),
+      ],
+      toBody: (f) => ({
+        decision: val(f, 'decision'),
+        motivation: val(f, 'motivation'),
+        publicMotivation: val(f, 'publicMotivation'),
+        date: val(f, 'date'),
+        integrityHarmed: f.elements.integrityHarmed.checked,
+      }),
+      done: 'Beslissing ter nazicht voorgelegd.',
+    }));
+  }
+  if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'de beslissing'));
+  if (kbOnly.includes(role) && data.approved && !data.oralNotice && !data.sentAt) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'oral-notice',
+      title: 'Mondeling vooraf ingelicht',
+      submitLabel: 'Vastleggen',
+      hint: 'Waar mogelijk minstens één werkdag voor de formele beslissing.',
+      fields: [field('Ingelicht op', atInput()), field('Notitie', text('note', 2))],
+      toBody: (f) => ({ at: instant(f), note: val(f, 'note') }),
+      done: 'Mondelinge kennisgeving vastgelegd.',
+    }));
+  }
+  if (['klantenbeheerder', 'jurist'].includes(role) && data.sentAt) {
+    const pending = data.objection?.recorded && !data.objection?.outcome;
+    if (!data.objection || pending) {
+      forms.push(commandForm(c, onUpdated, {
+        path: 'objection',
+        title: 'Bezwaar',
+        submitLabel: 'Bezwaar vastleggen',
+        collapsed: !pending,
+        fields: [
+          field('Wat', select('action', [['received', 'Bezwaar ontvangen'], ['decided', 'Over het bezwaar beslist']], pending ? 'decided' : 'received')),
+          field('Uitkomst (bij beslist)', select('upheld', [['', '—'], ['true', 'Gegrond'], ['false', 'Ongegrond']], '')),
+          field('Notitie', text('note', 2)),
+        ],
+        toBody: (f) => {
+          const action = val(f, 'action');
+          const upheld = val(f, 'upheld');
+          if (action === 'decided' && !upheld) throw inputError('Kies bij een beslist bezwaar of het gegrond is.');
+          return { action, ...(action === 'decided' ? { upheld: upheld === 'true' } : {}), note: val(f, 'note') };
+        },
+        done: 'Bezwaar vastgelegd.',
+      }));
+    }
+  }
+  const schorsing = (data.decision ?? data.draft?.decision) !== 'opheffing';
+  if (caseManagers.includes(role) && data.sentAt && schorsing && (!data.suspensionEnd || data.suspensionEnd.action === 'extend')) {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'suspension-end',
+      title: 'Einde van de schorsing',
+      submitLabel: 'Vastleggen',
+      collapsed: true,
+      fields: [
+        field('Wat', select('action', [['lift', 'Schorsing opheffen na verificatie'], ['extend', 'Schorsing verlengen'], ['escalate', 'Escaleren naar opheffing']], 'lift')),
+        field('Nieuwe einddatum (bij verlengen)', h('input', { type: 'date', name: 'until' })),
+        field('Verificatie', text('verification', 3)),
+      ],
+      toBody: (f) => {
+        const action = val(f, 'action');
+        const until = val(f, 'until');
+        if (action === 'extend' && !until) throw inputError('Vul bij verlengen de nieuwe einddatum in.');
+        return { action, ...(action === 'extend' ? { until } : {}), verification: val(f, 'verification') };
+      },
+      done: 'Einde van de schorsing vastgelegd.',
+    }));
+  }
+  return forms;
+}
+
+// ----- any step --------------------------------------------------------------------------------
+
+function caseForms(c, role, onUpdated) {
+  if (!caseManagers.includes(role)) return [];
+  const forms = [];
+  if (c.step !== 'dringende_beslissing') {
+    forms.push(commandForm(c, onUpdated, {
+      path: 'escalate-urgent',
+      title: 'Escaleren naar dringende beslissing',
+      submitLabel: 'Escaleren',
+      collapsed: true,
+      hint: 'Onderbreekt de huidige stap: beslissing bij hoogdringendheid, zonder voorafgaand hoorrecht.',
+      fields: [field('Beslissing', select('decision', decisionOptions(), 'schorsing')), field('Reden', text('reason', 3))],
+      toBody: (f) => ({ decision: val(f, 'decision'), reason: val(f, 'reason') }),
+      done: 'Geëscaleerd naar een dringende beslissing.',
+    }));
+  }
+  forms.push(commandForm(c, onUpdated, {
+    path: 'close',
+    title: 'Dossier sluiten',
+    submitLabel: 'Sluiten',
+    collapsed: true,
+    hint: 'In elke stap, bv. omdat de tekortkomingen hersteld zijn.',
+    fields: [field('Reden', text('reason', 3))],
+    toBody: (f) => ({ reason: val(f, 'reason') }),
+    done: 'Handhavingsdossier gesloten.',
+  }));
+  return forms;
+}
+
+/** The command forms for the case as it stands now. */
+export function handhavingCommandPanel(c, me, onUpdated) {
+  const panel = h('section', { class: 'commands', 'aria-labelledby': 'hh-acties-titel' }, h('h2', { id: 'hh-acties-titel' }, 'Acties'));
+  if (c.status === 'closed') {
+    panel.append(h('p', { class: 'muted' }, 'Het handhavingsdossier is gesloten; er zijn geen acties meer.'));
+    return panel;
+  }
+  const current = c.live?.current;
+  if (!c.live || !current) {
+    panel.append(h('p', { class: 'muted' }, 'De lopende stap is (nog) niet beschikbaar. Vernieuw over enkele ogenblikken.'));
+    return panel;
+  }
+  const data = current.data ?? {};
+  const role = me?.role;
+  const forms = [];
+  if (current.flow === 'aanmaning') forms.push(...aanmaningForms(c, data, role, onUpdated));
+  if (current.flow === 'voornemen') forms.push(...voornemenForms(c, data, role, onUpdated));
+  if (current.flow === 'beslissing' || current.flow === 'dringende_beslissing') forms.push(...decisionForms(c, data, role, onUpdated));
+  forms.push(...caseForms(c, role, onUpdated));
+  if (forms.length === 0) panel.append(h('p', { class: 'muted' }, 'Met jouw rol is er in deze stap nu niets te doen.'));
+  panel.append(...forms);
+  return panel;
+}

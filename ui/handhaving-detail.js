@@ -1,0 +1,176 @@
+// One enforcement case (GET /handhaving/{id}): the location, its milestones and steps, the current
+// step's block, what it waits for, its deadlines, communications and history; beside it the
+// commands that fit the current step and the user's role.
+import { errorBox, showError } from './alerts.js';
+import { get, session } from './api.js';
+import { h } from './dom.js';
+import {
+  blockLabels,
+  caseStatusLabels,
+  commChannelLabels,
+  commStatusLabels,
+  decisionKindLabels,
+  formatDateTime,
+  formatRelative,
+  label,
+  milestoneKindLabels,
+  outcomeLabels,
+  recipientLabels,
+  stepLabels,
+  teamLabels,
+} from './format.js';
+import { handhavingCommandPanel } from './handhaving-commands.js';
+
+const when = (iso) => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
+
+function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+}
+
+const section = (id, title, ...children) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+
+function factsSection(c) {
+  const l = c.live?.location;
+  return section('hh-gegevens-titel', 'Gegevens', facts([
+    ['Locatie', [l ? `${l.locationName} (${c.locationId})` : c.locationId, ' · ',
+      h('a', { href: `#/dossiers/${encodeURIComponent(c.dossierId)}` }, `dossier ${c.dossierId}`)]],
+    l && ['Organisator', `${l.organiserName} (${l.organiserId})`],
+    ['Gemeente', c.municipality ?? '—'],
+    ['Team', label(teamLabels, c.teamId)],
+    ['Klantenbeheerder', c.caseManagerId ?? 'niet toegewezen'],
+    ['Status', label(caseStatusLabels, c.status)],
+    ['Dringend', c.urgent ? h('span', { class: 'badge crisis' }, 'Dringend') : 'nee'],
+    ['Stap', c.step ? label(stepLabels, c.step) : '—'],
+    ['Blok', label(blockLabels, c.block)],
+    ['Wacht op', c.waitingFor ?? '—'],
+    ['Uiterlijk', c.dueAt && c.status !== 'closed' ? [when(c.dueAt), ` (${formatRelative(c.dueAt)})`] : '—'],
+    ['Geopend op', when(c.openedAt)],
+    c.closedAt && ['Gesloten op', when(c.closedAt)],
+    c.closedReason && ['Reden van sluiten', c.closedReason],
+  ]));
+}
+
+function milestonesSection(live) {
+  return section('hh-mijlpalen-titel', 'Mijlpalen',
+    live.milestones.length === 0 ? h('p', { class: 'muted' }, 'Geen mijlpalen.') :
+      h('ol', { class: 'log' }, live.milestones.map((m) => h('li', {}, when(m.at), ' ', h('strong', {}, label(milestoneKindLabels, m.kind)),
+        m.reference ? ` (${m.reference.type} ${m.reference.id})` : '', m.note ? `: ${m.note}` : '',
+        m.actorId ? h('small', { class: 'muted' }, ` door ${m.actorId}`) : null))));
+}
+
+function outcomeText(o) {
+  if (!o) return h('span', { class: 'muted' }, 'loopt');
+  const decision = o.decision ? ` (${label(decisionKindLabels, o.decision).toLowerCase()})` : '';
+  return [h('strong', {}, label(outcomeLabels, o.result)), decision, o.reason ? `: ${o.reason}` : ''];
+}
+
+function stepsSection(live) {
+  return section('hh-stappen-titel', 'Stappen',
+    live.steps.length === 0 ? h('p', { class: 'muted' }, 'Nog geen stappen.') :
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['Stap', 'Gestart', 'Beëindigd', 'Uitkomst'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, live.steps.map((s) => h('tr', {},
+          h('td', {}, label(stepLabels, s.flow)), h('td', {}, when(s.startedAt)), h('td', {}, s.endedAt ? when(s.endedAt) : '—'), h('td', {}, outcomeText(s.outcome))))))));
+}
+
+function currentSection(cur) {
+  const data = cur.data ?? {};
+  return section('hh-huidig-titel', 'Huidige stap',
+    facts([
+      ['Stap', label(stepLabels, cur.flow)],
+      ['Blok', h('span', { class: 'block-now' }, label(blockLabels, cur.block))],
+      ['Wacht op', cur.waitingFor ?? '—'],
+      Array.isArray(data.shortcomings) && ['Tekortkomingen', h('ul', { class: 'reasons' }, data.shortcomings.map((s) => h('li', {}, s)))],
+      data.remedyBy && ['Herstellen tegen', data.remedyBy],
+      data.draft?.decision && ['Ontwerp', `${label(decisionKindLabels, data.draft.decision)} (versie ${data.draft.version ?? 1})`],
+      data.hearingUntil && ['Hoorrecht tot', when(data.hearingUntil)],
+    ]),
+    h('h3', {}, 'Termijnen'),
+    cur.deadlines.length === 0 ? h('p', { class: 'muted' }, 'Geen lopende termijnen.') :
+      h('ul', { class: 'log', 'aria-label': 'Termijnen' }, cur.deadlines.map((d) => h('li', {}, h('strong', {}, d.label), ': ', when(d.dueAt), ` (${formatRelative(d.dueAt)})`))));
+}
+
+function communicationsSection(cur) {
+  return section('hh-communicatie-titel', 'Communicatie',
+    cur.communications.length === 0 ? h('p', { class: 'muted' }, 'Nog geen communicatie in deze stap.') :
+      h('div', { class: 'table-wrap' }, h('table', { class: 'communications' },
+        h('thead', {}, h('tr', {}, ['Ontvanger', 'Wat', 'Kanaal', 'Status', 'Tijdstip'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, cur.communications.map((m) => h('tr', {},
+          h('td', {}, label(recipientLabels, m.recipient)), h('td', {}, m.kind), h('td', {}, label(commChannelLabels, m.channel)),
+          h('td', {}, label(commStatusLabels, m.status)), h('td', {}, when(m.at))))))));
+}
+
+function historySection(cur) {
+  return section('hh-verloop-titel', 'Verloop',
+    h('ol', { class: 'log' }, cur.history.map((e) => h('li', {}, when(e.at), ' ', h('strong', {}, e.detail ?? e.action), h('small', { class: 'muted' }, ` door ${e.actorId}`)))));
+}
+
+/** While the system itself moves the step on (sending letters, starting the next step), look again shortly. */
+function systemBusy(c) {
+  if (c.status !== 'open') return false;
+  const cur = c.live?.current;
+  if (!cur) return true;
+  if (cur.block === 'communicatie' || cur.block === 'afgerond') return true;
+  return cur.flow === 'aanmaning' && Boolean(cur.data?.talk) && !cur.data?.sentAt;
+}
+
+/** Whether the user is in one of the view's forms: then it is not redrawn under their hands. */
+function typing(container) {
+  const form = document.activeElement?.closest?.('form');
+  return Boolean(form && container.contains(form));
+}
+
+function show(container, c, flash, polls = 0) {
+  const title = h('h2', { tabindex: '-1', class: 'handhaving-title' }, `Handhaving ${c.id}`);
+  const refresh = () => renderHandhavingDetail(container, c.id);
+  const onUpdated = (updated, message) => {
+    show(container, updated, message);
+    // The answer holds the step right after the command; what the system does next follows.
+    setTimeout(() => {
+      if (container.isConnected && !typing(container)) renderHandhavingDetail(container, c.id, message, 1);
+    }, 1_500);
+  };
+  const live = c.live;
+  const cur = live?.current;
+  container.replaceChildren(
+    h('div', { class: `title-bar${c.urgent ? ' crisis' : ''}` },
+      h('div', {}, title,
+        h('p', { class: 'badges' },
+          h('span', { class: 'badge phase' }, `Status: ${label(caseStatusLabels, c.status)}`), ' ',
+          c.step ? h('span', { class: 'badge' }, `Stap: ${label(stepLabels, c.step)}`) : null, ' ',
+          h('span', { class: 'badge' }, `Blok: ${label(blockLabels, c.block)}`),
+          c.urgent ? [' ', h('span', { class: 'badge crisis' }, 'Dringend')] : null)),
+      h('div', {}, h('a', { href: '#/handhaving' }, '← Terug naar de lijst'), ' ', h('button', { type: 'button', onclick: refresh }, 'Vernieuwen'))),
+    h('p', { class: 'status', role: 'status' }, flash ?? ''),
+    h('div', { class: 'detail-grid' },
+      h('div', { class: 'detail-main' },
+        factsSection(c),
+        live ? [
+          milestonesSection(live),
+          stepsSection(live),
+          cur ? [currentSection(cur), communicationsSection(cur), historySection(cur)] : null,
+        ] : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.')),
+      handhavingCommandPanel(c, session.me, onUpdated)),
+  );
+  if (flash && polls === 0) title.focus();
+  if (systemBusy(c) && polls < 20) {
+    setTimeout(() => {
+      if (container.isConnected && !typing(container)) {
+        renderHandhavingDetail(container, c.id, flash, polls + 1);
+      }
+    }, 1_000);
+  }
+}
+
+/** Loads the case and renders it; errors (e.g. an unknown id) show in its place. */
+export async function renderHandhavingDetail(container, id, flash, polls = 0) {
+  try {
+    const c = await get(`/handhaving/${encodeURIComponent(id)}`);
+    if (!container.isConnected && polls > 0) return;
+    show(container, c, flash, polls);
+  } catch (err) {
+    const errors = errorBox();
+    container.replaceChildren(h('p', {}, h('a', { href: '#/handhaving' }, '← Terug naar de lijst')), errors);
+    showError(errors, err);
+  }
+}
