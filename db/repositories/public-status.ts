@@ -1,11 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 
+/** How long after an inspection report with points of attention the organiser is "following it up". */
+const REPORT_FOLLOW_UP_MONTHS = 6;
+
 /**
  * The public follow-up status of a location (Kinderopvangzoeker): 4 enforcement (an open case or
- * a decision in force), 1 investigation (an open report), else 2 (no further follow-up needed).
- * Status 3 (an inspection report being followed up by the organiser) needs the inspection
- * register and is not derived yet.
+ * a decision in force); 1 investigation (an open report or an inspection under way); 3 an
+ * inspection report with points of attention and no advice to enforce, less than six months old,
+ * that the organiser is following up; else 2 (no further follow-up needed).
  */
 export async function publicFollowUpStatus(db: Kysely<Database>, locationId: string): Promise<1 | 2 | 3 | 4> {
   const row = await db
@@ -13,10 +16,23 @@ export async function publicFollowUpStatus(db: Kysely<Database>, locationId: str
       eb.exists(eb.selectFrom('enforcement_cases').select('id').where('location_id', '=', locationId).where('status', '=', 'open')).as('open_case'),
       eb.exists(eb.selectFrom('enforcement_decisions').select('id').where('location_id', '=', locationId).where('in_force', '=', true)).as('in_force'),
       eb.exists(eb.selectFrom('meldingen').select('id').where('location_id', '=', locationId).where('phase', '!=', 'afgesloten')).as('open_report'),
+      eb.exists(eb.selectFrom('inspections').select('id').where('location_id', '=', locationId).where('closed_at', 'is', null)).as('open_inspection'),
+      eb
+        .exists(
+          eb
+            .selectFrom('inspections')
+            .select('id')
+            .where('location_id', '=', locationId)
+            .where('advice_enforce', '=', false)
+            .where('closed_at', '>', sql<Date>`now() - make_interval(months => ${REPORT_FOLLOW_UP_MONTHS})`)
+            .where(sql<number>`jsonb_array_length(coalesce(final_report->'advice'->'pointsOfAttention', '[]'::jsonb))`, '>', 0),
+        )
+        .as('report_followed_up'),
     ])
     .executeTakeFirstOrThrow();
   if (row.open_case || row.in_force) return 4;
-  if (row.open_report) return 1;
+  if (row.open_report || row.open_inspection) return 1;
+  if (row.report_followed_up) return 3;
   return 2;
 }
 

@@ -219,6 +219,37 @@ describe('public information', () => {
     expect(JSON.stringify(list)).not.toContain('@');
     expect((await sys.http('/public/decisions?week=2026-W99')).status).toBe(400);
   });
+
+  it('derives status 1 while an inspection runs, 3 while its points of attention are followed up, else 2', async () => {
+    const quiet = await sys.db
+      .selectFrom('dossiers as d')
+      .innerJoin('locations as l', 'l.id', 'd.location_id')
+      .select(['d.id as dossier_id', 'd.location_id', 'd.team_id', 'l.organiser_id'])
+      .where('d.location_id', 'not in', sys.db.selectFrom('enforcement_cases').select('location_id'))
+      .where('d.location_id', 'not in', sys.db.selectFrom('meldingen').select('location_id').where('location_id', 'is not', null).$castTo<string>())
+      .orderBy('d.id', 'desc')
+      .executeTakeFirstOrThrow();
+    const status = async () => ((await (await sys.http(`/public/locations/${quiet.location_id}/status`)).json()) as { status: number }).status;
+    expect(await status()).toBe(2);
+    // The inspection register as the inspection workflow writes it.
+    await sys.db
+      .insertInto('inspections')
+      .values({
+        id: 'INS-PUBLICSTATUS01', workflow_id: 'inspectie:INS-PUBLICSTATUS01', idempotency_key: null, location_id: quiet.location_id,
+        organiser_id: quiet.organiser_id, dossier_id: quiet.dossier_id, team_id: quiet.team_id, case_manager_id: null, reason: 'Regulier bezoek',
+        questions: '[]', urgency: 'regulier', four_eyes: false, requested_by_type: 'klantenbeheerder', requested_by_id: null, status: 'gepland',
+        modular_order_id: null, planned_visit_at: null, visited_at: null, draft_document_ref: null, location_reaction: null, final_report: null,
+        advice_enforce: null, advice_urgency: null, cancellation: null, deliveries: '[]', due_at: null, overdue: false, requested_at: new Date(),
+        closed_at: null, created_by: kb, version: 1,
+      })
+      .execute();
+    expect(await status()).toBe(1);
+    const finalReport = { documentRef: 'ZI-1', findings: [], advice: { urgency: 'laag', enforce: false, motivation: 'Opvolgen', pointsOfAttention: ['registratie'] } };
+    await sys.db.updateTable('inspections').set({ status: 'eindverslag', final_report: JSON.stringify(finalReport), advice_enforce: false, closed_at: new Date() }).where('id', '=', 'INS-PUBLICSTATUS01').execute();
+    expect(await status()).toBe(3);
+    await sys.db.updateTable('inspections').set({ final_report: JSON.stringify({ ...finalReport, advice: { ...finalReport.advice, pointsOfAttention: [] } }) }).where('id', '=', 'INS-PUBLICSTATUS01').execute();
+    expect(await status()).toBe(2);
+  });
 });
 
 it('replays every recorded history against the current workflow code', async () => {
