@@ -1,10 +1,10 @@
 // The commands on one enforcement case, as forms: only those that fit its current step (and where
 // the step is in it) and the user's role, as in docs/enforcement.md. Each form sends its own
 // Idempotency-Key (kept for retries of one submission).
-import { errorBox, handleSubmit, inputError } from './alerts.js';
-import { submission } from './api.js';
-import { checkbox, field, h, namedForm, select } from './dom.js';
+import { inputError } from './alerts.js';
+import { checkbox, field, h, select } from './dom.js';
 import { brusselsLocalToIso, decisionKindLabels } from './format.js';
+import { commandForm } from './command-form.js';
 
 const caseManagers = ['klantenbeheerder', 'teamcoordinator'];
 const kbOnly = ['klantenbeheerder'];
@@ -27,28 +27,15 @@ function instant(form, name = 'at') {
   return iso;
 }
 
-/** One command form, sent to POST /handhaving/{id}/{path}. */
-function commandForm(c, onUpdated, { path, title, submitLabel, fields, toBody, done, hint, collapsed }) {
-  const errors = errorBox();
-  const form = namedForm(title, { class: 'command' },
-    hint ? h('p', { class: 'hint' }, hint) : null,
-    ...fields,
-    errors,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, submitLabel)));
-  const send = submission();
-  handleSubmit(form, errors, async (f) => {
-    if (!f.reportValidity()) return undefined;
-    return send.send(`/handhaving/${encodeURIComponent(c.id)}/${path}`, toBody(f));
-  }, (result) => onUpdated(result.body, done));
-  return collapsed ? h('details', { class: 'command' }, h('summary', {}, title), form) : form;
-}
+/** A command form for this case: posted to /handhaving/{id}/{path}. */
+const commandFor = (item, onUpdated, spec) => commandForm(`/handhaving/${encodeURIComponent(item.id)}`, onUpdated, spec);
 
 // ----- aanmaning -----------------------------------------------------------------------------
 
 function aanmaningForms(c, data, role, onUpdated) {
   const forms = [];
   if (kbOnly.includes(role) && !data.talk) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'shortcomings',
       title: 'Tekortkomingen en hersteltermijn',
       submitLabel: 'Tekortkomingen vastleggen',
@@ -68,7 +55,7 @@ function aanmaningForms(c, data, role, onUpdated) {
     }));
   }
   if (kbOnly.includes(role) && data.shortcomings && !data.talk) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'talk',
       title: 'Gesprek met de organisator',
       submitLabel: 'Gesprek vastleggen',
@@ -79,7 +66,7 @@ function aanmaningForms(c, data, role, onUpdated) {
     }));
   }
   if (caseManagers.includes(role) && data.sentAt && !data.mentesContactAt) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'mentes-contact',
       title: 'Contact door Mentes',
       submitLabel: 'Contact vastleggen',
@@ -90,7 +77,7 @@ function aanmaningForms(c, data, role, onUpdated) {
     }));
   }
   if (kbOnly.includes(role) && data.sentAt) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'remedy-outcome',
       title: 'Resultaat van het herstel',
       submitLabel: 'Resultaat vastleggen',
@@ -111,7 +98,7 @@ function aanmaningForms(c, data, role, onUpdated) {
 const awaitingReview = (data) => Boolean(data.draft) && (data.reviews?.length ?? 0) < (data.draft.version ?? 1);
 
 function reviewForm(c, onUpdated, what) {
-  return commandForm(c, onUpdated, {
+  return commandFor(c, onUpdated, {
     path: 'review',
     title: `Juridisch nazicht van ${what}`,
     submitLabel: 'Nazicht vastleggen',
@@ -129,7 +116,7 @@ function voornemenForms(c, data, role, onUpdated) {
   const forms = [];
   const waiting = awaitingReview(data);
   if (kbOnly.includes(role) && !data.approved && !waiting) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'draft',
       title: 'Ontwerp van voornemen',
       submitLabel: 'Ter nazicht voorleggen',
@@ -143,7 +130,7 @@ function voornemenForms(c, data, role, onUpdated) {
   }
   if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'het voornemen'));
   if (kbOnly.includes(role) && data.sentAt) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'hearing',
       title: 'Hoorrecht',
       submitLabel: 'Hoorrecht vastleggen',
@@ -158,7 +145,7 @@ function voornemenForms(c, data, role, onUpdated) {
     }));
   }
   if (caseManagers.includes(role) && data.sentAt) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'conclude-hearing',
       title: 'Hoorrecht afronden',
       submitLabel: 'Afronden',
@@ -178,7 +165,7 @@ function decisionForms(c, data, role, onUpdated) {
   const forms = [];
   const waiting = awaitingReview(data);
   if (kbOnly.includes(role) && !data.approved && !waiting) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'decision',
       title: 'Beslissing opstellen',
       submitLabel: 'Ter nazicht voorleggen',
@@ -201,7 +188,7 @@ function decisionForms(c, data, role, onUpdated) {
   }
   if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'de beslissing'));
   if (kbOnly.includes(role) && data.approved && !data.oralNotice && !data.sentAt) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'oral-notice',
       title: 'Mondeling vooraf ingelicht',
       submitLabel: 'Vastleggen',
@@ -214,7 +201,7 @@ function decisionForms(c, data, role, onUpdated) {
   if (['klantenbeheerder', 'jurist'].includes(role) && data.sentAt) {
     const pending = data.objection?.recorded && !data.objection?.outcome;
     if (!data.objection || pending) {
-      forms.push(commandForm(c, onUpdated, {
+      forms.push(commandFor(c, onUpdated, {
         path: 'objection',
         title: 'Bezwaar',
         submitLabel: 'Bezwaar vastleggen',
@@ -236,7 +223,7 @@ function decisionForms(c, data, role, onUpdated) {
   }
   const schorsing = (data.decision ?? data.draft?.decision) !== 'opheffing';
   if (caseManagers.includes(role) && data.sentAt && schorsing && (!data.suspensionEnd || data.suspensionEnd.action === 'extend')) {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'suspension-end',
       title: 'Einde van de schorsing',
       submitLabel: 'Vastleggen',
@@ -264,7 +251,7 @@ function caseForms(c, role, onUpdated) {
   if (!caseManagers.includes(role)) return [];
   const forms = [];
   if (c.step !== 'dringende_beslissing') {
-    forms.push(commandForm(c, onUpdated, {
+    forms.push(commandFor(c, onUpdated, {
       path: 'escalate-urgent',
       title: 'Escaleren naar dringende beslissing',
       submitLabel: 'Escaleren',
@@ -275,7 +262,7 @@ function caseForms(c, role, onUpdated) {
       done: 'Geëscaleerd naar een dringende beslissing.',
     }));
   }
-  forms.push(commandForm(c, onUpdated, {
+  forms.push(commandFor(c, onUpdated, {
     path: 'close',
     title: 'Dossier sluiten',
     submitLabel: 'Sluiten',

@@ -1,10 +1,10 @@
 // The commands on one report, as forms: only those that make sense in its phase and for the
 // user's role. Each form sends its own Idempotency-Key (kept for retries of one submission).
-import { errorBox, handleSubmit, inputError } from './alerts.js';
-import { submission } from './api.js';
-import { checkbox, field, h, namedForm, select } from './dom.js';
+import { inputError } from './alerts.js';
+import { checkbox, field, h, select } from './dom.js';
 import { budgetUnitLabels, feedbackChannelLabels, followUpLabels, label, triageLabels } from './format.js';
 import { locationLookup } from './locations.js';
+import { commandForm } from './command-form.js';
 
 const staff = ['klantenbeheerder', 'crisiscoordinator', 'teamcoordinator'];
 const coordinators = ['teamcoordinator', 'crisiscoordinator'];
@@ -14,29 +14,13 @@ const reasonField = (labelText = 'Reden', name = 'reason', required = true) =>
 const basisField = () =>
   field('Grondslag', h('input', { type: 'text', name: 'basis', required: true, minlength: 3, maxlength: 2000 }), 'De regel of afspraak waarop de wijziging steunt');
 
-/**
- * One command form. `toBody` reads the form (and may refuse with inputError); on success
- * `onUpdated` gets the report as the API answered it and the message to show.
- */
-function commandForm(melding, onUpdated, { path, title, submitLabel, fields, toBody, done, hint, collapsed }) {
-  const errors = errorBox();
-  const form = namedForm(title, { class: 'command' },
-    hint ? h('p', { class: 'hint' }, hint) : null,
-    ...fields,
-    errors,
-    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, submitLabel)));
-  const send = submission();
-  handleSubmit(form, errors, async (f) => {
-    if (!f.reportValidity()) return undefined;
-    return send.send(`/meldingen/${encodeURIComponent(melding.id)}/${path}`, toBody(f));
-  }, (result) => onUpdated(result.body, done));
-  return collapsed ? h('details', { class: 'command' }, h('summary', {}, title), form) : form;
-}
+/** A command form for this melding: posted to /meldingen/{id}/{path}. */
+const commandFor = (item, onUpdated, spec) => commandForm(`/meldingen/${encodeURIComponent(item.id)}`, onUpdated, spec);
 
 const val = (form, name) => form.elements[name].value.trim();
 
 function triageForm(m, onUpdated) {
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'triage',
     title: 'Triage bevestigen of wijzigen',
     submitLabel: 'Triage vastleggen',
@@ -50,7 +34,7 @@ function triageForm(m, onUpdated) {
 
 function linkForm(m, onUpdated) {
   const input = h('input', { type: 'text', name: 'locationId', required: true, placeholder: 'LOC-…', maxlength: 64, value: m.locationId ?? '' });
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'link',
     title: 'Koppelen aan locatie',
     submitLabel: 'Koppelen',
@@ -62,7 +46,7 @@ function linkForm(m, onUpdated) {
 }
 
 function assignForm(m, onUpdated) {
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'assign',
     title: 'Toewijzen',
     submitLabel: 'Toewijzen',
@@ -78,7 +62,7 @@ function assignForm(m, onUpdated) {
 
 function acknowledgeForm(m, onUpdated, me) {
   const other = m.assigneeId && m.assigneeId !== me.id;
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'acknowledge',
     title: 'Opnemen',
     submitLabel: 'Opnemen',
@@ -95,13 +79,13 @@ function deadlineForms(m, onUpdated, me) {
   const forms = [];
   const pauseBody = (f) => ({ reason: val(f, 'reason'), basis: val(f, 'basis') });
   if (d.state === 'running') {
-    forms.push(commandForm(m, onUpdated, {
+    forms.push(commandFor(m, onUpdated, {
       path: 'deadline/pause', title: 'Termijn opschorten', submitLabel: 'Opschorten', collapsed: true,
       hint: 'De resterende tijd blijft bewaard tot je de termijn hervat.',
       fields: [reasonField(), basisField()], toBody: pauseBody, done: 'Termijn opgeschort.',
     }));
   } else {
-    forms.push(commandForm(m, onUpdated, {
+    forms.push(commandFor(m, onUpdated, {
       path: 'deadline/resume', title: 'Termijn hervatten', submitLabel: 'Hervatten', collapsed: true,
       fields: [reasonField(), basisField()], toBody: pauseBody, done: 'Termijn hervat.',
     }));
@@ -109,7 +93,7 @@ function deadlineForms(m, onUpdated, me) {
   const room = d.extensionCap - d.extensionTotal;
   if (coordinators.includes(me.role) && room > 0) {
     const unit = label(budgetUnitLabels, d.budget?.unit);
-    forms.push(commandForm(m, onUpdated, {
+    forms.push(commandFor(m, onUpdated, {
       path: 'deadline/extend', title: 'Termijn verlengen', submitLabel: 'Verlengen', collapsed: true,
       hint: `Nog ${room} ${unit} verlenging mogelijk (maximum ${d.extensionCap} ${unit}).`,
       fields: [
@@ -125,7 +109,7 @@ function deadlineForms(m, onUpdated, me) {
 
 function feedbackForm(m, onUpdated) {
   const given = m.live?.feedback;
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'feedback',
     title: 'Terugkoppeling aan de melder',
     submitLabel: 'Terugkoppeling vastleggen',
@@ -170,7 +154,7 @@ function closeBody(f, needsReason) {
 
 function closeForm(m, onUpdated) {
   const needsReason = !m.live?.feedback;
-  return commandForm(m, onUpdated, {
+  return commandFor(m, onUpdated, {
     path: 'close',
     title: 'Afsluiten',
     submitLabel: 'Afsluiten',

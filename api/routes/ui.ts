@@ -13,6 +13,7 @@ const assets: Record<string, string> = {
   'melding-form.js': 'text/javascript; charset=utf-8',
   'melding-detail.js': 'text/javascript; charset=utf-8',
   'melding-commands.js': 'text/javascript; charset=utf-8',
+  'command-form.js': 'text/javascript; charset=utf-8',
   'locations.js': 'text/javascript; charset=utf-8',
   'handhaving-list.js': 'text/javascript; charset=utf-8',
   'handhaving-detail.js': 'text/javascript; charset=utf-8',
