@@ -301,7 +301,12 @@ describe('when Modular is down or slow', () => {
     const overdue = await eventually(() => getInspection(id), (v) => v.live!.firedRungs.includes('inspection_planning-1:due_teamcoordinator'), 10 * SECOND);
     expect(overdue.overdue).toBe(true);
     expect(overdue.status).toBe('aangevraagd');
-    const flagged = await request(`/inspections?overdue=true&locationId=${loc.location_id}`, kb);
+    // The list reads the register, which the workflow's projection activity updates just after.
+    const flagged = await eventually(
+      () => request(`/inspections?overdue=true&locationId=${loc.location_id}`, kb),
+      (r) => (r.body.items ?? []).length > 0,
+      10 * SECOND,
+    );
     expect(flagged.body.items!.map((i) => i.id)).toEqual([id]);
 
     const orderId = await untilOrdered(id);
