@@ -6,6 +6,7 @@ import type { ProcessSettings } from '../lib/process-settings.js';
 import { createDatabaseActivities } from './database.js';
 import { createEnforcementActivities, type FaultInjection } from './enforcement.js';
 import { createFollowUpActivities } from './follow-ups.js';
+import { createIncidentActivities } from './incidents.js';
 import { createInspectionActivities } from './inspections.js';
 import { createMeldingActivities } from './meldingen.js';
 import { createModularActivities } from './modular.js';
@@ -33,5 +34,6 @@ export function createActivities(deps: ActivityDependencies) {
     ...createModularActivities(deps.modular),
     ...createInspectionActivities(deps),
     ...createFollowUpActivities(deps),
+    ...createIncidentActivities(deps.db),
   };
 }

@@ -1,5 +1,6 @@
 import type { AuditLogTable } from './tables/audit.js';
 import type { EnforcementCaseTable, EnforcementDecisionTable } from './tables/enforcement.js';
+import type { IncidentTable } from './tables/incidents.js';
 import type { InspectionTable, ModularWebhookDeliveryTable } from './tables/inspections.js';
 import type { CrisisRosterTable, MeldingTable, OutboxMessageTable } from './tables/meldingen.js';
 import type { RiskModelTable, RiskScoreTable, ScreeningFollowUpTable, ScreeningRunTable, ScreeningSelectionTable, ScreeningTaskTable } from './tables/screening.js';
@@ -28,4 +29,5 @@ export interface Database {
   screening_selections: ScreeningSelectionTable;
   screening_tasks: ScreeningTaskTable;
   screening_follow_ups: ScreeningFollowUpTable;
+  incidents: IncidentTable;
 }

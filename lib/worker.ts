@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { ProcessSettings } from './process-settings.js';
 import { createTemporalClient } from './runtime.js';
 import type { FaultInjection } from '../activities/enforcement.js';
+import { classifyFailures } from '../activities/classify-failures.js';
 import { createActivities } from '../activities/index.js';
 import type { Database } from '../db/schema.js';
 import type { ModularClientOptions } from './modular/client.js';
@@ -54,6 +55,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     taskQueue: setup.taskQueue,
     activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings, faults: setup.faults, modular: setup.modular }),
     shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
+    interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
     ...(setup.workflowBundlePath
       ? { workflowBundle: { codePath: setup.workflowBundlePath } }
       : { workflowsPath }),

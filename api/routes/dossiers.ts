@@ -10,7 +10,7 @@ import {
   recordDossierNoteWorkflowType,
   type TimelineEntryView,
 } from '../../workflows/dossier-note/definitions.js';
-import { dossierIdKey, processKindKey } from '../../workflows/search-attributes.js';
+import { dossierIdKey, processKindKey, teamIdKey } from '../../workflows/search-attributes.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
 import { notFound } from '../problems.js';
@@ -145,6 +145,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
           { key: dossierIdKey, value: dossier.id },
+          { key: teamIdKey, value: dossier.team_id },
           { key: processKindKey, value: 'dossier-note' },
         ],
       });

@@ -1,12 +1,10 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { DatabaseActivities } from '../../activities/database.js';
+import { durableActivities } from '../shared/durable-activities.js';
 import type { DossierNoteInput, TimelineEntryView } from './definitions.js';
 
-const { appendTimelineEntry, recordAudit } = proxyActivities<DatabaseActivities>({
-  startToCloseTimeout: '30 seconds',
-  // The database may be briefly away; both writes are idempotent, so retrying is always safe.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+// The database may be briefly away; both writes are idempotent, so retrying is always safe.
+const { appendTimelineEntry, recordAudit } = durableActivities<DatabaseActivities>({ startToCloseTimeout: '30 seconds' });
 
 /** A case manager adds a note to a location's dossier: it lands on the timeline and in the audit log. */
 export async function recordDossierNote(input: DossierNoteInput): Promise<TimelineEntryView> {
