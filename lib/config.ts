@@ -1,3 +1,7 @@
+import { DEFAULT_DEADLINE_KINDS, type DeadlineKind, type DeadlineKindOverrides } from '../workflows/clock/defaults.js';
+import type { BudgetUnit } from '../workflows/clock/deadline.js';
+import type { EscalationTarget } from '../workflows/clock/escalation.js';
+
 /**
  * Configuration comes from environment variables only. Every variable is declared once here,
  * with its default and its meaning; the README's table is checked against this list by a test.
@@ -78,11 +82,130 @@ const jsonObject: Parser<Record<string, unknown>> = (raw, name) => {
   return value as Record<string, unknown>;
 };
 
+// ----- DEADLINE_OVERRIDES and ENFORCEMENT_OVERRIDES ---------------------------------------------
+// Checked in full (keys at every level, types, ranges): a misspelt key would otherwise be ignored
+// and a case would silently run on the default term.
+
+/** A Record over the union, so adding a unit or target to the clock without listing it here fails to compile. */
+const budgetUnits: Record<BudgetUnit, true> = { hours: true, calendar_days: true, working_days: true };
+const escalationTargets: Record<EscalationTarget, true> = { handler: true, teamcoordinator: true, next_coordinator: true, central_lead: true };
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function overrideChecker(name: string) {
+  const fail = (path: string, message: string): never => {
+    throw new ConfigError(name, `${path ? `at ${path} ` : ''}${message}`);
+  };
+  return {
+    fail,
+    object(value: unknown, path: string, known: readonly string[]): Record<string, unknown> {
+      if (!isPlainObject(value)) fail(path, `must be a JSON object, got ${JSON.stringify(value)}`);
+      const obj = value as Record<string, unknown>;
+      const unknown = Object.keys(obj).find((k) => !known.includes(k));
+      if (unknown !== undefined) fail(path, `has an unknown key "${unknown}" (known: ${known.join(', ')})`);
+      return obj;
+    },
+    number(value: unknown, path: string, opts: { min: number; max: number; whole: boolean; minExclusive?: boolean }): number {
+      const ok = typeof value === 'number' && Number.isFinite(value) && (!opts.whole || Number.isSafeInteger(value))
+        && (opts.minExclusive ? value > opts.min : value >= opts.min) && value <= opts.max;
+      if (!ok) {
+        const range = `${opts.minExclusive ? '>' : '≥'} ${opts.min} and ≤ ${opts.max}`;
+        fail(path, `must be a ${opts.whole ? 'whole ' : ''}number ${range}, got ${JSON.stringify(value)}`);
+      }
+      return value as number;
+    },
+  };
+}
+
+const join = (path: string, key: string | number) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${key}` : key);
+
+/**
+ * DEADLINE_OVERRIDES: `{ <deadline kind>: { budget?: { unit, amount }, extensionCap?, rungs? } }`
+ * (docs/deadlines.md). Throws ConfigError naming `name` and the bad path.
+ */
+export function checkDeadlineOverrides(value: unknown, name = 'DEADLINE_OVERRIDES'): DeadlineKindOverrides {
+  const c = overrideChecker(name);
+  const kinds = c.object(value, '', Object.keys(DEFAULT_DEADLINE_KINDS));
+  for (const [kind, raw] of Object.entries(kinds)) {
+    const o = c.object(raw, kind, ['budget', 'extensionCap', 'rungs']);
+    let unit = DEFAULT_DEADLINE_KINDS[kind as DeadlineKind].budget.unit;
+    if (o.budget !== undefined) {
+      const path = join(kind, 'budget');
+      const budget = c.object(o.budget, path, ['unit', 'amount']);
+      if (typeof budget.unit !== 'string' || !(budget.unit in budgetUnits)) {
+        c.fail(join(path, 'unit'), `must be one of ${Object.keys(budgetUnits).join(', ')}, got ${JSON.stringify(budget.unit)}`);
+      }
+      unit = budget.unit as BudgetUnit;
+      // Hours may be fractional (tests run deadlines of seconds); days are counted whole.
+      c.number(budget.amount, join(path, 'amount'), { min: 0, minExclusive: true, max: unit === 'hours' ? 24 * 366 : 366, whole: unit !== 'hours' });
+    }
+    if (o.extensionCap !== undefined) {
+      c.number(o.extensionCap, join(kind, 'extensionCap'), { min: 0, max: unit === 'hours' ? 24 * 366 : 366, whole: unit !== 'hours' });
+    }
+    if (o.rungs !== undefined) {
+      const path = join(kind, 'rungs');
+      // An empty ladder would never alert anyone about a missed deadline.
+      if (!Array.isArray(o.rungs) || o.rungs.length === 0) c.fail(path, 'must be a non-empty array of rungs');
+      const ids = new Set<string>();
+      let previous = -Infinity;
+      (o.rungs as unknown[]).forEach((rawRung, i) => {
+        const at = join(path, i);
+        const rung = c.object(rawRung, at, ['id', 'offsetMs', 'target']);
+        if (typeof rung.id !== 'string' || rung.id.trim() === '') c.fail(join(at, 'id'), `must be a non-empty string, got ${JSON.stringify(rung.id)}`);
+        if (ids.has(rung.id as string)) c.fail(join(at, 'id'), `repeats the rung id "${rung.id}"`);
+        ids.add(rung.id as string);
+        const offset = c.number(rung.offsetMs, join(at, 'offsetMs'), { min: -366 * 86_400_000, max: 366 * 86_400_000, whole: true });
+        // Rungs fire in ladder order, so the ladder must also be in time order.
+        if (offset <= previous) c.fail(join(at, 'offsetMs'), `must be greater than the previous rung's offsetMs (${previous})`);
+        previous = offset;
+        if (typeof rung.target !== 'string' || !(rung.target in escalationTargets)) {
+          c.fail(join(at, 'target'), `must be one of ${Object.keys(escalationTargets).join(', ')}, got ${JSON.stringify(rung.target)}`);
+        }
+      });
+    }
+  }
+  return kinds as DeadlineKindOverrides;
+}
+
+/** The enforcement terms ENFORCEMENT_OVERRIDES may set (docs/enforcement.md), each a whole number within its range. */
+export const enforcementTermRanges = {
+  hearingTermWorkingDays: { min: 1, max: 260 },
+  objectionTermDays: { min: 1, max: 366 },
+  mentesContactWorkingDays: { min: 1, max: 260 },
+  reminderBeforeMs: { min: 1, max: 30 * 86_400_000 },
+  /** For tests: every day-based term becomes this many ms. */
+  compressDayMs: { min: 1, max: 86_400_000 },
+} as const;
+
+export type EnforcementOverrides = Partial<Record<keyof typeof enforcementTermRanges, number>>;
+
+/** ENFORCEMENT_OVERRIDES: `{ <term>: <whole number> }`. Throws ConfigError naming `name` and the bad key. */
+export function checkEnforcementOverrides(value: unknown, name = 'ENFORCEMENT_OVERRIDES'): EnforcementOverrides {
+  const c = overrideChecker(name);
+  const terms = c.object(value, '', Object.keys(enforcementTermRanges));
+  for (const [key, raw] of Object.entries(terms)) {
+    c.number(raw, key, { ...enforcementTermRanges[key as keyof typeof enforcementTermRanges], whole: true });
+  }
+  return terms as EnforcementOverrides;
+}
+
+const deadlineOverrides: Parser<DeadlineKindOverrides> = (raw, name) => checkDeadlineOverrides(jsonObject(raw, name), name);
+const enforcementOverrides: Parser<EnforcementOverrides> = (raw, name) => checkEnforcementOverrides(jsonObject(raw, name), name);
+
 const dateList: Parser<string[]> = (raw, name) => {
   const dates = raw.split(',').map((d) => d.trim()).filter(Boolean);
   const bad = dates.find((d) => !/^\d{4}-\d{2}-\d{2}$/.test(d) || Number.isNaN(Date.parse(d)));
   if (bad) throw new ConfigError(name, `must be a comma-separated list of YYYY-MM-DD dates, got "${bad}"`);
   return dates;
+};
+
+/** One real calendar day 'YYYY-MM-DD' (2026-02-30 is refused, not rolled over to March). */
+const localDate: Parser<string> = (raw, name) => {
+  const t = Date.parse(`${raw}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(raw) || Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== raw) {
+    throw new ConfigError(name, `must be a date YYYY-MM-DD, got "${raw}"`);
+  }
+  return raw;
 };
 
 const httpUrl: Parser<string> = (raw, name) => {
@@ -130,13 +253,14 @@ export const variables = {
   jwtIssuer: variable('JWT_ISSUER', 'handhaving-orchestrator', 'Issuer (`iss`) put in and required of tokens.', text),
   bodyLimit: variable('BODY_LIMIT_BYTES', '1048576', 'Largest request body accepted; larger gets 413.', integer(1024, 50 * 1024 * 1024)),
   shutdownGraceMs: variable('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests and activities get to finish on shutdown.', integer(0, 600_000)),
-  deadlineOverrides: variable('DEADLINE_OVERRIDES', '{}', 'JSON overriding deadline kinds (docs/deadlines.md), e.g. `{"report_follow_up":{"budget":{"unit":"hours","amount":12}}}`.', jsonObject),
-  enforcementOverrides: variable('ENFORCEMENT_OVERRIDES', '{}', 'JSON overriding enforcement terms (docs/enforcement.md): hearingTermWorkingDays, objectionTermDays, mentesContactWorkingDays, reminderBeforeMs.', jsonObject),
+  deadlineOverrides: variable('DEADLINE_OVERRIDES', '{}', 'JSON overriding deadline kinds (docs/deadlines.md), e.g. `{"report_follow_up":{"budget":{"unit":"hours","amount":12}}}`; unknown keys or bad values stop start-up.', deadlineOverrides),
+  enforcementOverrides: variable('ENFORCEMENT_OVERRIDES', '{}', 'JSON overriding enforcement terms (docs/enforcement.md): hearingTermWorkingDays, objectionTermDays, mentesContactWorkingDays, reminderBeforeMs (whole numbers); unknown keys stop start-up.', enforcementOverrides),
   extraClosingDays: variable('EXTRA_CLOSING_DAYS', '', 'Extra closing days of the administration, comma-separated YYYY-MM-DD; they do not count as working days.', dateList),
   smtpUrl: variable('SMTP_URL', undefined, 'SMTP server for the outbox\'s e-mails, e.g. `smtps://user:pass@mail.example:465`. Unset: e-mails stay queued in the outbox.', text),
   smtpFrom: variable('SMTP_FROM', 'handhaving@opgroeien.test', 'Sender address of the outbox\'s e-mails.', text),
   outboxPollMs: variable('OUTBOX_POLL_MS', '5000', 'How often the worker sends the queued e-mails of the outbox (with SMTP_URL).', integer(100, 3_600_000)),
   seedOnStart: variable('SEED_ON_START', 'true', 'Whether `npm start` fills an empty database with the synthetic Flanders.', bool),
+  seedReferenceDate: variable('SEED_REFERENCE_DATE', '2026-11-01', 'The day (YYYY-MM-DD) the seeded synthetic history runs up to: the seed never reads the clock, so the same date gives the same data (docs/synthetic-data.md).', localDate),
   screeningSelectionSize: variable('SCREENING_SELECTION_SIZE', '100', 'How many dossiers the monthly risk screening selects (docs/risk-screening.md).', integer(1, 10_000)),
   screeningBatchSize: variable('SCREENING_BATCH_SIZE', '2000', 'Locations scored per batch (one activity, with heartbeats) in the monthly risk screening.', integer(100, 100_000)),
   modularUrl: variable('MODULAR_URL', undefined, 'Base URL of Zorginspectie\'s Modular API (docs/modular-openapi.yaml). Unset: `npm start` runs the Modular simulator (`npm run modular-sim`) and uses it.', httpUrl),

@@ -1,10 +1,10 @@
 import { flemishCalendarSpec } from '../activities/calendar/flemish-holidays.js';
-import { createDeadlineOfKind, type DeadlineKindOverrides, deadlineKinds } from '../workflows/clock/defaults.js';
+import { createDeadlineOfKind, deadlineKinds } from '../workflows/clock/defaults.js';
 import type { EnforcementSettings } from '../workflows/enforcement/definitions.js';
 import type { InspectionSettings } from '../workflows/inspection/definitions.js';
 import type { MeldingSettings } from '../workflows/melding/definitions.js';
 import type { ScreeningSettings } from '../workflows/screening/definitions.js';
-import { type Config, ConfigError } from './config.js';
+import { checkDeadlineOverrides, checkEnforcementOverrides, type Config, ConfigError } from './config.js';
 
 /**
  * The settings each process gets at its start (deadline kinds, working calendar). They travel in
@@ -19,21 +19,19 @@ export const defaultEnforcementTerms = {
   reminderBeforeMs: 24 * 3600 * 1000,
 };
 
-function enforcementTerms(overrides: Record<string, unknown>): Omit<EnforcementSettings, 'calendar'> {
-  const terms: Record<string, unknown> = { ...defaultEnforcementTerms, ...overrides };
-  for (const [key, value] of Object.entries(terms)) {
-    const known = key in defaultEnforcementTerms || key === 'compressDayMs';
-    if (!known || typeof value !== 'number' || !(value > 0)) {
-      throw new ConfigError('ENFORCEMENT_OVERRIDES', `has an unknown or non-positive term ${key}=${JSON.stringify(value)}`);
-    }
-  }
-  return terms as unknown as Omit<EnforcementSettings, 'calendar'>;
+function enforcementTerms(overrides: unknown): Omit<EnforcementSettings, 'calendar'> {
+  // Checked again here because tests hand overrides in directly, not through loadConfig.
+  return { ...defaultEnforcementTerms, ...checkEnforcementOverrides(overrides) };
 }
 
-export function createProcessSettings(config: Pick<Config, 'deadlineOverrides' | 'extraClosingDays' | 'enforcementOverrides'> & Partial<Pick<Config, 'screeningSelectionSize' | 'screeningBatchSize'>>) {
+/** The overrides may come unchecked (tests build them in code); they are checked like the environment's. */
+export function createProcessSettings(
+  config: Pick<Config, 'extraClosingDays'> & { deadlineOverrides: unknown; enforcementOverrides: unknown } & Partial<Pick<Config, 'screeningSelectionSize' | 'screeningBatchSize'>>,
+) {
+  const overrides = checkDeadlineOverrides(config.deadlineOverrides);
   let kinds: ReturnType<typeof deadlineKinds>;
   try {
-    kinds = deadlineKinds(config.deadlineOverrides as DeadlineKindOverrides);
+    kinds = deadlineKinds(overrides);
     for (const kind of Object.values(kinds)) createDeadlineOfKind(kind, 'check', '2026-01-01T00:00:00Z');
   } catch (err) {
     throw new ConfigError('DEADLINE_OVERRIDES', `is not valid: ${(err as Error).message}`);

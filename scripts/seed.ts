@@ -1,5 +1,5 @@
 import { migrateToLatest } from '../db/migrate.js';
-import { isDatabaseEmpty, seedFlanders } from '../db/seed/index.js';
+import { isDatabaseEmpty, referenceMoment, seedFlanders } from '../db/seed/index.js';
 import { loadConfigOrExit } from '../lib/config.js';
 import { openDatabase } from '../lib/runtime.js';
 
@@ -12,8 +12,9 @@ try {
   if (!(await isDatabaseEmpty(db))) {
     process.stdout.write(`${description} already holds locations; nothing seeded\n`);
   } else {
-    const result = await seedFlanders(db);
-    process.stdout.write(`${description}: seeded ${JSON.stringify(result.counts)} in ${result.elapsedMs} ms\n`);
+    // History pinned to SEED_REFERENCE_DATE; only the crisis roster is stretched to cover today.
+    const result = await seedFlanders(db, { now: referenceMoment(config.seedReferenceDate), rosterAround: new Date() });
+    process.stdout.write(`${description}: seeded up to ${config.seedReferenceDate} ${JSON.stringify(result.counts)} in ${result.elapsedMs} ms\n`);
   }
 } finally {
   await db.destroy();

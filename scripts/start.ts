@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { migrateToLatest } from '../db/migrate.js';
-import { isDatabaseEmpty, seedFlanders } from '../db/seed/index.js';
+import { isDatabaseEmpty, referenceMoment, seedFlanders } from '../db/seed/index.js';
 import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { installWorkerLogging } from '../lib/worker.js';
 import { type DevServer, startDevServer } from '../lib/dev-server.js';
@@ -45,8 +45,9 @@ const { db, description } = await openDatabase(config);
 const applied = await migrateToLatest(db);
 log(`database: ${description}${applied.length ? `; applied ${applied.join(', ')}` : ''}`);
 if (config.seedOnStart && (await isDatabaseEmpty(db))) {
-  log('empty database: seeding the synthetic Flanders (docs/synthetic-data.md)');
-  const seeded = await seedFlanders(db);
+  log(`empty database: seeding the synthetic Flanders up to ${config.seedReferenceDate} (docs/synthetic-data.md)`);
+  // History pinned to SEED_REFERENCE_DATE; only the crisis roster is stretched to cover today.
+  const seeded = await seedFlanders(db, { now: referenceMoment(config.seedReferenceDate), rosterAround: new Date() });
   log(`seeded ${JSON.stringify(seeded.counts)} in ${seeded.elapsedMs} ms`);
 }
 

@@ -31,7 +31,11 @@ import { Random, weightedSampler } from './random.js';
 // model precisely; the constants below are its parameters.
 
 export const DEFAULT_SEED = 20261122;
-export const DEFAULT_NOW = new Date('2026-11-01T00:00:00Z');
+/** The default reference date (SEED_REFERENCE_DATE): the history ends at its start, 00:00 UTC. */
+export const DEFAULT_REFERENCE_DATE = '2026-11-01';
+/** The moment a reference date 'YYYY-MM-DD' stands for: the start of that day, UTC. */
+export const referenceMoment = (date: string): Date => new Date(`${date}T00:00:00Z`);
+export const DEFAULT_NOW = referenceMoment(DEFAULT_REFERENCE_DATE);
 export const HISTORY_MONTHS = 36;
 
 export const timelineKinds = [
@@ -52,8 +56,14 @@ export interface GenerateOptions {
   seed?: number;
   /** 1 ≈ today's Flanders (≈6,300 locations); tests use smaller scales. */
   scale?: number;
-  /** The end of the history; never read from the clock, so a given seed always gives the same data. */
+  /** The end of the history (SEED_REFERENCE_DATE); never read from the clock, so a given seed always gives the same data. */
   now?: Date;
+  /**
+   * The crisis roster reaches from 8 weeks before the earlier of `now` and this moment to three
+   * years after the later (default: `now`). Entries pass the real clock here, so a system seeded
+   * with an old reference date still has someone on duty; it never changes who is on duty in a week.
+   */
+  rosterAround?: Date;
 }
 
 export interface FlandersData {
@@ -839,10 +849,17 @@ function simulateHistory(rng: Random, loc: LocationPlan, ctx: HistoryContext): H
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Month steps ending at `now`, oldest first. The day is clamped to each month's length: from a
+ * reference date on the 31st, a month back is 30 April or 28 February, not a day early in March.
+ */
 function monthStarts(now: Date, count: number): number[] {
   const months: number[] = [];
   for (let i = count; i >= 0; i--) {
-    months.push(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - i, now.getUTCDate(), now.getUTCHours(), now.getUTCMinutes()));
+    const year = now.getUTCFullYear();
+    const month = now.getUTCMonth() - i;
+    const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+    months.push(Date.UTC(year, month, Math.min(now.getUTCDate(), lastDay), now.getUTCHours(), now.getUTCMinutes()));
   }
   return months;
 }
@@ -908,6 +925,6 @@ export function generateFlanders(options: GenerateOptions = {}): FlandersData {
     locations: structure.locationRows,
     dossiers,
     timeline,
-    crisisRoster: buildCrisisRoster(now, crisisCoordinators),
+    crisisRoster: buildCrisisRoster(now, crisisCoordinators, options.rosterAround),
   };
 }

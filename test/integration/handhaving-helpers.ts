@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { addDays, localDateOf } from '../../workflows/clock/brussels-time.js';
 import type { TestSystem } from './harness.js';
 import { eventually } from './melding-helpers.js';
 
@@ -19,11 +20,21 @@ export interface CaseView {
   block: string;
   urgent: boolean;
   waitingFor: string | null;
+  dueAt: string | null;
   closedReason: string | null;
   live: {
-    milestones: { kind: string }[];
+    status: string;
+    milestones: { kind: string; note?: string }[];
     steps: { flow: string; workflowId?: string; outcome: { result: string } | null }[];
-    current: { flow: string; block: string; data: Record<string, unknown>; communications: { recipient: string; channel: string; kind: string }[]; deadlines: { id: string }[] } | null;
+    current: {
+      flow: string;
+      block: string;
+      waitingFor: string;
+      data: Record<string, unknown>;
+      communications: { recipient: string; channel: string; kind: string }[];
+      deadlines: { id: string; dueAt: string }[];
+    } | null;
+    urgentProposal?: { milestoneId: string; note: string; decided?: { confirmed: boolean; reason: string } } | null;
   } | null;
   type?: string;
   detail?: string;
@@ -33,9 +44,12 @@ export const kb = 'u-kb-oost-vlaanderen-1';
 export const tc = 'u-tc-oost-vlaanderen';
 export const jurist = 'u-jur-1';
 
-/** `n` days from today as 'YYYY-MM-DD' (compressed terms count whole days from today). */
+/**
+ * `n` days from today as 'YYYY-MM-DD' (compressed terms count whole days from today). Today in
+ * Brussels, as the flows count it: the UTC date is a day behind between midnight and 01:00/02:00.
+ */
 export function inDays(n: number): string {
-  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  return addDays(localDateOf(Date.now()), n);
 }
 
 export function caseApi(sys: TestSystem) {
@@ -68,12 +82,15 @@ export function caseApi(sys: TestSystem) {
       return res.body;
     },
     /** Aanmaning up to the sent letter. */
-    async sendAanmaning(id: string) {
+    async sendAanmaning(id: string, remedyDays = 1) {
       await atStep(id, 'aanmaning');
-      await cmd(id, 'shortcomings', kb, { shortcomings: ['Te weinig begeleiders voor het aantal kinderen', 'Geen brandoefening'], remedyBy: inDays(1) });
+      await cmd(id, 'shortcomings', kb, { shortcomings: ['Te weinig begeleiders voor het aantal kinderen', 'Geen brandoefening'], remedyBy: inDays(remedyDays) });
       await cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek met de verantwoordelijke over de tekortkomingen.' });
       return atStep(id, 'aanmaning', 'opvolging');
     },
+    /** Waits until the aanmaning's remedy term has passed (its timer fired): only then is "not remedied" accepted. */
+    remedyTermPassed: (id: string) =>
+      eventually(() => get(id), (c) => c.live?.current?.flow === 'aanmaning' && c.live.current.data.remedyTermPassed === true, 20_000),
     /** Voornemen from draft to the concluded hearing. */
     async runVoornemen(id: string, decision: 'schorsing' | 'opheffing') {
       await atStep(id, 'voornemen');

@@ -10,7 +10,7 @@ import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
-import { seedFlanders } from '../../db/seed/index.js';
+import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
 import { loadConfig } from '../../lib/config.js';
 import { createProcessSettings, type ProcessSettings } from '../../lib/process-settings.js';
 import { createTemporalClient } from '../../lib/runtime.js';
@@ -20,6 +20,9 @@ import { installWorkerLogging } from '../../lib/worker.js';
 import { type RunningModularSimulator, startModularSimulator } from '../../modular-sim/simulator.js';
 
 installWorkerLogging('warn');
+
+/** SEED_REFERENCE_DATE of every test system: the seeded history ends at its start (UTC). */
+export const TEST_SEED_REFERENCE_DATE = '2026-11-01';
 
 export interface TestSystem {
   url: string;
@@ -68,8 +71,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const handle = await openTestDatabase(options.database ?? 'postgres', suffix, cleanups);
     const db = handle;
     await migrateToLatest(db);
-    // Seeded around today, so the crisis roster has someone on duty whenever the tests run.
-    await seedFlanders(db, { scale: options.seedScale ?? 0.02, now: new Date() });
+    // The history is pinned to a fixed date, so no assertion changes with the day the tests run;
+    // only the crisis roster is stretched to today, so someone is on duty for the live workflows.
+    await seedFlanders(db, { scale: options.seedScale ?? 0.02, now: referenceMoment(TEST_SEED_REFERENCE_DATE), rosterAround: new Date() });
 
     const address = inject('temporalAddress');
     const namespace = inject('temporalNamespace');

@@ -41,8 +41,16 @@ interface Run {
 let sys: TestSystem;
 const N = 12;
 
+/** A location licensed after November's cut-off (the seed's history ends on 1 November 2026). */
+const LATE_LOCATION = 'LOC-900001';
+
 beforeAll(async () => {
   sys = await startTestSystem({ seedScale: 1, deadlineOverrides });
+  // So the cut-off is really exercised: not scored in November, scored from December on.
+  const model = await sys.db.selectFrom('locations').selectAll().orderBy('id').executeTakeFirstOrThrow();
+  const dossier = await sys.db.selectFrom('dossiers').selectAll().where('location_id', '=', model.id).executeTakeFirstOrThrow();
+  await sys.db.insertInto('locations').values({ ...model, id: LATE_LOCATION, name: `${model.name} (nieuw)`, licence_status: 'actief', licensed_since: '2026-11-15', created_at: undefined }).execute();
+  await sys.db.insertInto('dossiers').values({ ...dossier, id: 'DOS-900001', location_id: LATE_LOCATION, opened_at: new Date('2026-11-15T00:00:00Z') }).execute();
 });
 afterAll(async () => sys?.stop());
 
@@ -59,6 +67,13 @@ async function runMonth(month: string, as = 'u-tc-antwerpen'): Promise<Run> {
     (r) => r.status === 200 && r.body.status === 'afgerond',
     45_000,
   ).then((r) => r.body);
+}
+
+/** The locations a month's run scores: those licensed before its first day (Brussels). */
+async function eligibleLocations(month: string): Promise<number> {
+  const row = await sys.db.selectFrom('locations').select(sys.db.fn.countAll<string>().as('n'))
+    .where('licensed_since', '<', `${month}-01`).executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 async function tasksOf(month: string): Promise<Task[]> {
@@ -101,9 +116,14 @@ describe('the monthly run', () => {
     expect((await json('/screening-runs', 'u-admin', { method: 'POST', json: { month: '2026-13' } })).status).toBe(400);
 
     november = await runMonth('2026-11');
-    const locations = await sys.db.selectFrom('locations').select(sys.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-    expect(november.progress).toMatchObject({ phase: 'afgerond', scored: Number(locations.n), selected: N, tasksOpened: N });
-    expect(november.progress.batches).toBeGreaterThanOrEqual(Math.ceil(Number(locations.n) / 2000));
+    // Only locations licensed before the cut-off are scored; counted from the database, not a literal.
+    const eligible = await eligibleLocations('2026-11');
+    const all = await sys.db.selectFrom('locations').select(sys.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+    expect(eligible).toBeLessThan(Number(all.n));
+    expect(november.progress).toMatchObject({ phase: 'afgerond', scored: eligible, selected: N, tasksOpened: N });
+    expect(november.progress.batches).toBeGreaterThanOrEqual(Math.ceil(eligible / 2000));
+    const late = await sys.db.selectFrom('risk_scores').select('month').where('location_id', '=', LATE_LOCATION).execute();
+    expect(late).toEqual([]);
     expect(november.selection.map((s) => s.rank)).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     const scores = november.selection.map((s) => s.score);
     expect([...scores].sort((a, b) => b - a)).toEqual(scores);
@@ -198,6 +218,11 @@ describe('the monthly run', () => {
     const novemberDossiers = new Set(november.selection.map((s) => s.dossierId));
     const december = await runMonth('2026-12');
     expect(december.selection).toHaveLength(N);
+    // The location licensed in November is scored from December on.
+    expect(december.progress.scored).toBe(await eligibleLocations('2026-12'));
+    expect(december.progress.scored).toBe(november.progress.scored + 1);
+    const late = await sys.db.selectFrom('risk_scores').select('month').where('location_id', '=', LATE_LOCATION).execute();
+    expect(late.map((r) => r.month)).toEqual(['2026-12']);
     expect(december.selection.filter((s) => novemberDossiers.has(s.dossierId))).toEqual([]);
     // Without the rule November's dossiers would have been chosen again: they are among December's highest scores.
     const decemberTop = await sys.db.selectFrom('risk_scores').select('dossier_id').where('month', '=', '2026-12').where('eligible', '=', true)

@@ -6,6 +6,8 @@ describe('configuration', () => {
   it('has a documented default for everything a local start needs', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ host: '127.0.0.1', port: 3000, temporalNamespace: 'handhaving', taskQueue: 'handhaving', seedOnStart: true });
+    // A fixed default: `npm start` seeds the same history whatever the day (docs/decisions.md).
+    expect(config.seedReferenceDate).toBe('2026-11-01');
     expect(config.databaseUrl).toBeUndefined();
     expect(config.temporalAddress).toBeUndefined();
   });
@@ -19,6 +21,10 @@ describe('configuration', () => {
     ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS must be host:port/],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 characters/],
     ['SEED_ON_START', 'maybe', /SEED_ON_START must be true or false/],
+    ['SEED_REFERENCE_DATE', '1-12-2026', /SEED_REFERENCE_DATE must be a date YYYY-MM-DD/],
+    ['SEED_REFERENCE_DATE', '2026-02-30', /SEED_REFERENCE_DATE must be a date YYYY-MM-DD/],
+    ['DEADLINE_OVERRIDES', '{"report_follow_up":{"budget":{"unit":"hours","amount":12,"extra":1}}}', /DEADLINE_OVERRIDES at report_follow_up\.budget has an unknown key "extra"/],
+    ['ENFORCEMENT_OVERRIDES', '{"hearingTermWorkingDay":5}', /ENFORCEMENT_OVERRIDES has an unknown key "hearingTermWorkingDay"/],
   ])('stops on %s=%s with a message naming the variable', (name, value, message) => {
     let error: unknown;
     try {

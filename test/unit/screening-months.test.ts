@@ -28,6 +28,15 @@ describe('screening months', () => {
     expect(new Date(monthStart('2026-07')).toISOString()).toBe('2026-06-30T22:00:00.000Z');
   });
 
+  it('turns the year at Brussels midnight, not UTC midnight', () => {
+    expect(monthOf('2026-12-31T22:59:59Z')).toBe('2026-12');
+    expect(monthOf('2026-12-31T23:00:00Z')).toBe('2027-01');
+    expect(new Date(monthStart('2027-01')).toISOString()).toBe('2026-12-31T23:00:00.000Z');
+    // The month of the summer-time change starts in winter time, the next one in summer time.
+    expect(new Date(monthStart('2027-03')).toISOString()).toBe('2027-02-28T23:00:00.000Z');
+    expect(new Date(monthStart('2027-04')).toISOString()).toBe('2027-03-31T22:00:00.000Z');
+  });
+
   it('lists a range of months inclusive', () => {
     expect(monthRange('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
   });

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_NOW, enforcementKinds, type FlandersData, generateFlanders, timelineKinds } from '../../db/seed/generate.js';
+import { buildCrisisRoster } from '../../db/seed/roster.js';
+import { DEFAULT_NOW, DEFAULT_REFERENCE_DATE, enforcementKinds, referenceMoment, type FlandersData, generateFlanders, timelineKinds } from '../../db/seed/generate.js';
 import { municipalities, provinces } from '../../db/seed/municipalities.js';
 import { Random } from '../../db/seed/random.js';
 
@@ -321,6 +322,46 @@ describe('generateFlanders', () => {
       const top = rate(rows.slice(0, decile));
       const rest = rate(rows.slice(decile));
       expect(top).toBeGreaterThan(5 * rest);
+    }
+  });
+
+  it('pins the history to the reference date (SEED_REFERENCE_DATE), also at a month end', () => {
+    expect(DEFAULT_NOW.toISOString()).toBe(`${DEFAULT_REFERENCE_DATE}T00:00:00.000Z`);
+    // 31 March: a month back is 28 February, not 3 March; three years back is 31 March 2024.
+    const end = referenceMoment('2027-03-31');
+    const data = generateFlanders({ scale: 0.05, now: end });
+    expect(data).toEqual(generateFlanders({ scale: 0.05, now: end, rosterAround: end }));
+    const times = data.timeline.map((e) => time(e.occurred_at));
+    expect(Math.max(...times)).toBeLessThan(end.getTime());
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(Date.UTC(2024, 2, 31));
+    for (const l of data.locations) expect(time(`${l.licensed_since}T00:00:00Z`)).toBeLessThan(end.getTime());
+  });
+});
+
+describe('the crisis roster', () => {
+  const coordinators = ['u-cc-1', 'u-cc-2', 'u-cc-3', 'u-cc-4'];
+  const onDuty = (rows: ReturnType<typeof buildCrisisRoster>, at: number) =>
+    rows.filter((r) => time(r.starts_at as Date) <= at && time(r.ends_at as Date) > at).sort((a, b) => a.position - b.position).map((r) => r.user_id);
+
+  it('reaches from 8 weeks before the reference date to 3 years after the later of it and `rosterAround`', () => {
+    const rows = buildCrisisRoster(DEFAULT_NOW, coordinators, new Date('2031-06-18T12:00:00Z'));
+    expect(onDuty(rows, now - 7 * 7 * DAY)).toHaveLength(2);
+    expect(onDuty(rows, Date.UTC(2031, 5, 18, 12))).toHaveLength(2);
+    expect(onDuty(rows, Date.UTC(2034, 5, 1))).toHaveLength(2);
+    // Whole weeks from Monday 08:00 UTC, without gaps or overlaps.
+    const starts = [...new Set(rows.map((r) => time(r.starts_at as Date)))];
+    for (let i = 1; i < starts.length; i++) expect(starts[i]! - starts[i - 1]!).toBe(7 * DAY);
+    expect(new Date(starts[0]!).toISOString()).toMatch(/T08:00:00\.000Z$/);
+    expect(new Date(starts[0]!).getUTCDay()).toBe(1);
+  });
+
+  it('puts the same coordinators on duty in a week whenever it is seeded', () => {
+    const a = buildCrisisRoster(DEFAULT_NOW, coordinators);
+    const b = buildCrisisRoster(DEFAULT_NOW, coordinators, new Date('2028-02-29T23:00:00Z'));
+    for (let t = now; t < now + 52 * 7 * DAY; t += 3 * DAY) {
+      expect(onDuty(a, t)).toEqual(onDuty(b, t));
+      const [first, second] = onDuty(a, t);
+      expect(first).not.toBe(second);
     }
   });
 });
