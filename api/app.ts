@@ -7,11 +7,12 @@ import type { ModularWebhookSettings } from '../lib/modular/setup.js';
 import type { ProcessSettings } from '../lib/process-settings.js';
 import type { TokenService } from '../lib/tokens.js';
 import auth from './plugins/auth.js';
-import errors from './plugins/errors.js';
+import errors, { clientErrorHandler, frameworkErrors, maxParamLength } from './plugins/errors.js';
 import openapi from './plugins/swagger.js';
 import dossierRoutes from './routes/dossiers.js';
 import handhavingRoutes from './routes/handhaving.js';
 import healthRoutes from './routes/health.js';
+import incidentRoutes from './routes/incidents.js';
 import inspectionRoutes from './routes/inspections.js';
 import locationRoutes from './routes/locations.js';
 import meldingRoutes from './routes/meldingen.js';
@@ -36,15 +37,44 @@ export interface AppDependencies {
 export interface AppOptions {
   logger: FastifyServerOptions['logger'];
   bodyLimit: number;
+  /** How long a client may take to send a whole request, headers and body (default 30 s); then 408. */
+  requestTimeoutMs?: number;
 }
+
+/** Time limits of the HTTP layer; none bounds how long a handler runs (that is the handler's own limit). */
+export const httpTimeouts = {
+  /** The whole request (headers and body) must arrive within this; a client trickling its body gets 408. */
+  requestTimeoutMs: 30_000,
+  /** The request line and headers must arrive within this (and within requestTimeoutMs). */
+  headersTimeoutMs: 10_000,
+  /** A socket with no traffic either way this long is closed: longer than any handler may take. */
+  connectionTimeoutMs: 120_000,
+  /** A keep-alive connection idle this long after a response is closed (Fastify's default). */
+  keepAliveTimeoutMs: 72_000,
+} as const;
 
 const requestIdPattern = /^[A-Za-z0-9_.:-]{1,100}$/;
 
 /** The whole HTTP application; the entries in scripts/ create, listen and shut it down. */
 export async function buildApp(deps: AppDependencies, options: AppOptions): Promise<FastifyInstance> {
+  const requestTimeout = options.requestTimeoutMs ?? httpTimeouts.requestTimeoutMs;
   const app = Fastify({
     logger: options.logger,
     bodyLimit: options.bodyLimit,
+    requestTimeout,
+    connectionTimeout: httpTimeouts.connectionTimeoutMs,
+    keepAliveTimeout: httpTimeouts.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: Math.min(httpTimeouts.headersTimeoutMs, requestTimeout),
+      // Node checks the two timeouts above on this interval (default 30 s, which would let a slow
+      // request run up to twice its limit).
+      connectionsCheckingInterval: Math.min(1_000, requestTimeout),
+    },
+    // Every error is problem+json, also the router's (bad percent-encoding 400, too long parameter
+    // 414) and the HTTP parser's (header too large 431, request timeout 408, malformed 400).
+    routerOptions: { maxParamLength },
+    frameworkErrors,
+    clientErrorHandler,
     requestIdHeader: false,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
@@ -73,6 +103,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   await app.register(screeningRoutes, deps);
   await app.register(inspectionRoutes, deps);
   await app.register(modularWebhookRoutes, deps);
+  await app.register(incidentRoutes, deps);
   await app.register(uiRoutes);
   return app;
 }

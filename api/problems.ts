@@ -32,15 +32,22 @@ export class HttpProblem extends Error {
 
 export const problemTypes = {
   validation: '/problems/validation',
+  badRequest: '/problems/bad-request',
   unauthorized: '/problems/unauthorized',
   forbidden: '/problems/forbidden',
   notFound: '/problems/not-found',
   conflict: '/problems/conflict',
   payloadTooLarge: '/problems/payload-too-large',
   unsupportedMediaType: '/problems/unsupported-media-type',
+  uriTooLong: '/problems/uri-too-long',
+  headersTooLarge: '/problems/request-header-fields-too-large',
+  requestTimeout: '/problems/request-timeout',
   unavailable: '/problems/service-unavailable',
   internal: '/problems/internal',
 } as const;
+
+/** The media type of every error answer (RFC 9457). */
+export const problemMediaType = 'application/problem+json';
 
 export const notFound = (what: string) => new HttpProblem(404, problemTypes.notFound, 'Not Found', `${what} does not exist`);
 export const conflict = (detail: string) => new HttpProblem(409, problemTypes.conflict, 'Conflict', detail);
