@@ -8,6 +8,7 @@ import type { ProcessSettings } from '../lib/process-settings.js';
 import type { TokenService } from '../lib/tokens.js';
 import auth from './plugins/auth.js';
 import errors, { clientErrorHandler, frameworkErrors, maxParamLength } from './plugins/errors.js';
+import inputBoundary from './plugins/input-boundary.js';
 import openapi from './plugins/swagger.js';
 import dossierRoutes from './routes/dossiers.js';
 import handhavingRoutes from './routes/handhaving.js';
@@ -22,6 +23,7 @@ import publicRoutes from './routes/public.js';
 import screeningRoutes from './routes/screening.js';
 import uiRoutes from './routes/ui.js';
 import userRoutes from './routes/users.js';
+import { ajvOptions, schemaController } from './validation.js';
 
 export interface AppDependencies {
   db: Kysely<Database>;
@@ -49,6 +51,11 @@ export const httpTimeouts = {
   headersTimeoutMs: 10_000,
   /** A socket with no traffic either way this long is closed: longer than any handler may take. */
   connectionTimeoutMs: 120_000,
+  /**
+   * How long a handler may run before the client gets 503 problem+json: a command waits for its
+   * workflow at most this long (an incident may hold it far longer; see docs/incidents.md).
+   */
+  handlerTimeoutMs: 25_000,
   /** A keep-alive connection idle this long after a response is closed (Fastify's default). */
   keepAliveTimeoutMs: 72_000,
 } as const;
@@ -80,7 +87,10 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && requestIdPattern.test(incoming) ? incoming : randomUUID();
     },
-    ajv: { customOptions: { allErrors: true, removeAdditional: false } },
+    handlerTimeout: httpTimeouts.handlerTimeoutMs,
+    // docs/api-errors.md, "What the boundary refuses": bodies are not coerced, dates are plausible.
+    ajv: ajvOptions,
+    schemaController,
   });
   // JSON only: any other body gets 415 instead of a confusing validation error.
   app.removeContentTypeParser('text/plain');
@@ -89,6 +99,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   });
 
   await app.register(errors);
+  await app.register(inputBoundary);
   await app.register(openapi);
   await app.register(auth, { tokens: deps.tokens, db: deps.db });
 

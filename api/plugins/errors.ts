@@ -80,6 +80,16 @@ function toProblem(err: FastifyError | HttpProblem | Error): Problem {
       detail: 'A service this request needs (Temporal or the database) cannot be reached; nothing was lost, try again later.',
     };
   }
+  if (fe.code === 'FST_ERR_HANDLER_TIMEOUT') {
+    return {
+      type: problemTypes.unavailable,
+      title: 'Service Unavailable',
+      status: 503,
+      detail:
+        'The request took longer than the time allowed. A command may still be carried out, at most once: ' +
+        'send it again with the same Idempotency-Key, or read the case, to learn its outcome.',
+    };
+  }
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     // Fastify's own client errors (bad JSON, body too large, wrong content type, bad URL): safe to show.

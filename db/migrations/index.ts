@@ -4,6 +4,9 @@ import * as meldingen from './2026_11_22_0002_meldingen.js';
 import * as enforcement from './2026_11_22_0003_enforcement.js';
 import * as inspections from './2026_11_22_0004_inspections.js';
 import * as riskScreening from './2026_11_22_0005_risk_screening.js';
+import * as incidents from './2026_12_01_0010_incidents.js';
+import * as enforcementEffectiveDate from './2026_12_01_0020_enforcement_effective_date.js';
+import * as auditChain from './2026_12_15_0100_audit_chain.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -15,4 +18,7 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_0003_enforcement': enforcement,
   '2026_11_22_0004_inspections': inspections,
   '2026_11_22_0005_risk_screening': riskScreening,
+  '2026_12_01_0010_incidents': incidents,
+  '2026_12_01_0020_enforcement_effective_date': enforcementEffectiveDate,
+  '2026_12_15_0100_audit_chain': auditChain,
 };
