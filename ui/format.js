@@ -85,6 +85,7 @@ export const crisisCategoryLabels = {
   seksueel_grensoverschrijdend: 'Seksueel grensoverschrijdend gedrag',
   verwaarlozing: 'Verwaarlozing',
   onveilige_situatie: 'Acuut onveilige situatie (bv. geen toezicht)',
+  strafonderzoek: 'Strafonderzoek naar wie met de kinderen werkt (integriteitsrisico)',
 };
 
 export const otherCategoryLabels = {

@@ -94,7 +94,7 @@ function buildForm() {
     locationFieldset(),
     field('Omschrijving', h('textarea', { name: 'description', rows: 5, required: true, minlength: 3, maxlength: 20000 })),
     h('div', { class: 'row' },
-      categoryGroup('Categorieën: integriteit van een kind', crisisCategoryLabels, 'Elk van deze stelt crisis voor.'),
+      categoryGroup('Categorieën: integriteit van een kind', crisisCategoryLabels, 'Elk van deze stelt crisis voor, net als elke melding van het parket.'),
       categoryGroup('Categorieën: andere', otherCategoryLabels)),
     h('div', { class: 'danger' }, checkbox('immediateDanger', 'Onmiddellijk gevaar: de melder zegt dat een kind nu in gevaar is')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Melding registreren'),

@@ -214,8 +214,12 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
       typedSearchAttributes: [{ key: processKindKey, value: 'melding' }],
     });
     try {
-      const state = await deps.temporal.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: start });
-      return reply.code(201).send(toView(rowFromInput(input, state), state));
+      // The workflow decides who created the report: concurrent sends of the same report all
+      // meet in one workflow, and exactly one of them is told it registered it (201).
+      const { created, state } = await deps.temporal.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: start });
+      if (created) return reply.code(201).send(toView(rowFromInput(input, state), state));
+      const row = await requireMelding(meldingId); // saved before the intake answers
+      return reply.code(200).send(toView(withState(row, state), state));
     } catch (err) {
       // The same report was registered and has already finished: answer what the register holds.
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

@@ -1,5 +1,5 @@
 import { channels, followUpKinds, phases, sources, triages } from '../../workflows/melding/definitions.js';
-import { categories } from '../../workflows/melding/triage.js';
+import { categories, crisisCategories } from '../../workflows/melding/triage.js';
 import { idPattern, pagingQuery } from './common.js';
 
 const isoInstant = { type: 'string', format: 'date-time' } as const;
@@ -35,7 +35,14 @@ export const intakeBody = {
       },
     },
     description: { type: 'string', minLength: 3, maxLength: 20_000 },
-    categories: { type: 'array', maxItems: 20, uniqueItems: true, items: { type: 'string', enum: [...categories] } },
+    categories: {
+      type: 'array',
+      maxItems: 20,
+      uniqueItems: true,
+      items: { type: 'string', enum: [...categories] },
+      description: `The triage rule proposes crisis for ${crisisCategories.join(', ')} (\`strafonderzoek\`: a criminal ` +
+        'investigation of a person working with the children, an integrity risk) and for every report from the parket.',
+    },
     immediateDanger: { type: 'boolean', default: false, description: 'The reporter says a child is in danger now' },
   },
 } as const;

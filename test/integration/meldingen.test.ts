@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import protos from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, getMelding, intake, locationOfTeam, type MeldingView, post, replayAll } from './melding-helpers.js';
 
@@ -182,14 +185,72 @@ describe('intake is idempotent', () => {
     expect(runs.count).toBe(1);
   });
 
-  it('returns the same report for the same external reference (Klaroen number)', async () => {
+  // Issue 9, defect 5: concurrent sends of the same report all answered 201.
+  async function concurrently(body: object, key?: string) {
+    const results = await Promise.all([1, 2, 3].map(() => post(sys, '/meldingen', coordinator, body, key)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 201]);
+    const ids = new Set(results.map((r) => r.body.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    for (const r of results) expect(r.body).toMatchObject({ triage: 'regulier', phase: 'toegewezen', assigneeId: location.case_manager_id });
+    const runs = await sys.temporal.workflow.count(`WorkflowId = "melding:${id}"`);
+    expect(runs.count).toBe(1);
+    const history = (await getMelding(sys, id!)).live!.history.map((h) => h.action);
+    expect(history.filter((a) => a === 'melding.registered')).toHaveLength(1);
+    return id!;
+  }
+
+  it('answers one 201 and 200 to the others for concurrent sends with the same external reference', async () => {
     const externalRef = `KLAROEN-${Date.now()}`;
-    const [a, b] = await Promise.all([
-      post(sys, '/meldingen', coordinator, { ...intake.regular(location.location_id), externalRef }),
-      post(sys, '/meldingen', coordinator, { ...intake.regular(location.location_id), externalRef }),
-    ]);
-    expect(a.body.id).toBe(b.body.id);
-    expect([a.status, b.status].sort()).toEqual(expect.arrayContaining([201]));
+    await concurrently({ ...intake.regular(location.location_id), externalRef });
+    const rows = await sys.db.selectFrom('meldingen').select('id').where('external_ref', '=', externalRef).execute();
+    expect(rows).toHaveLength(1);
+    expect((await post(sys, '/meldingen', coordinator, { ...intake.regular(location.location_id), externalRef })).status).toBe(200);
+  });
+
+  it('answers one 201 and 200 to the others for concurrent sends with the same Idempotency-Key', async () => {
+    const key = `intake-concurrent-${Date.now()}`;
+    await concurrently(intake.regular(location.location_id), key);
+    const rows = await sys.db.selectFrom('meldingen').select('id').where('idempotency_key', '=', key).execute();
+    expect(rows).toHaveLength(1);
+  });
+});
+
+// Issue 9, defect 8: a report from the parket about a criminal investigation of a staff member
+// was triaged `regulier`; there was no category for it.
+describe('a report from the parket (integrity risk)', () => {
+  it('proposes crisis for a criminal investigation of a staff member: to the coordinator on duty, who may override', async () => {
+    const [first] = await onDuty();
+    const created = await post(sys, '/meldingen', coordinator, {
+      source: 'parket',
+      channel: 'brief',
+      externalRef: `PARKET-AN-${Date.now()}`,
+      location: { locationId: location.location_id },
+      description: 'Het parket meldt een strafonderzoek naar een kinderbegeleider van deze locatie.',
+      categories: ['strafonderzoek', 'personeel_bezetting'],
+    });
+    expect(created.status).toBe(201);
+    const m = created.body;
+    expect(m).toMatchObject({ triageProposed: 'crisis', triage: 'crisis', assigneeId: first, phase: 'toegewezen' });
+    expect(m.live!.triageReasons.join(' ')).toContain('strafonderzoek');
+    expect(m.live!.triageReasons.join(' ')).toContain('parket');
+    expect(Date.parse(m.dueAt!) - Date.now()).toBeLessThanOrEqual(3600 * 1000);
+
+    const overridden = await post(sys, `/meldingen/${m.id}/triage`, first!, { triage: 'regulier', reason: 'Feiten buiten de opvang, betrokkene werkt er niet meer' });
+    expect(overridden.status).toBe(200);
+    expect(overridden.body).toMatchObject({ triage: 'regulier', triageProposed: 'crisis', assigneeId: location.case_manager_id });
+  });
+
+  it('proposes crisis for any report from the parket, also without a crisis category', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, {
+      source: 'parket',
+      channel: 'email',
+      location: { locationId: location.location_id },
+      description: 'Het parket vraagt informatie over een medewerker van deze locatie.',
+      categories: ['personeel_bezetting'],
+    })).body;
+    expect(m).toMatchObject({ triageProposed: 'crisis', triage: 'crisis' });
+    expect(m.live!.triageReasons.join(' ')).toContain('parket');
   });
 });
 
@@ -273,6 +334,15 @@ describe('lists', () => {
     const dues = page.items.map((i) => Date.parse(i.dueAt!));
     expect(dues).toEqual([...dues].sort((a, b) => a - b));
   });
+});
+
+// Recorded with the workflow code before issue 9 (rule v1: a parket report proposed `regulier`;
+// the intake update answered the bare state), a second intake as a retry, then terminated.
+// It must replay: a running report keeps the proposal it was registered with.
+it('replays a parket report recorded before the integrity-risk rule and the intake answer', async () => {
+  // Binary (History.encode): the SDK's JSON history reader fails with two copies of protobufjs installed.
+  const history = protos.temporal.api.history.v1.History.decode(readFileSync(new URL('./histories/melding-parket-v1.bin', import.meta.url)));
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'melding:MEL-parketv1000001');
 });
 
 it('replays every recorded history against the current workflow code', async () => {

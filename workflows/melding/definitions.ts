@@ -145,11 +145,21 @@ export interface CloseCommand extends Command {
 }
 
 /**
+ * The intake's answer. `created`: this intake registered the report (the first intake the
+ * workflow handled); every later intake for the same report (a retry, or a concurrent send
+ * that met the first in the same workflow) gets `false`, so the API answers exactly one 201.
+ */
+export interface IntakeAnswer {
+  created: boolean;
+  state: MeldingState;
+}
+
+/**
  * Sent with the start (update-with-start): answers once the report is registered and routed,
  * so the intake's caller sees the triage and the assignee. Sent again for the same report, it
  * answers the current state: an intake retried with the same key never makes a second report.
  */
-export const intakeUpdate = defineUpdate<MeldingState, []>('intake');
+export const intakeUpdate = defineUpdate<IntakeAnswer, []>('intake');
 export const triageUpdate = defineUpdate<MeldingState, [TriageCommand]>('triage');
 export const linkUpdate = defineUpdate<MeldingState, [LinkCommand]>('link');
 export const assignUpdate = defineUpdate<MeldingState, [AssignCommand]>('assign');

@@ -18,7 +18,7 @@ import {
   refusals,
   type TriageCommand,
 } from './definitions.js';
-import { proposeTriage } from './triage.js';
+import { currentTriageRule, proposeTriage, type TriageRuleVersion } from './triage.js';
 
 const notNow = (message: string) => ApplicationFailure.create({ type: refusals.notAllowedNow, message, nonRetryable: true });
 const invalid = (message: string) => ApplicationFailure.create({ type: refusals.invalid, message, nonRetryable: true });
@@ -33,8 +33,9 @@ export class ReportCase {
   private readonly calendar: WorkingCalendar;
   private deadlineCount = 0;
 
-  constructor(private readonly input: MeldingInput) {
-    const proposal = proposeTriage(input);
+  /** `triageRule`: the version of the triage rule this report was registered under (the workflow decides, replay-safe). */
+  constructor(private readonly input: MeldingInput, triageRule: TriageRuleVersion = currentTriageRule) {
+    const proposal = proposeTriage(input, triageRule);
     this.calendar = createWorkingCalendar(input.settings.calendar);
     this.state = {
       meldingId: input.meldingId,

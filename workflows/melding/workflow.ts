@@ -36,6 +36,7 @@ import {
   triageUpdate,
 } from './definitions.js';
 import { ReportCase } from './report-case.js';
+import { currentTriageRule, proposeTriage, sameProposal, type TriageRuleVersion } from './triage.js';
 
 const activities = proxyActivities<MeldingActivities>({
   startToCloseTimeout: '30 seconds',
@@ -52,12 +53,23 @@ const { startMeldingFollowUps } = proxyActivities<FollowUpActivities>({
 const system: Actor = { id: 'systeem', role: 'systeem' };
 
 /**
+ * The triage rule a report is registered under. Reports from the parket and the category
+ * `strafonderzoek` propose crisis since issue 9; a report that was already running keeps the
+ * proposal it was registered with (its history routed by it), so the marker is asked only
+ * where the two versions of the rule differ.
+ */
+function triageRuleFor(input: MeldingInput): TriageRuleVersion {
+  if (sameProposal(proposeTriage(input, 1), proposeTriage(input, currentTriageRule))) return currentTriageRule;
+  return patched('melding-triage-integrity-risk') ? currentTriageRule : 1;
+}
+
+/**
  * One report (melding), from intake to a recorded outcome: linked to a location, triaged
  * (crisis or regular), assigned, picked up within its deadline (or escalated, rung by rung),
  * answered to the reporter and closed with its follow-ups.
  */
 export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState> {
-  const report = new ReportCase(input);
+  const report = new ReportCase(input, triageRuleFor(input));
   const { settings: _settings, ...record } = input;
   let wake = false;
   let registered = false;
@@ -104,9 +116,14 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
 
   setHandler(stateQuery, () => report.state);
 
+  // The first intake handled is the one that registered the report (update-with-start delivers
+  // it with the start); concurrent or retried intakes for the same report come after it.
+  let intakes = 0;
   setHandler(intakeUpdate, async () => {
+    const created = intakes === 0;
+    intakes += 1;
     await condition(() => registered);
-    return report.state;
+    return { created, state: report.state };
   });
 
   setHandler(triageUpdate, async (cmd) => {
