@@ -1,6 +1,8 @@
 import { DEFAULT_DEADLINE_KINDS, type DeadlineKind, type DeadlineKindOverrides } from '../workflows/clock/defaults.js';
 import type { BudgetUnit } from '../workflows/clock/deadline.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
+import { type Role, roles } from '../db/tables/reference.js';
+import { keyIdPattern, parsePayloadKeys } from './payload-codec.js';
 
 /**
  * Configuration comes from environment variables only. Every variable is declared once here,
@@ -68,6 +70,12 @@ const postgresUrl: Parser<string> = (raw, name) => {
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
     throw new ConfigError(name, `must use the postgres:// scheme, got "${url.protocol}"`);
   }
+  return raw;
+};
+
+/** A PostgreSQL role name as written unquoted: lower case letters, digits, _ (APP_DATABASE_ROLE). */
+const roleName: Parser<string> = (raw, name) => {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(raw)) throw new ConfigError(name, `must be a role name of lower-case letters, digits and _, got "${raw}"`);
   return raw;
 };
 
@@ -208,6 +216,37 @@ const localDate: Parser<string> = (raw, name) => {
   return raw;
 };
 
+// ----- Encrypted payloads (lib/payload-codec.ts, docs/security.md) ----------------------------------
+const payloadKeys: Parser<ReadonlyMap<string, Buffer>> = (raw, name) => parsePayloadKeys(raw, name);
+const payloadKeyId: Parser<string> = (raw, name) => {
+  if (!keyIdPattern.test(raw)) throw new ConfigError(name, `must be a key id (letters, digits, _ . -; at most 64), got "${raw.slice(0, 70)}"`);
+  return raw;
+};
+/** Staff roles only: the machine role of the Modular integration never reads case content. */
+const roleList: Parser<Role[]> = (raw, name) => {
+  const list = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const bad = list.find((r) => !(roles as readonly string[]).includes(r) || r === 'modular');
+  if (bad !== undefined || list.length === 0) {
+    throw new ConfigError(name, `must be a comma list of ${roles.filter((r) => r !== 'modular').join(', ')}${bad !== undefined ? `, got "${bad}"` : ''}`);
+  }
+  return list as Role[];
+};
+const originList: Parser<string[]> = (raw, name) => {
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of list) {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(name, `must list origins such as http://127.0.0.1:8233 (scheme, host, port; no path), got "${origin}"`);
+    }
+  }
+  return list;
+};
+
 const httpUrl: Parser<string> = (raw, name) => {
   let url: URL;
   try {
@@ -217,6 +256,16 @@ const httpUrl: Parser<string> = (raw, name) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https://, got "${url.protocol}"`);
   return raw;
+};
+
+/** The identity provider's JWKS: https, or http only on the loopback interface (tests, a local IdP). */
+const jwksUrl: Parser<string> = (raw, name) => {
+  const value = httpUrl(raw, name);
+  const { protocol, hostname } = new URL(value);
+  if (protocol === 'http:' && !['127.0.0.1', 'localhost', '[::1]'].includes(hostname)) {
+    throw new ConfigError(name, `must use https:// (http:// only on localhost), got "${raw}"`);
+  }
+  return value;
 };
 
 const secret: Parser<string> = (raw, name) => {
@@ -239,9 +288,11 @@ export const variables = {
   port: variable('PORT', '3000', 'Port of the API and the web UI.', integer(0, 65535)),
   logLevel: variable('LOG_LEVEL', 'info', 'pino log level: fatal, error, warn, info, debug, trace or silent.',
     oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent')),
-  dataDir: variable('DATA_DIR', './data', 'Folder for local state: the dev server\'s SQLite file, the embedded database, the dev JWT secret.', text),
+  dataDir: variable('DATA_DIR', './data', 'Folder for local state: the dev server\'s SQLite file, the embedded database, the dev JWT secret and payload keys.', text),
   databaseUrl: variable('DATABASE_URL', undefined, 'PostgreSQL connection URL. Unset: an embedded PostgreSQL (PGlite) under DATA_DIR/pglite.', postgresUrl),
   databasePoolSize: variable('DATABASE_POOL_SIZE', '10', 'Maximum connections in the PostgreSQL pool.', integer(1, 200)),
+  migrationDatabaseUrl: variable('MIGRATION_DATABASE_URL', undefined, 'PostgreSQL URL `npm run migrate` connects with: the role that owns the tables. Unset: DATABASE_URL (then one role does both; see docs/security.md).', postgresUrl),
+  appDatabaseRole: variable('APP_DATABASE_ROLE', undefined, 'For `npm run migrate`: the role the API and worker connect as (the user of DATABASE_URL). It gets only SELECT and INSERT on the audit log and SELECT, INSERT, UPDATE, DELETE on the other tables; created with DATABASE_URL\'s password when missing. Unset: no grants.', roleName),
   temporalAddress: variable('TEMPORAL_ADDRESS', undefined, 'Temporal frontend host:port. Unset: `npm start` runs a local dev server; `npm run api`/`worker` use 127.0.0.1:7233.', hostPort),
   temporalNamespace: variable('TEMPORAL_NAMESPACE', 'handhaving', 'Temporal namespace of all workflows.', text),
   taskQueue: variable('TEMPORAL_TASK_QUEUE', 'handhaving', 'Task queue the worker polls and the API starts workflows on.', text),
@@ -249,8 +300,15 @@ export const variables = {
   temporalUiPort: variable('TEMPORAL_UI_PORT', '8233', 'Port of the Temporal Web UI of the local dev server.', integer(1, 65535)),
   temporalCli: variable('TEMPORAL_CLI', undefined, 'Path to a `temporal` binary to use instead of searching PATH and the cache.', text),
   workflowBundle: variable('WORKFLOW_BUNDLE', undefined, 'Path to a workflow bundle made by `npm run build:workflows`; unset: bundle from source at start.', text),
-  jwtSecret: variable('JWT_SECRET', undefined, 'HMAC key (≥ 32 characters) that signs and verifies bearer tokens. Required for `npm run api`; `npm start` creates one under DATA_DIR when unset.', secret),
-  jwtIssuer: variable('JWT_ISSUER', 'handhaving-orchestrator', 'Issuer (`iss`) put in and required of tokens.', text),
+  jwtSecret: variable('JWT_SECRET', undefined, 'HMAC key (≥ 32 characters) that signs and verifies HS256 bearer tokens. Required for `npm run api` unless JWT_JWKS_URL is set; `npm start` creates one under DATA_DIR when unset. Ignored when JWT_JWKS_URL is set.', secret),
+  jwtIssuer: variable('JWT_ISSUER', 'handhaving-orchestrator', 'Issuer (`iss`) put in and required of tokens; with JWT_JWKS_URL, the identity provider\'s issuer.', text),
+  jwtAudience: variable('JWT_AUDIENCE', 'handhaving-api', 'Audience (`aud`) put in and required of tokens; with JWT_JWKS_URL, the audience the identity provider issues for this API.', text),
+  jwtJwksUrl: variable('JWT_JWKS_URL', undefined, 'JWKS URL of the agency\'s identity provider (https; http only on localhost). Set: only its RS256/ES256 tokens are accepted, not JWT_SECRET\'s. Unset: HS256 with JWT_SECRET (development).', jwksUrl),
+  jwtMaxLifetimeS: variable('JWT_MAX_LIFETIME_S', '43200', 'Longest token lifetime accepted (`exp` − `iat`, and age since `iat`), in seconds; also the lifetime of `npm run tokens` tokens.', integer(60, 86_400)),
+  payloadKeys: variable('PAYLOAD_KEYS', undefined, 'Keys that encrypt Temporal payloads with AES-256-GCM (docs/security.md#encrypted-payloads): JSON `{"<id>":"<base64>"}` or `<id>:<base64>,…`, each the base64 of 32 random bytes. Required for `npm run api`/`worker`; `npm start` creates one under DATA_DIR when unset.', payloadKeys),
+  payloadKeyId: variable('PAYLOAD_KEY_ID', undefined, 'The id in PAYLOAD_KEYS that encrypts new payloads; the other keys only decrypt (rotation). May be left out when PAYLOAD_KEYS has one key.', payloadKeyId),
+  payloadCodecRoles: variable('PAYLOAD_CODEC_ROLES', 'teamcoordinator', 'Roles whose users may decode payloads through the codec endpoint `/codec` (the Temporal Web UI), comma-separated (docs/security.md#who-may-decode).', roleList),
+  temporalUiOrigin: variable('TEMPORAL_UI_ORIGIN', undefined, 'Origins of the Temporal Web UI allowed to call the codec endpoint (CORS), comma-separated. Unset: http://127.0.0.1:TEMPORAL_UI_PORT and http://localhost:TEMPORAL_UI_PORT.', originList),
   bodyLimit: variable('BODY_LIMIT_BYTES', '1048576', 'Largest request body accepted; larger gets 413.', integer(1024, 50 * 1024 * 1024)),
   shutdownGraceMs: variable('SHUTDOWN_GRACE_MS', '10000', 'How long in-flight requests and activities get to finish on shutdown.', integer(0, 600_000)),
   deadlineOverrides: variable('DEADLINE_OVERRIDES', '{}', 'JSON overriding deadline kinds (docs/deadlines.md), e.g. `{"report_follow_up":{"budget":{"unit":"hours","amount":12}}}`; unknown keys or bad values stop start-up.', deadlineOverrides),

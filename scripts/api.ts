@@ -2,14 +2,18 @@ import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { createTemporalClient, jwtSecret, onShutdownSignal, openDatabase } from '../lib/runtime.js';
 import { runApi } from '../lib/services.js';
 import { createProcessSettings } from '../lib/process-settings.js';
-import { createTokenService } from '../lib/tokens.js';
+import { tokenServiceFromConfig } from '../lib/tokens.js';
 import { modularWebhookSecret } from '../lib/modular/setup.js';
+import { codecServerOrigins, createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
 
 // The API as its own process (production path): needs a reachable Temporal and database.
 const config = loadConfigOrExit();
 const address = config.temporalAddress ?? '127.0.0.1:7233';
-const secret = exitOnConfigError(() => jwtSecret(config, { createIfMissing: false }));
+// JWT_JWKS_URL: the identity provider's keys; otherwise HS256 with JWT_SECRET (required then).
+const tokens = exitOnConfigError(() => tokenServiceFromConfig(config, () => jwtSecret(config, { createIfMissing: false })));
 const settings = exitOnConfigError(() => createProcessSettings(config));
+// PAYLOAD_KEYS is required (or the dev keys `npm start` made in DATA_DIR): the API encrypts what it sends to Temporal.
+const payloadCodec = exitOnConfigError(() => payloadCodecFromConfig(config, { createIfMissing: false }));
 // Without MODULAR_WEBHOOK_SECRET (or the dev secret file) the Modular webhook answers 503.
 let modularSecret: string | undefined;
 try {
@@ -18,15 +22,16 @@ try {
   modularSecret = undefined;
 }
 const { db, description } = await openDatabase(config);
-const temporal = createTemporalClient(address, config.temporalNamespace);
+const temporal = createTemporalClient(address, config.temporalNamespace, createDataConverter(payloadCodec));
 const api = await runApi(
-  { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens: createTokenService(secret, config.jwtIssuer),
-    ...(modularSecret ? { modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 } } : {}) },
+  { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens,
+    ...(modularSecret ? { modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 } } : {}),
+    codecServer: { codec: payloadCodec, allowedOrigins: codecServerOrigins(config), roles: config.payloadCodecRoles } },
   { logger: { level: config.logLevel }, bodyLimit: config.bodyLimit },
   config.host,
   config.port,
 );
-api.app.log.info({ database: description, temporal: address, namespace: config.temporalNamespace }, `API on ${api.url}`);
+api.app.log.info({ database: description, temporal: address, namespace: config.temporalNamespace, tokens: tokens.describe }, `API on ${api.url}`);
 
 onShutdownSignal(async () => {
   await api.stop();

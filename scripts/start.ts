@@ -10,10 +10,11 @@ import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
 import { runApi, runWorker } from '../lib/services.js';
 import { ensureTemporalCli } from '../lib/temporal-cli.js';
 import { createProcessSettings } from '../lib/process-settings.js';
-import { createTokenService } from '../lib/tokens.js';
+import { tokenServiceFromConfig } from '../lib/tokens.js';
 import { modularClientOptions, modularWebhookSecret } from '../lib/modular/setup.js';
 import { startModularSimulator } from '../modular-sim/simulator.js';
 import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
+import { codecServerOrigins, createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
 
 // The whole system in one terminal: Temporal (a local dev server unless TEMPORAL_ADDRESS is
 // set), the database (PostgreSQL from DATABASE_URL, else embedded), the worker and the API.
@@ -21,6 +22,11 @@ const config = loadConfigOrExit();
 installWorkerLogging(config.logLevel);
 const settings = exitOnConfigError(() => createProcessSettings(config));
 const log = (line: string) => process.stdout.write(`[start] ${line}\n`);
+// Every payload to Temporal is encrypted (docs/security.md); without PAYLOAD_KEYS a dev key is kept in DATA_DIR/payload-keys.
+const payloadCodec = exitOnConfigError(() => payloadCodecFromConfig(config, { createIfMissing: true }));
+const dataConverter = createDataConverter(payloadCodec);
+// The Web UI decodes through the API's codec endpoint (api/routes/codec.ts), on the API's configured port.
+const codecEndpoint = `http://${['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}/codec`;
 
 let devServer: DevServer | undefined;
 let address = config.temporalAddress;
@@ -35,6 +41,7 @@ if (!address) {
     uiPort: config.temporalUiPort,
     namespace: config.temporalNamespace,
     dbFilename,
+    uiCodecEndpoint: codecEndpoint,
     logLevel: 'error',
     echo: true,
   });
@@ -65,16 +72,18 @@ const worker = await runWorker({
   taskQueue: config.taskQueue,
   db,
   settings,
+  dataConverter,
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });
 const outbox = outboxFromConfig(config, db, log);
-const temporal = createTemporalClient(address, config.temporalNamespace);
+const temporal = createTemporalClient(address, config.temporalNamespace, dataConverter);
 log(`risk screening schedule: ${await ensureScreeningSchedule({ client: temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() })}`);
-const tokens = createTokenService(jwtSecret(config, { createIfMissing: true }), config.jwtIssuer);
+const tokens = tokenServiceFromConfig(config, () => jwtSecret(config, { createIfMissing: true }));
 const api = await runApi(
   { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens,
-    modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 } },
+    modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 },
+    codecServer: { codec: payloadCodec, allowedOrigins: codecServerOrigins(config), roles: config.payloadCodecRoles } },
   { logger: { level: config.logLevel }, bodyLimit: config.bodyLimit },
   config.host,
   config.port,
@@ -83,8 +92,9 @@ if (modularSim && !config.modularSimCallbackUrl) modularSim.setCallbackUrl(`${ap
 
 log(`API and UI:      ${api.url}/  (OpenAPI: ${api.url}/docs)`);
 log(`Temporal:        ${address} namespace ${config.temporalNamespace}${devServer?.uiUrl ? `, Web UI ${devServer.uiUrl}` : ''}`);
+if (devServer?.uiUrl) log(`payload codec:   key ${payloadCodec.currentKeyId}; the Web UI decodes through ${codecEndpoint} after you sign in at ${api.url}/codec/ (docs/security.md)`);
 log(`Modular:         ${modularUrl}${modularSim ? ' (simulator; control endpoints under /_control)' : ''}`);
-log('bearer tokens:   npm run tokens   (in another terminal)');
+log(config.jwtJwksUrl ? `bearer tokens:   from the identity provider (${tokens.describe})` : 'bearer tokens:   npm run tokens   (in another terminal)');
 log('ready; Ctrl-C stops everything');
 
 onShutdownSignal(async (signal) => {

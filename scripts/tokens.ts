@@ -4,12 +4,21 @@ import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { jwtSecret, openDatabase } from '../lib/runtime.js';
 import { createTokenService } from '../lib/tokens.js';
 
-// Development aid: bearer tokens (valid 12 hours), one line per user, or one user's token alone
-// with `npm run tokens -- u-kb-antwerpen-1`. Users come from PostgreSQL when DATABASE_URL is set;
-// the embedded database belongs to the running `npm start` (PGlite allows one process), so then
-// they come from the deterministic seed, which is what that database was filled with.
+// Development aid: HS256 bearer tokens (valid JWT_MAX_LIFETIME_S, 12 hours by default), one line
+// per user, or one user's token alone with `npm run tokens -- u-kb-antwerpen-1`. Users come from
+// PostgreSQL when DATABASE_URL is set; the embedded database belongs to the running `npm start`
+// (PGlite allows one process), so then they come from the deterministic seed, which is what that
+// database was filled with. With JWT_JWKS_URL the API accepts only the identity provider's tokens,
+// so there is nothing to sign here.
 const config = loadConfigOrExit();
-const tokens = createTokenService(exitOnConfigError(() => jwtSecret(config, { createIfMissing: false })), config.jwtIssuer);
+if (config.jwtJwksUrl) {
+  process.stderr.write(`JWT_JWKS_URL is set: the API accepts only tokens of the identity provider (${config.jwtJwksUrl}), not tokens signed with JWT_SECRET\n`);
+  process.exit(78);
+}
+const tokens = createTokenService(exitOnConfigError(() => jwtSecret(config, { createIfMissing: false })), config.jwtIssuer, {
+  audience: config.jwtAudience,
+  maxLifetimeS: config.jwtMaxLifetimeS,
+});
 const only = process.argv[2];
 
 async function users() {
