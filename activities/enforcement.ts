@@ -6,7 +6,7 @@ import { saveCaseProjection } from '../db/repositories/enforcement.js';
 import { enqueueMessage } from '../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
-import type { CaseInput, CaseLocation, CaseState, Communication, DecisionKind } from '../workflows/enforcement/definitions.js';
+import { type CaseInput, type CaseLocation, type CaseState, caseDueAt, caseWaitingFor, type Communication, type DecisionKind } from '../workflows/enforcement/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { render, type TemplateName } from './templates.js';
 
@@ -45,9 +45,19 @@ export interface DecisionRecordInput {
   kind: DecisionKind;
   urgent: boolean;
   effectiveFrom: string;
+  /** False for a revocation with a later effective date: the licence changes when it takes effect (decisionTakesEffect). */
+  effective?: boolean;
   endsOn: string | null;
   publicMotivation: string;
   cause: string;
+}
+
+export interface TeamCoordinatorAlertInput {
+  key: string;
+  caseId: string;
+  location: CaseLocation;
+  what: string;
+  note: string;
 }
 
 export interface DecisionChangeInput {
@@ -101,8 +111,8 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
         step: state.step,
         block: state.block,
         urgent: state.urgent,
-        waiting_for: state.current?.waitingFor ?? null,
-        due_at: state.current?.deadlines[0] ? new Date(state.current.deadlines[0].dueAt) : null,
+        waiting_for: caseWaitingFor(state),
+        due_at: caseDueAt(state) ? new Date(caseDueAt(state)!) : null,
         first_milestone: { ...input.first },
         milestones: JSON.stringify(state.milestones),
         steps: JSON.stringify(state.steps),
@@ -191,15 +201,57 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
             cause: d.cause,
             capacity_freed: d.location.capacity,
             lifted_at: null,
+            effective: d.effective ?? true,
           })
           .onConflict((oc) => oc.column('id').doNothing())
           .execute();
+        if (d.effective === false) return;
         await tx
           .updateTable('locations')
           .set({ licence_status: d.kind === 'schorsing' ? 'geschorst' : 'opgeheven' })
           .where('id', '=', d.location.locationId)
           .execute();
       });
+    },
+
+    /** A revocation reaches its effective date: from now on it counts for the licence (if it still holds). */
+    async decisionTakesEffect(c: { decisionId: string; locationId: string }): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('enforcement_decisions').set({ effective: true }).where('id', '=', c.decisionId).execute();
+        await applyLicenceStatus(tx, c.locationId);
+      });
+    },
+
+    /** An urgent matter for the team coordinator: an internal message and a dossier timeline entry, once per key. */
+    async alertTeamCoordinator(a: TeamCoordinatorAlertInput): Promise<{ recipientId: string | null }> {
+      const recipientId = (await teamCoordinator(db, a.location.teamId)) ?? (await teamCoordinator(db, 'team-centraal')) ?? null;
+      const subject = `Dringend: handhaving ${a.caseId} voor ${a.location.locationName}`;
+      const body = `Handhavingsdossier ${a.caseId} voor ${a.location.locationName} (${a.location.locationId}): ${a.what}.${a.note ? `\n${a.note}` : ''}`;
+      await db.transaction().execute(async (tx) => {
+        await enqueueMessage(tx, {
+          idempotency_key: `alert:${a.key}`,
+          channel: 'intern',
+          recipient_user_id: recipientId,
+          recipient_address: null,
+          template: 'herinnering_handhaving',
+          subject,
+          body,
+          subject_type: 'handhaving',
+          subject_id: a.caseId,
+          last_error: null,
+          sent_at: null,
+        });
+        await appendTimelineEntry(tx, {
+          dossier_id: a.location.dossierId,
+          occurred_at: new Date(),
+          kind: 'escalatie',
+          title: subject,
+          details: { caseId: a.caseId, action: 'handhaving.alert_teamcoordinator', recipientId, what: a.what },
+          actor_id: null,
+          idempotency_key: `alert:${a.key}`,
+        });
+      });
+      return { recipientId };
     },
 
     /** An objection, its outcome, a lift or an extension: the decision row and the licence follow. */
@@ -217,13 +269,19 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
           })
           .where('id', '=', c.decisionId)
           .execute();
-        // The licence follows every decision in force on the location, not only this one.
-        const inForceKinds = (await tx.selectFrom('enforcement_decisions').select('kind').where('location_id', '=', c.locationId).where('in_force', '=', true).execute()).map((d) => d.kind);
-        const status = inForceKinds.includes('opheffing') ? 'opgeheven' : inForceKinds.includes('schorsing') ? 'geschorst' : 'actief';
-        await tx.updateTable('locations').set({ licence_status: status }).where('id', '=', c.locationId).execute();
+        await applyLicenceStatus(tx, c.locationId);
       });
     },
   };
+}
+
+/** The licence follows every decision in force on the location that has taken effect, not only one. */
+async function applyLicenceStatus(tx: Kysely<Database>, locationId: string): Promise<void> {
+  const kinds = (
+    await tx.selectFrom('enforcement_decisions').select('kind').where('location_id', '=', locationId).where('in_force', '=', true).where('effective', '=', true).execute()
+  ).map((d) => d.kind);
+  const status = kinds.includes('opheffing') ? 'opgeheven' : kinds.includes('schorsing') ? 'geschorst' : 'actief';
+  await tx.updateTable('locations').set({ licence_status: status }).where('id', '=', locationId).execute();
 }
 
 export type EnforcementActivities = ReturnType<typeof createEnforcementActivities>;

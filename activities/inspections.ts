@@ -228,6 +228,8 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
                 kind: 'advies_handhaving',
                 reference: { type: 'inspectieverslag', id },
                 note: `Zorginspectie adviseert handhaving (urgentie ${report.advice.urgency}): ${report.advice.motivation}`,
+                // An urgent advice proposes the decision in urgent necessity (docs/enforcement.md).
+                ...(report.advice.urgency === 'hoog' ? { proposeUrgent: true } : {}),
               },
               actor: modularActor,
             },

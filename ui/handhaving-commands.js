@@ -81,12 +81,24 @@ function aanmaningForms(c, data, role, onUpdated) {
       path: 'remedy-outcome',
       title: 'Resultaat van het herstel',
       submitLabel: 'Resultaat vastleggen',
-      hint: 'Hersteld sluit het dossier; niet hersteld leidt tot een voornemen.',
+      // Before the remedy term has passed, "not remedied" only as an early escalation with its reason.
+      hint: data.remedyTermPassed
+        ? 'Hersteld sluit het dossier; niet hersteld leidt tot een voornemen.'
+        : `De hersteltermijn loopt tot ${data.remedyBy}. Niet hersteld kan nu enkel als vroegtijdige escalatie met een reden (bv. de organisator weigert schriftelijk).`,
       fields: [
-        field('Resultaat', select('remedied', [['true', 'Hersteld'], ['false', 'Niet hersteld']], 'true')),
+        field('Resultaat', select('remedied', data.remedyTermPassed
+          ? [['true', 'Hersteld'], ['false', 'Niet hersteld']]
+          : [['true', 'Hersteld'], ['early', 'Niet hersteld: vroegtijdige escalatie']], 'true')),
         field('Vaststelling', text('evidence', 3)),
+        ...(data.remedyTermPassed ? [] : [field('Reden voor vroegtijdige escalatie', text('earlyReason', 2, 5000, false))]),
       ],
-      toBody: (f) => ({ remedied: val(f, 'remedied') === 'true', evidence: val(f, 'evidence') }),
+      toBody: (f) => {
+        const choice = val(f, 'remedied');
+        if (choice !== 'early') return { remedied: choice === 'true', evidence: val(f, 'evidence') };
+        const reason = val(f, 'earlyReason');
+        if (reason.length < 3) throw inputError('Geef de reden voor de vroegtijdige escalatie.');
+        return { remedied: false, evidence: val(f, 'evidence'), earlyEscalation: { reason } };
+      },
       done: 'Resultaat van het herstel vastgelegd.',
     }));
   }
@@ -275,6 +287,25 @@ function caseForms(c, role, onUpdated) {
   return forms;
 }
 
+/** After an urgent advice from Zorginspectie: confirm the decision in urgent necessity, or keep the ordinary route. */
+function urgentProposalForm(c, proposal, onUpdated) {
+  return commandFor(c, onUpdated, {
+    path: 'urgent-proposal',
+    title: 'Voorstel: beslissing bij dringende noodzakelijkheid',
+    submitLabel: 'Keuze vastleggen',
+    hint: `Dringend advies van Zorginspectie. ${proposal.note ?? ''}`.trim(),
+    fields: [
+      field('Keuze', select('route', [['schorsing', 'Bevestigen: dringende schorsing'], ['opheffing', 'Bevestigen: dringende opheffing'], ['gewoon', 'Gewone weg volgen']], 'schorsing')),
+      field('Reden', text('reason', 3)),
+    ],
+    toBody: (f) => {
+      const route = val(f, 'route');
+      return route === 'gewoon' ? { confirm: false, reason: val(f, 'reason') } : { confirm: true, decision: route, reason: val(f, 'reason') };
+    },
+    done: 'Keuze over het voorstel vastgelegd.',
+  });
+}
+
 /** The command forms for the case as it stands now. */
 export function handhavingCommandPanel(c, me, onUpdated) {
   const panel = h('section', { class: 'commands', 'aria-labelledby': 'hh-acties-titel' }, h('h2', { id: 'hh-acties-titel' }, 'Acties'));
@@ -282,8 +313,11 @@ export function handhavingCommandPanel(c, me, onUpdated) {
     panel.append(h('p', { class: 'muted' }, 'Het handhavingsdossier is gesloten; er zijn geen acties meer.'));
     return panel;
   }
+  const proposal = c.live?.urgentProposal;
+  if (proposal && !proposal.decided && caseManagers.includes(me?.role)) panel.append(urgentProposalForm(c, proposal, onUpdated));
   const current = c.live?.current;
   if (!c.live || !current) {
+    if (proposal && !proposal.decided) return panel;
     panel.append(h('p', { class: 'muted' }, 'De lopende stap is (nog) niet beschikbaar. Vernieuw over enkele ogenblikken.'));
     return panel;
   }

@@ -9,8 +9,10 @@ import type { EnforcementCaseRow } from '../../db/tables/enforcement.js';
 import { openOrFeedEnforcementCase } from '../../lib/enforcement-starter.js';
 import { render } from '../../activities/templates.js';
 import {
+  caseDueAt,
   type CaseState,
   caseStateQuery,
+  caseWaitingFor,
   closeCaseUpdate,
   concludeUpdate,
   decisionUpdate,
@@ -29,6 +31,7 @@ import {
   shortcomingsUpdate,
   suspensionEndUpdate,
   talkUpdate,
+  urgentProposalUpdate,
 } from '../../workflows/enforcement/definitions.js';
 import type { AppDependencies } from '../app.js';
 import { actorOf } from '../plugins/auth.js';
@@ -42,6 +45,8 @@ const readers: Role[] = ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinat
 const caseResponse = { $ref: 'EnforcementCase#' } as const;
 
 function toView(row: EnforcementCaseRow, live: CaseState | null) {
+  // A closed case waits for nothing, also in rows written before the register cleared them.
+  const closed = (live?.status ?? row.status) === 'closed';
   return {
     id: row.id,
     workflowId: row.workflow_id,
@@ -55,8 +60,8 @@ function toView(row: EnforcementCaseRow, live: CaseState | null) {
     step: live ? live.step : row.step,
     block: live?.block ?? row.block,
     urgent: live?.urgent ?? row.urgent,
-    waitingFor: live?.current?.waitingFor ?? row.waiting_for,
-    dueAt: live?.current?.deadlines[0]?.dueAt ?? row.due_at?.toISOString() ?? null,
+    waitingFor: closed ? null : live ? caseWaitingFor(live) : row.waiting_for,
+    dueAt: closed ? null : live ? caseDueAt(live) : (row.due_at?.toISOString() ?? null),
     openedAt: row.opened_at.toISOString(),
     closedAt: live?.closedAt ?? row.closed_at?.toISOString() ?? null,
     closedReason: live?.closedReason ?? row.closed_reason,
@@ -230,6 +235,25 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
     const row = await requireCase(request.params.caseId);
     try {
       const state = await caseHandle(row).executeUpdate(escalateUrgentUpdate, { args: [{ actor: actorOf(request), ...request.body }] });
+      return toView(row, state);
+    } catch (err) {
+      throw asProblem(err, row);
+    }
+  });
+
+  app.post<{ Params: { caseId: string }; Body: { confirm: boolean; decision?: 'schorsing' | 'opheffing'; reason: string } }>('/handhaving/:caseId/urgent-proposal', {
+    config: { roles: caseManagers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'Decide on the proposed decision in urgent necessity (after an urgent advice): confirm it (with its kind), or keep the ordinary route, with a reason',
+      params: caseParams,
+      body: commandBodies.urgentProposal,
+      response: { 200: caseResponse, ...errorResponses(400, 404, 409) },
+    },
+  }, async (request) => {
+    const row = await requireCase(request.params.caseId);
+    try {
+      const state = await caseHandle(row).executeUpdate(urgentProposalUpdate, { args: [{ actor: actorOf(request), ...request.body }] });
       return toView(row, state);
     } catch (err) {
       throw asProblem(err, row);

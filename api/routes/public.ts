@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { decisionsBetween } from '../../db/repositories/enforcement.js';
 import { findLocation } from '../../db/repositories/locations.js';
 import { publicEnforcementReport, publicFollowUpStatus } from '../../db/repositories/public-status.js';
+import { localDateOf } from '../../workflows/clock/brussels-time.js';
+import { isoWeekRange } from '../../workflows/clock/iso-week.js';
 import type { AppDependencies } from '../app.js';
 import { HttpProblem, notFound, problemTypes } from '../problems.js';
 import { idPattern, problemRef } from '../schemas/common.js';
@@ -78,6 +80,7 @@ export default async function publicRoutes(app: FastifyInstance, deps: AppDepend
     schema: {
       tags: ['public'],
       summary: 'Suspension and revocation decisions of one ISO week (published weekly)',
+      description: 'The week runs from Monday 00:00 to the next Monday 00:00 Europe/Brussels; `from` and `to` are those instants, dates are Brussels dates.',
       security: [],
       querystring: {
         type: 'object',
@@ -118,7 +121,12 @@ export default async function publicRoutes(app: FastifyInstance, deps: AppDepend
       },
     },
   }, async (request) => {
-    const [from, to] = isoWeekRange(request.query.week);
+    const range = isoWeekRange(request.query.week);
+    if (!range) {
+      throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `week ${request.query.week} does not exist`, { errors: [{ field: 'querystring.week', message: 'no such ISO week' }] });
+    }
+    const from = new Date(range.from);
+    const to = new Date(range.to);
     const rows = await decisionsBetween(deps.db, from, to);
     return {
       week: request.query.week,
@@ -130,7 +138,7 @@ export default async function publicRoutes(app: FastifyInstance, deps: AppDepend
         municipality: d.municipality,
         kind: d.kind,
         urgent: d.urgent,
-        decidedOn: d.decided_at.toISOString().slice(0, 10),
+        decidedOn: localDateOf(d.decided_at.getTime()),
         effectiveFrom: d.effective_from,
         endsOn: d.ends_on,
         explanation: d.public_motivation,
@@ -139,14 +147,4 @@ export default async function publicRoutes(app: FastifyInstance, deps: AppDepend
       })),
     };
   });
-}
-
-/** Monday 00:00 UTC of ISO week `YYYY-Www` and the Monday after. */
-function isoWeekRange(week: string): [Date, Date] {
-  const [year, w] = week.split('-W').map(Number) as [number, number];
-  if (w < 1 || w > 53) throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `week ${week} does not exist`, { errors: [{ field: 'querystring.week', message: 'no such ISO week' }] });
-  const jan4 = Date.UTC(year, 0, 4);
-  const mondayWeek1 = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86_400_000;
-  const from = new Date(mondayWeek1 + (w - 1) * 7 * 86_400_000);
-  return [from, new Date(from.getTime() + 7 * 86_400_000)];
 }

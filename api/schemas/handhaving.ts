@@ -87,6 +87,19 @@ export const caseStateSchema = {
       },
     },
     current: flowStateSchema,
+    urgentProposal: {
+      type: ['object', 'null'],
+      description: 'The decision in urgent necessity proposed after an urgent advice; `decided` once the case manager chose',
+      properties: {
+        milestoneId: { type: 'string' },
+        at: { type: 'string' },
+        note: { type: 'string' },
+        decided: {
+          type: 'object',
+          properties: { confirmed: { type: 'boolean' }, reason: { type: 'string' }, actorId: { type: 'string' }, at: { type: 'string' } },
+        },
+      },
+    },
     closedReason: nullableString,
     closedAt: nullableString,
     version: { type: 'integer' },
@@ -175,7 +188,17 @@ export const commandBodies = {
   }),
   talk: body(['at', 'summary'], { at: instant, summary: text() }),
   mentesContact: body(['at'], { at: instant }),
-  remedyOutcome: body(['remedied', 'evidence'], { remedied: { type: 'boolean' }, evidence: text() }),
+  remedyOutcome: body(['remedied', 'evidence'], {
+    remedied: { type: 'boolean' },
+    evidence: text(),
+    earlyEscalation: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['reason'],
+      description: 'Not remedied before the remedy deadline has passed (e.g. the organiser refuses in writing): recorded as an early escalation with this reason',
+      properties: { reason: text() },
+    },
+  }),
   draft: body(['decision', 'text'], { decision, text: text(20_000) }),
   review: body(['approve', 'remarks'], { approve: { type: 'boolean' }, remarks: text() }),
   hearing: body(['action', 'at', 'note'], { action: { type: 'string', enum: ['requested', 'planned', 'report'] }, at: instant, note: text() }),
@@ -192,5 +215,10 @@ export const commandBodies = {
   suspensionEnd: body(['action', 'verification'], { action: { type: 'string', enum: ['lift', 'extend', 'escalate'] }, until: localDate, verification: text() }),
   close: body(['reason'], { reason: text() }),
   urgent: body(['reason', 'decision'], { reason: text(), decision }),
+  urgentProposal: body(['confirm', 'reason'], {
+    confirm: { type: 'boolean', description: 'true: on to the decision in urgent necessity; false: the ordinary route' },
+    decision: { ...decision, description: 'Required when confirming' },
+    reason: text(),
+  }),
   letterDelivery: body(['delivered', 'trackingReference'], { delivered: { type: 'boolean' }, trackingReference: { type: 'string', minLength: 3, maxLength: 100 } }),
 } as const;

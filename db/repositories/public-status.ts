@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { localDateOf } from '../../workflows/clock/brussels-time.js';
 import type { Database } from '../schema.js';
 
 /** How long after an inspection report with points of attention the organiser is "following it up". */
@@ -54,7 +55,7 @@ export async function publicEnforcementReport(db: Kysely<Database>, locationId: 
     const kind = s.action.split('.')[0] as 'aanmaning' | 'voornemen' | 'beslissing';
     const decision = kind === 'beslissing' ? decisions.find((d) => d.id === s.decision_id) : undefined;
     return {
-      date: s.occurred_at.toISOString().slice(0, 10),
+      date: localDateOf(s.occurred_at.getTime()),
       kind: decision ? decision.kind : kind,
       cause: causeOf.get(s.case_id) ?? null,
       explanation: decision?.public_motivation ?? null,

@@ -45,6 +45,8 @@ export interface EnforcementDecisionTable {
   capacity_freed: number;
   objection: Generated<'geen' | 'ingediend' | 'gegrond' | 'ongegrond'>;
   in_force: Generated<boolean>;
+  /** False while a revocation waits for its effective date (it does not yet change the licence). */
+  effective: Generated<boolean>;
   lifted_at: Date | null;
 }
 

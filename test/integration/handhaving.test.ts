@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { caseApi, DAY, enforcementOverrides, inDays, jurist, kb, lettersOf, tc } from './handhaving-helpers.js';
 import { eventually, replayAll } from './melding-helpers.js';
@@ -37,6 +38,7 @@ describe('aanmaning → voornemen → schorsing → bezwaar', () => {
     expect(aanmaning.live!.current!.communications.map((c) => `${c.recipient}/${c.channel}`)).toEqual(
       expect.arrayContaining(['organisator/email', 'organisator/aangetekende_brief', 'mentes/email']),
     );
+    await api.remedyTermPassed(id);
     await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Herinspectie: nog steeds te weinig begeleiders.' });
 
     await api.runVoornemen(id, 'schorsing');
@@ -101,6 +103,7 @@ describe('other paths', () => {
     const loc = location();
     const { id } = await api.open(loc.location_id);
     await api.sendAanmaning(id);
+    await api.remedyTermPassed(id);
     await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
     await api.atStep(id, 'voornemen');
     await api.cmd(id, 'draft', kb, { decision: 'opheffing', text: 'Eerste ontwerp.' });
@@ -181,6 +184,7 @@ describe('a worker restart', () => {
   it('loses nothing: the hearing term that passed while the worker was down fires once after it returns', async () => {
     const { id } = await api.open(location().location_id);
     await api.sendAanmaning(id);
+    await api.remedyTermPassed(id);
     await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
     await api.atStep(id, 'voornemen');
     await api.cmd(id, 'draft', kb, { decision: 'schorsing', text: 'Ontwerp.' });
@@ -212,7 +216,7 @@ describe('public information', () => {
     for (const forbidden of ['@', 'u-kb-', 'Interne motivering', 'An Peeters']) expect(text).not.toContain(forbidden);
 
     const d = decisions[0]!.decided_at;
-    const week = isoWeek(d);
+    const week = isoWeekOf(d.getTime());
     const weekly = await sys.http(`/public/decisions?week=${week}`);
     const list = (await weekly.json()) as { decisions: { locationId: string; explanation: string }[] };
     expect(list.decisions.map((x) => x.locationId)).toContain(decisions[0]!.location_id);
@@ -255,12 +259,3 @@ describe('public information', () => {
 it('replays every recorded history against the current workflow code', async () => {
   expect(await replayAll(sys)).toBeGreaterThan(10);
 });
-
-function isoWeek(date: Date): string {
-  const d = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate()));
-  const day = (d.getUTCDay() + 6) % 7;
-  d.setUTCDate(d.getUTCDate() - day + 3);
-  const firstThursday = new Date(Date.UTC(d.getUTCFullYear(), 0, 4));
-  const week = 1 + Math.round(((d.getTime() - firstThursday.getTime()) / 86_400_000 - 3 + ((firstThursday.getUTCDay() + 6) % 7)) / 7);
-  return `${d.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
-}

@@ -26,8 +26,11 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
     talk?: { at: string; summary: string };
     sentAt?: string;
     mentesContactAt?: string;
+    remedyTermPassed?: boolean;
   };
   let outcome: RemedyOutcomeCommand | undefined;
+  let remedyDue: number | undefined;
+  const remedyTermPassed = () => data.remedyTermPassed === true || (remedyDue !== undefined && Date.now() >= remedyDue);
 
   setHandler(flowStateQuery, () => run.state);
 
@@ -76,12 +79,27 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
 
   setHandler(remedyOutcomeUpdate, async (cmd) => {
     outcome = cmd;
-    await run.record(cmd.actor, 'aanmaning.outcome', cmd.remedied ? 'Tekortkomingen hersteld' : 'Tekortkomingen niet hersteld', { remedied: cmd.remedied, evidence: cmd.evidence });
+    if (cmd.earlyEscalation) {
+      await run.record(cmd.actor, 'aanmaning.early_escalation', `Vroegtijdige escalatie vóór het einde van de hersteltermijn: ${cmd.earlyEscalation.reason}`, {
+        remedied: false,
+        evidence: cmd.evidence,
+        earlyEscalation: cmd.earlyEscalation,
+        remedyBy: data.remedyBy,
+      });
+    } else {
+      await run.record(cmd.actor, 'aanmaning.outcome', cmd.remedied ? 'Tekortkomingen hersteld' : 'Tekortkomingen niet hersteld', { remedied: cmd.remedied, evidence: cmd.evidence });
+    }
     return run.state;
   }, {
-    validator: (_cmd) => {
+    validator: (cmd) => {
       if (!data.sentAt) throw notNow('The aanmaning has not been sent yet');
       if (outcome) throw notNow('The outcome was already recorded');
+      if (cmd.earlyEscalation && cmd.remedied) throw invalid('An early escalation is only for shortcomings that are not remedied');
+      // "Not remedied" is only a fact once the term has passed; before that only an explicit, reasoned escalation.
+      if (!cmd.remedied && !cmd.earlyEscalation && !remedyTermPassed()) {
+        throw notNow(`The remedy term runs until ${data.remedyBy}; record "not remedied" after it, or escalate early with a reason (earlyEscalation)`);
+      }
+      if (cmd.earlyEscalation && remedyTermPassed()) throw notNow('The remedy term has passed: record the outcome without earlyEscalation');
     },
   });
 
@@ -111,14 +129,16 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
   run.at('mentes', mentesDue, 'Contact door Mentes', async () => {
     if (!data.mentesContactAt) await run.remind('mentes', 'Mentes heeft nog geen contact bevestigd', mentesDue);
   });
-  const remedyDue = run.endOfDate(data.remedyBy!);
+  remedyDue = run.endOfDate(data.remedyBy!);
   run.at('remedy', remedyDue, 'Hersteltermijn', async () => {
-    if (!outcome) await run.remind('remedy', 'de hersteltermijn is verstreken: leg vast of de tekortkomingen hersteld zijn', remedyDue);
+    data.remedyTermPassed = true;
+    if (!outcome) await run.remind('remedy', 'de hersteltermijn is verstreken: leg vast of de tekortkomingen hersteld zijn', remedyDue!);
   });
   await run.waitUntil(() => outcome !== undefined);
 
   await run.finish();
-  return outcome!.remedied
-    ? { result: 'remedied', reason: outcome!.evidence }
+  if (outcome!.remedied) return { result: 'remedied', reason: outcome!.evidence };
+  return outcome!.earlyEscalation
+    ? { result: 'not_remedied', reason: outcome!.evidence, earlyEscalation: outcome!.earlyEscalation }
     : { result: 'not_remedied', reason: outcome!.evidence };
 }

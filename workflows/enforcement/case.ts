@@ -4,6 +4,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -29,10 +30,11 @@ import {
   type MilestoneCommand,
   milestoneSignal,
   milestoneUpdate,
+  urgentProposalUpdate,
 } from './definitions.js';
-import { notNow } from './flow-kit.js';
+import { invalid, notNow } from './flow-kit.js';
 
-const { saveCase, recordEnforcementEvent } = proxyActivities<EnforcementActivities>({
+const { saveCase, recordEnforcementEvent, alertTeamCoordinator } = proxyActivities<EnforcementActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
@@ -63,16 +65,23 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     milestones: [input.first],
     steps: [],
     current: null,
+    urgentProposal: null,
     closedReason: null,
     closedAt: null,
     version: 0,
   };
+  // Cases started before this change answered their start before the first step took commands.
+  const answersWhenReady = patched('case-answers-when-step-ready');
   let closeRequest: { actor: Actor; reason: string } | undefined;
   let urgentRequest: { actor: Actor; reason: string; decision: DecisionKind } | undefined;
   let urgentSteps = 0;
   let child: ChildWorkflowHandle<(i: unknown) => Promise<FlowOutcome>> | undefined;
   let events = 0;
   let progressed = false;
+
+  const proposalPending = () => !!state.urgentProposal && !state.urgentProposal.decided;
+  /** The case takes commands: its step has reported in, or it waits for the choice on an urgent proposal. */
+  const ready = () => state.status === 'closed' || proposalPending() || state.current !== null;
 
   async function save(actor: Actor, action: string, title: string, details?: Record<string, unknown>) {
     state.version += 1;
@@ -127,11 +136,14 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     const m: Milestone = { ...cmd.milestone, at: toIsoUtc(Date.now()), actorId: cmd.actor.id };
     if (state.status === 'open' && addMilestone(m)) {
       await save(cmd.actor, 'handhaving.milestone', `Mijlpaal: ${m.kind}`, { milestone: m });
+      if (m.proposeUrgent) await proposeUrgent(m);
     }
   }
   setHandler(milestoneSignal, onMilestone);
   setHandler(milestoneUpdate, async (cmd) => {
     await onMilestone(cmd);
+    // A new case answers once its first step takes commands, not while the child is still starting.
+    if (answersWhenReady) await condition(ready);
     return state;
   }, {
     validator: (_cmd) => {
@@ -153,7 +165,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   setHandler(escalateUrgentUpdate, async (cmd) => {
     const before = urgentSteps;
     urgentRequest = cmd;
-    await condition(() => urgentSteps > before || state.status === 'closed');
+    await condition(() => (urgentSteps > before && (!answersWhenReady || ready())) || state.status === 'closed');
     return state;
   }, {
     validator: (_cmd) => {
@@ -165,11 +177,56 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   /** A decision that was communicated is ended by its own commands (objection, suspension end), not by closing over it. */
   function refuseWhileDecisionInForce(what: 'close' | 'escalate') {
-    const current = state.current;
-    if (current && (current.flow === 'beslissing' || current.flow === 'dringende_beslissing') && current.data.sentAt) {
+    if (decisionCommunicated()) {
       throw notNow(`The decision was communicated and is in force: end it with suspension-end or an objection before you ${what} the case`);
     }
   }
+  function decisionCommunicated(): boolean {
+    const current = state.current;
+    return !!current && (current.flow === 'beslissing' || current.flow === 'dringende_beslissing') && !!current.data.sentAt;
+  }
+
+  /**
+   * Zorginspectie's urgent advice to enforce: propose the decision in urgent necessity (unless it
+   * is already under way or a decision is in force) and alert the team coordinator at once.
+   */
+  async function proposeUrgent(m: Milestone) {
+    const propose = state.step !== 'dringende_beslissing' && !urgentRequest && !proposalPending() && !decisionCommunicated();
+    const milestoneId = m.id ?? `${m.kind}:${m.reference?.id ?? m.at}`;
+    if (propose) state.urgentProposal = { milestoneId, at: m.at, note: m.note ?? '' };
+    await alertTeamCoordinator({
+      key: `${workflowInfo().workflowId}:${workflowInfo().runId}:urgent-advice:${milestoneId}`,
+      caseId: input.caseId,
+      location: input.location,
+      what: propose
+        ? 'dringend advies tot handhaving van Zorginspectie: de beslissing bij dringende noodzakelijkheid is voorgesteld'
+        : 'dringend advies tot handhaving van Zorginspectie',
+      note: m.note ?? '',
+    });
+    await save(system, 'handhaving.urgent_proposed', propose ? 'Dringend advies: beslissing bij dringende noodzakelijkheid voorgesteld; teamcoördinator verwittigd' : 'Dringend advies ontvangen; teamcoördinator verwittigd', {
+      milestoneId,
+      proposed: propose,
+    });
+  }
+
+  setHandler(urgentProposalUpdate, async (cmd) => {
+    const before = urgentSteps;
+    state.urgentProposal!.decided = { confirmed: cmd.confirm, reason: cmd.reason, actorId: cmd.actor.id, at: toIsoUtc(Date.now()) };
+    if (cmd.confirm) urgentRequest = { actor: cmd.actor, reason: cmd.reason, decision: cmd.decision! };
+    await save(cmd.actor, cmd.confirm ? 'handhaving.urgent_confirmed' : 'handhaving.urgent_declined', cmd.confirm ? 'Beslissing bij dringende noodzakelijkheid bevestigd' : `Gewone weg gekozen i.p.v. dringende beslissing: ${cmd.reason}`, {
+      reason: cmd.reason,
+      decision: cmd.decision,
+    });
+    await condition(() => state.status === 'closed' || ((!cmd.confirm || urgentSteps > before) && ready()));
+    return state;
+  }, {
+    validator: (cmd) => {
+      if (state.status === 'closed' || closeRequest) throw notNow('The case is closed');
+      if (!proposalPending()) throw notNow('There is no urgent proposal to decide on');
+      if (cmd.confirm && !cmd.decision) throw invalid('Confirming the urgent decision needs its kind (decision: schorsing or opheffing)');
+      if (cmd.confirm) refuseWhileDecisionInForce('escalate');
+    },
+  });
 
   // ----- the case ------------------------------------------------------------------------------
 
@@ -181,6 +238,22 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     : { flow: 'aanmaning', milestone: input.first };
   let closedReason = '';
   let closedBy: Actor = system;
+
+  // Only cases opened by an urgent advice carry this flag: older histories never enter here.
+  if (input.first.proposeUrgent && !input.urgent) {
+    await proposeUrgent(input.first);
+    await condition(() => !proposalPending() || urgentRequest !== undefined || closeRequest !== undefined);
+    if (closeRequest) {
+      closedReason = closeRequest.reason;
+      closedBy = closeRequest.actor;
+      next = null;
+    } else if (urgentRequest) {
+      state.urgent = true;
+      if (proposalPending()) state.urgentProposal!.decided = { confirmed: true, reason: urgentRequest.reason, actorId: urgentRequest.actor.id, at: toIsoUtc(Date.now()) };
+      next = { flow: 'dringende_beslissing', milestone: input.first, decision: urgentRequest.decision };
+      urgentRequest = undefined;
+    }
+  }
 
   while (next) {
     const step = next;
@@ -225,6 +298,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
       const m: Milestone = { kind: 'integriteitsrisico', at: toIsoUtc(Date.now()), note: urgentRequest.reason, actorId: urgentRequest.actor.id };
       addMilestone(m);
       state.urgent = true;
+      if (proposalPending()) state.urgentProposal!.decided = { confirmed: true, reason: urgentRequest.reason, actorId: urgentRequest.actor.id, at: toIsoUtc(Date.now()) };
       await save(urgentRequest.actor, 'handhaving.urgent', 'Escalatie naar beslissing bij dringende noodzakelijkheid', { reason: urgentRequest.reason });
       next = { flow: 'dringende_beslissing', milestone: m, decision: urgentRequest.decision };
       urgentRequest = undefined;
@@ -240,6 +314,8 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   state.status = 'closed';
   state.step = null;
+  // A closed case waits for nothing: no step, no deadline (also in the DueAt search attribute).
+  if (patched('case-closure-clears-step')) state.current = null;
   state.block = 'afgerond';
   state.closedReason = closedReason;
   state.closedAt = toIsoUtc(Date.now());
@@ -252,7 +328,10 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     const at = toIsoUtc(Date.now());
     switch (o.result) {
       case 'not_remedied':
-        return { flow: 'voornemen', milestone: { kind: 'termijn_verstreken_tekortkomingen', at, note: o.reason, actorId: 'systeem' } };
+        // An early escalation is recorded as such, never as an expired term.
+        return o.earlyEscalation
+          ? { flow: 'voornemen', milestone: { kind: 'vroegtijdige_escalatie', at, note: o.earlyEscalation.reason, actorId: 'systeem' } }
+          : { flow: 'voornemen', milestone: { kind: 'termijn_verstreken_tekortkomingen', at, note: o.reason, actorId: 'systeem' } };
       case 'proceed':
         return { flow: 'beslissing', decision: o.decision, milestone: { kind: 'hoorrecht_afgerond', at, note: o.reason, actorId: 'systeem' } };
       case 'decided':

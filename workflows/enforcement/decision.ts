@@ -1,5 +1,5 @@
-import { setHandler, uuid4 } from '@temporalio/workflow';
-import { localDateOf } from '../clock/brussels-time.js';
+import { patched, setHandler, uuid4 } from '@temporalio/workflow';
+import { daysBetween, localDateOf, toIsoUtc } from '../clock/brussels-time.js';
 import {
   type DecisionCommand,
   decisionUpdate,
@@ -26,8 +26,15 @@ export interface DecisionData {
   /** `recorded` once the objection's effect on the decision is saved: only then can it be decided. */
   objection?: { received: string; recorded?: boolean; outcome?: 'gegrond' | 'ongegrond' };
   inForce?: boolean;
+  /** A revocation takes effect on its date (never before it is sent): until then the licence stays as it is. */
+  effectiveFrom?: string;
+  effectiveAt?: string;
+  effective?: boolean;
   suspensionEnd?: SuspensionEndCommand;
 }
+
+/** How far ahead a decision's date (suspension end, revocation effective date) may lie. */
+export const MAX_DECISION_DAYS_AHEAD = 366;
 
 /**
  * The decision to suspend or revoke (schorsing/opheffing), shared by the regular flow and the
@@ -69,6 +76,10 @@ export class DecisionFlow {
         if (this.input.decision && cmd.decision !== this.input.decision && !this.urgent) {
           throw invalid(`The voornemen announced a ${this.input.decision}; a different decision needs a new voornemen`);
         }
+        // A decision has no retroactive effect: its date is today or later, and at most a year ahead.
+        const today = localDateOf(Date.now());
+        if (cmd.date < today) throw invalid(`The date ${cmd.date} lies in the past; a decision takes effect at the earliest on the day it is sent`);
+        if (daysBetween(today, cmd.date) > MAX_DECISION_DAYS_AHEAD) throw invalid(`The date ${cmd.date} lies more than ${MAX_DECISION_DAYS_AHEAD} days ahead`);
       },
     });
 
@@ -173,13 +184,22 @@ export class DecisionFlow {
     await run.send('lokaal_bestuur', 'beslissing', 'email', 'beslissing_lokaal_bestuur', publicValues);
 
     data.decisionId = data.decisionId ?? `BES-${uuid4().slice(0, 8).toUpperCase()}`;
+    // A revocation takes effect on its date (a timer in followUp), or at sending when that date has passed by then.
+    if (d.decision === 'opheffing' && patched('opheffing-effective-date')) {
+      const later = d.date > localDateOf(sentAt);
+      const effectiveAt = later ? run.startOfDate(d.date) : sentAt;
+      data.effectiveFrom = later ? d.date : localDateOf(sentAt);
+      data.effectiveAt = toIsoUtc(effectiveAt);
+      data.effective = effectiveAt <= sentAt;
+    }
     await activities.recordDecision({
       decisionId: data.decisionId,
       caseId: input.caseId,
       location: run.location,
       kind: d.decision,
       urgent: this.urgent,
-      effectiveFrom: localDateOf(sentAt),
+      effectiveFrom: data.effectiveFrom ?? localDateOf(sentAt),
+      ...(data.effective === false ? { effective: false } : {}),
       endsOn: d.decision === 'schorsing' ? d.date : null,
       publicMotivation: publicValues.publicMotivation,
       cause: input.milestone.kind,
@@ -205,7 +225,17 @@ export class DecisionFlow {
     const objectionSettled = () => Date.now() >= objectionUntil && (!data.objection || data.objection.outcome !== undefined);
 
     if (d.decision === 'opheffing') {
-      await run.waitUntil(objectionSettled);
+      if (data.effective === false) {
+        const effectiveAt = Date.parse(data.effectiveAt!);
+        run.at('effective', effectiveAt, `Opheffing van kracht (${data.effectiveFrom})`, async () => {
+          await activities.decisionTakesEffect({ decisionId: data.decisionId!, locationId: run.location.locationId });
+          data.effective = true;
+          await run.record(system, 'beslissing.effective', `Opheffing van kracht sinds ${data.effectiveFrom}`, { decisionId: data.decisionId, effectiveFrom: data.effectiveFrom });
+        });
+      }
+      // Wait for the effective date too, unless an upheld objection made the decision lapse first.
+      await run.waitUntil(() => objectionSettled() && (data.effective !== false || data.objection?.outcome === 'gegrond'));
+      run.cancelTimer('effective');
     } else {
       let end = run.endOfDate(d.date);
       for (;;) {

@@ -32,6 +32,7 @@ export const milestoneKinds = [
   'risicoscreening',
   'rechtstreeks', // started directly by a case manager
   'termijn_verstreken_tekortkomingen', // remedy deadline passed, not remedied
+  'vroegtijdige_escalatie', // not remedied and escalated before the remedy deadline, with a reason (e.g. a written refusal)
   'hoorrecht_afgerond', // hearing done or its term expired
   'integriteitsrisico', // a risk to children's integrity: the urgent flow
   'opschorting_verificatie',
@@ -47,6 +48,8 @@ export interface Milestone {
   reference?: { type: string; id: string };
   note?: string;
   actorId: string;
+  /** Zorginspectie's advice to enforce is urgent: the case proposes the decision in urgent necessity. */
+  proposeUrgent?: boolean;
 }
 
 export type DecisionKind = 'schorsing' | 'opheffing';
@@ -120,7 +123,7 @@ export interface FlowState {
 
 export type FlowOutcome =
   | { result: 'remedied'; reason: string }
-  | { result: 'not_remedied'; reason: string }
+  | { result: 'not_remedied'; reason: string; earlyEscalation?: { reason: string } }
   | { result: 'proceed'; decision: DecisionKind; reason: string }
   | { result: 'closed'; reason: string }
   | { result: 'decided'; decision: DecisionKind; lifted: boolean; escalateToOpheffing: boolean; reason: string };
@@ -145,9 +148,32 @@ export interface CaseState {
   milestones: Milestone[];
   steps: { flow: Flow; workflowId: string; startedAt: string; endedAt: string | null; outcome: FlowOutcome | null }[];
   current: FlowState | null;
+  /** An urgent advice proposed the decision in urgent necessity; the case manager confirms it or keeps the ordinary route. */
+  urgentProposal?: UrgentProposal | null;
   closedReason: string | null;
   closedAt: string | null;
   version: number;
+}
+
+export interface UrgentProposal {
+  milestoneId: string;
+  at: string;
+  note: string;
+  /** Set once the case manager decided. */
+  decided?: { confirmed: boolean; reason: string; actorId: string; at: string };
+}
+
+/** What a case waits for, as lists and views show it; a closed case waits for nothing. */
+export function caseWaitingFor(state: CaseState): string | null {
+  if (state.status === 'closed') return null;
+  if (state.urgentProposal && !state.urgentProposal.decided) return 'voorstel dringende beslissing bevestigen of gewone weg kiezen (met reden)';
+  return state.current?.waitingFor ?? null;
+}
+
+/** The case's next deadline; a closed case has none. */
+export function caseDueAt(state: CaseState): string | null {
+  if (state.status === 'closed') return null;
+  return state.current?.deadlines[0]?.dueAt ?? null;
 }
 
 // --- case-level messages ---------------------------------------------------------------------
@@ -158,6 +184,13 @@ export interface MilestoneCommand {
 }
 export interface CloseCaseCommand {
   actor: Actor;
+  reason: string;
+}
+export interface UrgentProposalCommand {
+  actor: Actor;
+  /** true: on to the decision in urgent necessity; false: the ordinary route (aanmaning or the running step). */
+  confirm: boolean;
+  decision?: DecisionKind;
   reason: string;
 }
 export interface UrgentCommand {
@@ -172,6 +205,7 @@ export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
 export const milestoneUpdate = defineUpdate<CaseState, [MilestoneCommand]>('addMilestone');
 export const closeCaseUpdate = defineUpdate<CaseState, [CloseCaseCommand]>('closeCase');
 export const escalateUrgentUpdate = defineUpdate<CaseState, [UrgentCommand]>('escalateUrgent');
+export const urgentProposalUpdate = defineUpdate<CaseState, [UrgentProposalCommand]>('decideUrgentProposal');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent by a flow to its case after every change, so the case's query shows the step live. */
 export const flowProgressSignal = defineSignal<[FlowState]>('flowProgress');
@@ -196,6 +230,8 @@ export interface MentesContactCommand extends FlowCommand {
 export interface RemedyOutcomeCommand extends FlowCommand {
   remedied: boolean;
   evidence: string;
+  /** Not remedied before the remedy deadline has passed: only as an explicit early escalation with its reason. */
+  earlyEscalation?: { reason: string };
 }
 export interface DraftCommand extends FlowCommand {
   decision: DecisionKind;

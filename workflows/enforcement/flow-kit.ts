@@ -2,7 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { EnforcementActivities } from '../../activities/enforcement.js';
 import type { TemplateName } from '../../activities/templates.js';
-import { addDays, endOfLocalDay, localDateOf, toIsoUtc } from '../clock/brussels-time.js';
+import { addDays, daysBetween, endOfLocalDay, localDateOf, startOfLocalDay, toIsoUtc } from '../clock/brussels-time.js';
 import { addWorkingDays, createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import type { Actor } from '../shared/actor.js';
 import { refusals } from '../melding/definitions.js';
@@ -140,6 +140,14 @@ export class FlowRun {
       return now + Math.max(days, 0) * compress;
     }
     return endOfLocalDay(date);
+  }
+
+  /** The start (00:00 Brussels) of a local date; in tests, as many compressed days from now as it lies ahead. */
+  startOfDate(date: string): number {
+    const compress = this.input.settings.compressDayMs;
+    const now = Date.now();
+    if (compress) return now + Math.max(daysBetween(localDateOf(now), date), 0) * compress;
+    return startOfLocalDay(date);
   }
 
   // ----- timers ------------------------------------------------------------------------------
