@@ -10,6 +10,11 @@ export interface DevServerOptions {
   dbFilename?: string;
   /** Web UI port; no UI when absent. */
   uiPort?: number;
+  /**
+   * The codec endpoint the Web UI decodes payloads with (`--ui-codec-endpoint`), e.g. the API's
+   * `http://127.0.0.1:3000/codec`; the UI POSTs to `<endpoint>/decode` (docs/security.md).
+   */
+  uiCodecEndpoint?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'never';
   /** Forward the server's own output (stdout/stderr) to this process's stderr. */
   echo?: boolean;
@@ -31,8 +36,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace];
   for (const attr of searchAttributeCliArgs()) args.push('--search-attribute', attr);
   if (opts.dbFilename) args.push('--db-filename', opts.dbFilename);
-  if (opts.uiPort) args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
-  else args.push('--headless');
+  if (opts.uiPort) {
+    args.push('--ui-port', String(opts.uiPort), '--ui-ip', '127.0.0.1');
+    if (opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
+  } else args.push('--headless');
   args.push('--log-level', opts.logLevel ?? 'warn');
 
   const child = spawn(opts.cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
 import { ConfigError } from './config.js';
@@ -15,11 +16,12 @@ export function openDatabase(config: Config): Promise<DatabaseHandle> {
 
 /**
  * A Temporal client whose connection is made on first use, so the API starts (and answers
- * /healthz, and 503 on /readyz) while Temporal is still away.
+ * /healthz, and 503 on /readyz) while Temporal is still away. The data converter is required:
+ * every client of the product encrypts its payloads (lib/payload-codec.ts).
  */
-export function createTemporalClient(address: string, namespace: string): Client {
+export function createTemporalClient(address: string, namespace: string, dataConverter: DataConverter): Client {
   const connection = Connection.lazy({ address, connectTimeout: 5_000 });
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, dataConverter });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import type { Kysely } from 'kysely';
 import type { ProcessSettings } from './process-settings.js';
 import { createTemporalClient } from './runtime.js';
@@ -32,6 +33,8 @@ export interface WorkerSetup {
   taskQueue: string;
   db: Kysely<Database>;
   settings: ProcessSettings;
+  /** Encrypts every payload (lib/payload-codec.ts): the worker's and its activities' client use it. */
+  dataConverter: DataConverter;
   /** Tests only: activities that fail once after their side effect. */
   faults?: FaultInjection;
   /** Zorginspectie's Modular: where inspection orders go. */
@@ -44,7 +47,7 @@ export interface WorkerSetup {
 /** One worker: every workflow and activity of the product on one task queue. */
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
-  const temporal = createTemporalClient(setup.address, setup.namespace);
+  const temporal = createTemporalClient(setup.address, setup.namespace, setup.dataConverter);
   const close = async () => {
     await temporal.connection.close();
     await connection.close();
@@ -53,6 +56,7 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     connection,
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
+    dataConverter: setup.dataConverter,
     activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings, faults: setup.faults, modular: setup.modular }),
     shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
     interceptors: { activity: [() => ({ inbound: classifyFailures() })] },

@@ -1,11 +1,12 @@
 import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
 import { installWorkerLogging } from '../lib/worker.js';
 import { createProcessSettings } from '../lib/process-settings.js';
-import { onShutdownSignal, openDatabase } from '../lib/runtime.js';
+import { createTemporalClient, onShutdownSignal, openDatabase } from '../lib/runtime.js';
 import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
 import { runWorker } from '../lib/services.js';
 import { modularClientOptions } from '../lib/modular/setup.js';
 import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
+import { createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
 
 // A worker as its own process (production path). Start as many as the load needs: they share
 // the task queue and Temporal spreads the work.
@@ -13,6 +14,8 @@ const config = loadConfigOrExit();
 installWorkerLogging(config.logLevel);
 const settings = exitOnConfigError(() => createProcessSettings(config));
 const address = config.temporalAddress ?? '127.0.0.1:7233';
+// PAYLOAD_KEYS is required (or the dev keys `npm start` made in DATA_DIR): every payload is encrypted.
+const dataConverter = createDataConverter(exitOnConfigError(() => payloadCodecFromConfig(config, { createIfMissing: false })));
 const { db, description } = await openDatabase(config);
 const worker = await runWorker({
   // Without MODULAR_URL inspection orders wait (their activity retries) until a worker has it.
@@ -22,10 +25,17 @@ const worker = await runWorker({
   taskQueue: config.taskQueue,
   db,
   settings,
+  dataConverter,
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
 });
-await ensureScreeningSchedule({ address, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
+// The schedule's action carries workflow input: created with the codec, like every other client.
+const scheduler = createTemporalClient(address, config.temporalNamespace, dataConverter);
+try {
+  await ensureScreeningSchedule({ client: scheduler, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
+} finally {
+  await scheduler.connection.close();
+}
 const outbox = outboxFromConfig(config, db, (line) => process.stdout.write(`${line}\n`));
 process.stdout.write(`worker polling ${config.taskQueue} on ${address}/${config.temporalNamespace}; database ${description}\n`);
 

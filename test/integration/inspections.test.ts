@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { feedEnforcementCase } from '../../lib/enforcement-starter.js';
 import { signWebhook } from '../../lib/modular/signature.js';
-import { startTestSystem, type TestSystem } from './harness.js';
+import { startTestSystem, type TestSystem, testPayloadCodec } from './harness.js';
 import { eventually, intake, locationOfTeam, replayAll } from './melding-helpers.js';
 
 // Inspection requests against the Modular simulator over real HTTP, the real Temporal dev server
@@ -91,11 +91,15 @@ async function deliver(body: Record<string, unknown>, opts: { at?: number; signa
 async function historyOf(workflowId: string) {
   const history = await sys.temporal.workflow.getHandle(workflowId).fetchHistory();
   const started = history.events?.find((e) => e.workflowExecutionStartedEventAttributes)?.workflowExecutionStartedEventAttributes;
-  const signals = (history.events ?? [])
-    .map((e) => e.workflowExecutionSignaledEventAttributes)
-    .filter((a): a is NonNullable<typeof a> => !!a)
-    .map((a) => ({ name: a.signalName, args: (a.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p as never)) as unknown[] }));
-  return { startInput: (started?.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload(p as never)) as unknown[], signals };
+  const decode = async (payloads: Payload[] | null | undefined) =>
+    (await testPayloadCodec.decode(payloads ?? [])).map((p) => defaultPayloadConverter.fromPayload(p)) as unknown[];
+  const signals = await Promise.all(
+    (history.events ?? [])
+      .map((e) => e.workflowExecutionSignaledEventAttributes)
+      .filter((a): a is NonNullable<typeof a> => !!a)
+      .map(async (a) => ({ name: a.signalName, args: await decode(a.input?.payloads as Payload[] | undefined) })),
+  );
+  return { startInput: await decode(started?.input?.payloads as Payload[] | undefined), signals };
 }
 
 const regular = (locationId: string, extra: Record<string, unknown> = {}) => ({

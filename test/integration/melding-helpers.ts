@@ -87,7 +87,7 @@ export async function locationOfTeam(sys: TestSystem, teamId: string, offset = 0
  */
 export async function replayAll(sys: TestSystem): Promise<number> {
   const histories = sys.temporal.workflow.list({ query: `TaskQueue = "${sys.taskQueue}"` }).intoHistories();
-  const results = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories);
+  const results = Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: sys.dataConverter }, histories);
   let count = 0;
   for await (const result of results) {
     expect(result.error, `replay of ${result.workflowId}`).toBeUndefined();
