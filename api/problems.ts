@@ -43,6 +43,7 @@ export const problemTypes = {
   headersTooLarge: '/problems/request-header-fields-too-large',
   requestTimeout: '/problems/request-timeout',
   unavailable: '/problems/service-unavailable',
+  tooManyRequests: '/problems/too-many-requests',
   internal: '/problems/internal',
 } as const;
 

@@ -39,6 +39,7 @@ const clientErrorTypes: Record<number, string> = {
   413: problemTypes.payloadTooLarge,
   414: problemTypes.uriTooLong,
   415: problemTypes.unsupportedMediaType,
+  429: problemTypes.tooManyRequests,
   431: problemTypes.headersTooLarge,
 };
 
