@@ -7,6 +7,7 @@ import * as riskScreening from './2026_11_22_0005_risk_screening.js';
 import * as incidents from './2026_12_01_0010_incidents.js';
 import * as enforcementEffectiveDate from './2026_12_01_0020_enforcement_effective_date.js';
 import * as auditChain from './2026_12_15_0100_audit_chain.js';
+import * as workSurfaces from './2026_12_01_0040_work_surfaces.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0010_incidents': incidents,
   '2026_12_01_0020_enforcement_effective_date': enforcementEffectiveDate,
   '2026_12_15_0100_audit_chain': auditChain,
+  '2026_12_01_0040_work_surfaces': workSurfaces,
 };

@@ -17,6 +17,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     pgAdminUrl: string;
     runId: string;
+    /** The application's role for this run: the API and worker of every test system connect as it (harness.ts). */
+    pgAppRole: string;
   }
 }
 
@@ -45,13 +47,20 @@ export default async function setup(project: TestProject) {
   } catch (err) {
     throw new Error(`PostgreSQL is not reachable at ${pgAdminUrl} (set TEST_DATABASE_ADMIN_URL): ${(err as Error).message}`);
   }
+  // The role the API and worker of every test file connect as: only the grants of
+  // grantApplicationRole (db/migrate.ts), so every test also proves the app needs no more.
+  const pgAppRole = `hh_test_app_${runId}`;
+  await admin.query(`create role "${pgAppRole}" login nosuperuser nocreatedb nocreaterole noreplication nobypassrls`);
   await admin.end();
 
   const namespace = 'handhaving-test';
   const [server, bundle] = await Promise.all([
     ensureTemporalCli().then(async (cli) => startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' })),
     bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
-  ]);
+  ]).catch(async (err: unknown) => {
+    await dropRole(pgAdminUrl, pgAppRole);
+    throw err;
+  });
   const workflowBundlePath = join(tmpdir(), `handhaving-workflows-${runId}.js`);
   writeFileSync(workflowBundlePath, bundle.code);
 
@@ -60,11 +69,13 @@ export default async function setup(project: TestProject) {
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('pgAdminUrl', pgAdminUrl);
   project.provide('runId', runId);
+  project.provide('pgAppRole', pgAppRole);
 
   return async () => {
     await server.stop();
     rmSync(workflowBundlePath, { force: true });
     await dropLeftoverDatabases(pgAdminUrl, runId);
+    await dropRole(pgAdminUrl, pgAppRole);
   };
 }
 
@@ -74,6 +85,18 @@ async function dropLeftoverDatabases(adminUrl: string, runId: string) {
   try {
     const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`hh_test_${runId}_%`]);
     for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+async function dropRole(adminUrl: string, role: string) {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`drop role if exists "${role}"`);
+  } catch (err) {
+    process.stderr.write(`could not drop the test role ${role}: ${(err as Error).message}\n`);
   } finally {
     await admin.end();
   }

@@ -3,19 +3,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import type { DataConverter } from '@temporalio/common';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { grantApplicationRole, migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
 import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
 import { loadConfig } from '../../lib/config.js';
 import { createProcessSettings, type ProcessSettings } from '../../lib/process-settings.js';
+import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../../lib/payload-codec.js';
 import { createTemporalClient } from '../../lib/runtime.js';
 import { type RunningApi, type RunningService, runApi, runWorker } from '../../lib/services.js';
-import { createTokenService } from '../../lib/tokens.js';
+import { createTokenService, type TokenService } from '../../lib/tokens.js';
 import { installWorkerLogging } from '../../lib/worker.js';
 import { type RunningModularSimulator, startModularSimulator } from '../../modular-sim/simulator.js';
 
@@ -24,11 +26,29 @@ installWorkerLogging('warn');
 /** SEED_REFERENCE_DATE of every test system: the seeded history ends at its start (UTC). */
 export const TEST_SEED_REFERENCE_DATE = '2026-11-01';
 
+/** PAYLOAD_KEYS of every test system: a fixed key, so a failing test's history can be decoded afterwards. */
+export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.from('handhaving-test-payload-key-0001').toString('base64')}`;
+/** The codec and data converter every test worker and client uses (lib/payload-codec.ts). */
+export const testPayloadCodec = new AesGcmPayloadCodec(payloadKeyring(parsePayloadKeys(TEST_PAYLOAD_KEYS), undefined));
+export const testDataConverter: DataConverter = createDataConverter(testPayloadCodec);
+/** The Web UI origin the test API's codec endpoint allows (CORS). */
+export const TEST_TEMPORAL_UI_ORIGIN = 'http://127.0.0.1:8233';
+
 export interface TestSystem {
   url: string;
+  /** The database as its owner (migrations, seed, and tests that set up or inspect state). */
   db: Kysely<Database>;
+  /**
+   * The same database as the application's role, the connection of the API and the worker: only
+   * the grants of `npm run migrate` with APP_DATABASE_ROLE (docs/security.md). On PGlite, `db`.
+   */
+  appDb: Kysely<Database>;
   temporal: Client;
+  /** The data converter of the worker and `temporal` (encrypting): replays need it too. */
+  dataConverter: DataConverter;
   taskQueue: string;
+  /** The token service of the API: signs tokens for the seeded users, or for a second API. */
+  tokens: TokenService;
   settings: ProcessSettings;
   /** A bearer token for a seeded user id (docs/synthetic-data.md), e.g. 'u-kb-antwerpen-1'. */
   token(userId: string): string;
@@ -54,6 +74,8 @@ export interface TestSystemOptions {
   faults?: FaultInjection;
   /** Start the Modular simulator on a free port (steps on command only) and wire it to worker and webhook. */
   modular?: { timeoutMs?: number; webhookToleranceMs?: number };
+  /** Another Temporal dev server than the run's shared one (same namespace), e.g. one persisting to a file. */
+  temporalAddress?: string;
 }
 
 /**
@@ -74,8 +96,9 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     // The history is pinned to a fixed date, so no assertion changes with the day the tests run;
     // only the crisis roster is stretched to today, so someone is on duty for the live workflows.
     await seedFlanders(db, { scale: options.seedScale ?? 0.02, now: referenceMoment(TEST_SEED_REFERENCE_DATE), rosterAround: new Date() });
+    const appDb = await openApplicationDatabase(options.database ?? 'postgres', db, cleanups);
 
-    const address = inject('temporalAddress');
+    const address = options.temporalAddress ?? inject('temporalAddress');
     const namespace = inject('temporalNamespace');
     const taskQueue = `test-${suffix}`;
     const settings = createProcessSettings({
@@ -93,7 +116,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const modularClient = modular ? { baseUrl: modular.url, timeoutMs: options.modular?.timeoutMs ?? 2_000, backoffMs: 100 } : undefined;
     let worker: RunningService | undefined;
     const startWorker = async () => {
-      worker = await runWorker({ address, namespace, taskQueue, db, settings, faults: options.faults, modular: modularClient, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
+      worker = await runWorker({ address, namespace, taskQueue, db: appDb, settings, dataConverter: testDataConverter, faults: options.faults, modular: modularClient, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -102,14 +125,16 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     await startWorker();
     cleanups.push(stopWorker);
 
-    const temporal = createTemporalClient(address, namespace);
+    const temporal = createTemporalClient(address, namespace, testDataConverter);
     cleanups.push(() => temporal.connection.close());
     // Test files share the dev server and the seeded location ids (a case's workflow id is its
     // location's): leave no running workflow behind for the next file to attach to.
     cleanups.push(() => terminateRunning(temporal, taskQueue));
     const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-test');
     const api: RunningApi = await runApi(
-      { db, temporal, namespace, taskQueue, tokens, settings, ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}) },
+      { db: appDb, temporal, namespace, taskQueue, tokens, settings,
+        codecServer: { codec: testPayloadCodec, allowedOrigins: [TEST_TEMPORAL_UI_ORIGIN], roles: loadConfig({}).payloadCodecRoles },
+        ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}) },
       { logger: false, bodyLimit: 64 * 1024 },
       '127.0.0.1',
       0,
@@ -121,10 +146,13 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     return {
       url: api.url,
       db,
+      appDb,
       temporal,
+      dataConverter: testDataConverter,
       taskQueue,
       settings,
       token,
+      tokens,
       http(path, init = {}) {
         const { as, json, ...rest } = init;
         const headers = new Headers(rest.headers);
@@ -157,6 +185,24 @@ async function openTestDatabase(kind: 'postgres' | 'embedded', suffix: string, c
   cleanups.push(() => adminQuery(adminUrl, `drop database if exists "${name}" with (force)`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
+  const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  cleanups.push(() => db.destroy());
+  return db;
+}
+
+/**
+ * The test database as the run's application role (global-setup.ts), after giving it the grants
+ * `npm run migrate` gives APP_DATABASE_ROLE. PGlite has a single role: the owner's connection.
+ */
+async function openApplicationDatabase(kind: 'postgres' | 'embedded', ownerDb: Kysely<Database>, cleanups: (() => Promise<void> | void)[]) {
+  if (kind === 'embedded') return ownerDb;
+  const role = inject('pgAppRole');
+  await grantApplicationRole(ownerDb, role);
+  const { rows: [current] } = await sql<{ name: string }>`select current_database() as name`.execute(ownerDb);
+  const url = new URL(inject('pgAdminUrl'));
+  url.username = role;
+  url.password = '';
+  url.pathname = `/${current!.name}`;
   const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
   cleanups.push(() => db.destroy());
   return db;

@@ -23,9 +23,11 @@ const EXPECTED_SEARCH_ATTRIBUTES: Record<string, string> = Object.fromEntries(
 const SAMPLE_ENV: Record<string, string> = {
   JWT_SECRET: 'sample-jwt-secret-'.padEnd(40, '0'),
   APP_DB_PASSWORD: 'sampleappdbpassword0123456789',
+  APP_DB_APP_PASSWORD: 'sampleapprolepassword0123456789',
   TEMPORAL_DB_PASSWORD: 'sampletemporaldbpassword0123456789',
   MODULAR_URL: 'https://modular.zorginspectie.example',
   MODULAR_WEBHOOK_SECRET: 'sample-modular-webhook-secret-'.padEnd(40, '0'),
+  PAYLOAD_KEYS: `sample-1:${Buffer.alloc(32, 7).toString('base64')}`,
 };
 
 const APP_SERVICES = ['migrate', 'worker', 'api'] as const;
@@ -199,12 +201,16 @@ describe('temporal-dev.yml', () => {
     expect(worker.databaseUrl).toBeDefined();
     expect(worker.temporalAddress).toBeDefined();
     expect(worker.workflowBundle).toBe('/app/dist/workflows.js');
+    expect(worker.payloadKeys?.size, 'worker PAYLOAD_KEYS').toBe(1);
 
     const api = loadConfig(environment(service('api')));
     expect(api.databaseUrl).toBeDefined();
     expect(api.temporalAddress).toBeDefined();
     expect(api.jwtSecret).toBe(SAMPLE_ENV.JWT_SECRET);
     expect(api.host).toBe('0.0.0.0');
+    // The same payload keys as the worker, and the codec endpoint open to the Web UI's origin only.
+    expect([...api.payloadKeys!.keys()]).toEqual([...worker.payloadKeys!.keys()]);
+    expect(api.temporalUiOrigin).toEqual(['http://localhost:8080']);
 
     // The API starts workflows where the worker polls.
     expect(api.temporalNamespace).toBe(worker.temporalNamespace);
@@ -230,10 +236,12 @@ describe('temporal-dev.yml', () => {
     }
   });
 
-  it('points DATABASE_URL at the app PostgreSQL with its user, password and database', () => {
+  it('points DATABASE_URL at the app PostgreSQL as the application role, the same for migrate, worker and api', () => {
     const db = service('app-db');
     const dbEnv = environment(db);
     const exposed = (db.expose ?? []).map(Number);
+    const appRole = loadConfig(environment(service('migrate'))).appDatabaseRole;
+    expect(appRole, 'migrate APP_DATABASE_ROLE').toBeDefined();
     const urls = new Set<string>();
     for (const name of APP_SERVICES) {
       const raw = environment(service(name)).DATABASE_URL;
@@ -242,11 +250,31 @@ describe('temporal-dev.yml', () => {
       const url = new URL(raw as string);
       expect(url.hostname, `${name} DATABASE_URL host`).toBe('app-db');
       expect(exposed, `${name} DATABASE_URL port`).toContain(Number(url.port || 5432));
-      expect(decodeURIComponent(url.username)).toBe(dbEnv.POSTGRES_USER);
-      expect(decodeURIComponent(url.password)).toBe(dbEnv.POSTGRES_PASSWORD);
+      // Not the owner: the role migrate grants only SELECT and INSERT on the audit log.
+      expect(decodeURIComponent(url.username), `${name} DATABASE_URL user`).toBe(appRole);
+      expect(decodeURIComponent(url.username), `${name} DATABASE_URL user`).not.toBe(dbEnv.POSTGRES_USER);
+      expect(decodeURIComponent(url.password)).toBe(SAMPLE_ENV.APP_DB_APP_PASSWORD);
+      expect(decodeURIComponent(url.password)).not.toBe(dbEnv.POSTGRES_PASSWORD);
       expect(decodeURIComponent(url.pathname.slice(1))).toBe(dbEnv.POSTGRES_DB);
     }
     expect(urls.size, 'migrate, worker and api use the same database').toBe(1);
+  });
+
+  it('migrates as the owner of the app PostgreSQL; only migrate knows the owner\'s password', () => {
+    const dbEnv = environment(service('app-db'));
+    const migrate = loadConfig(environment(service('migrate')));
+    expect(migrate.migrationDatabaseUrl, 'migrate MIGRATION_DATABASE_URL').toBeDefined();
+    const url = new URL(migrate.migrationDatabaseUrl as string);
+    expect(url.hostname).toBe('app-db');
+    expect(decodeURIComponent(url.username)).toBe(dbEnv.POSTGRES_USER);
+    expect(decodeURIComponent(url.password)).toBe(dbEnv.POSTGRES_PASSWORD);
+    expect(decodeURIComponent(url.pathname.slice(1))).toBe(dbEnv.POSTGRES_DB);
+    expect(migrate.appDatabaseRole).not.toBe(dbEnv.POSTGRES_USER);
+    for (const name of ['worker', 'api']) {
+      const raw = rawEnvironment(service(name));
+      expect(raw, `${name} has no MIGRATION_DATABASE_URL`).not.toHaveProperty(['MIGRATION_DATABASE_URL']);
+      expect(Object.values(raw).join('\n'), `${name} does not see APP_DB_PASSWORD`).not.toContain('APP_DB_PASSWORD');
+    }
   });
 
   it('points the Temporal server at its own PostgreSQL with matching credentials', () => {
@@ -310,7 +338,7 @@ describe('temporal-dev.yml', () => {
     for (const [name, s] of Object.entries(services)) {
       for (const [key, value] of Object.entries(rawEnvironment(s))) {
         if (/SECRET|PASSWORD|PWD|TOKEN|_KEY$/.test(key)) expect(value, `${name} ${key}`).toMatch(required);
-        if (key === 'DATABASE_URL') {
+        if (key === 'DATABASE_URL' || key.endsWith('_DATABASE_URL')) {
           const password = /^postgres(?:ql)?:\/\/[^:/@]+:(.*)@[^@]+$/.exec(value)?.[1];
           expect(password, `${name} DATABASE_URL password`).toMatch(required);
         }
