@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { staffReaders } from '../../db/tables/reference.js';
+import { type Role, staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../app.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
@@ -11,7 +11,7 @@ const userSchema = {
 
 /** Who works here: for assigning reports and showing names instead of ids. */
 export default async function userRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.get<{ Querystring: { role?: string; teamId?: string } }>('/users', {
+  app.get<{ Querystring: { role?: Exclude<Role, 'modular'>; teamId?: string } }>('/users', {
     config: { roles: staffReaders },
     schema: {
       tags: ['session'],
@@ -28,7 +28,7 @@ export default async function userRoutes(app: FastifyInstance, deps: AppDependen
     },
   }, async (request) => {
     let query = deps.db.selectFrom('users').select(['id', 'name', 'role', 'team_id']).where('active', '=', true).where('role', '!=', 'modular');
-    if (request.query.role) query = query.where('role', '=', request.query.role as never);
+    if (request.query.role) query = query.where('role', '=', request.query.role);
     if (request.query.teamId) query = query.where('team_id', '=', request.query.teamId);
     const users = await query.orderBy('team_id').orderBy('id').execute();
     return users.map((u) => ({ id: u.id, name: u.name, role: u.role, teamId: u.team_id }));

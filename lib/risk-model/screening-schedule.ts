@@ -5,7 +5,6 @@
  * Client-side code: never imported by workflow code.
  */
 import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
-import type { Config } from '../config.js';
 import { createProcessSettings } from '../process-settings.js';
 import { type ScreeningRunInput, screeningRunWorkflowType, screeningScheduleId, type ScreeningSettings } from '../../workflows/screening/definitions.js';
 

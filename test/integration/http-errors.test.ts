@@ -37,8 +37,8 @@ async function adminQuery(sql: string) {
   }
 }
 
-function unusedDependency(name: string): never {
-  return new Proxy({}, { get: (_t, key) => { throw new Error(`${name}.${String(key)} is not available in this test`); } }) as never;
+function unusedDependency<T extends object>(name: string): T {
+  return new Proxy({} as T, { get: (_t, key) => { throw new Error(`${name}.${String(key)} is not available in this test`); } });
 }
 
 beforeAll(async () => {

@@ -22,8 +22,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const redoclyCli = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin/cli.js');
 
 /** Dependencies that fail loudly if a route touches them: the document needs none. */
-function unusedDependency(name: string): never {
-  return new Proxy({}, { get: (_t, key) => { throw new Error(`${name}.${String(key)} is not available in this test`); } }) as never;
+function unusedDependency<T extends object>(name: string): T {
+  return new Proxy({} as T, { get: (_t, key) => { throw new Error(`${name}.${String(key)} is not available in this test`); } });
 }
 
 interface Operation {

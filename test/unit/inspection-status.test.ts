@@ -65,7 +65,7 @@ describe('InspectionCase', () => {
   };
   const at = (iso: string) => Date.parse(iso);
   const event = (deliveryId: string, e: ModularEventMessage['event'], data: Record<string, unknown> = {}): ModularEventMessage => ({
-    deliveryId, orderId: 'MOD-1', event: e, occurredAt: requestedAt, data: data as never,
+    deliveryId, orderId: 'MOD-1', event: e, occurredAt: requestedAt, data: data as ModularEventMessage['data'],
   });
 
   it('runs a planning deadline of 2 working days only for the fast procedure, met once planned', () => {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildCrisisRoster } from '../../db/seed/roster.js';
 import { DEFAULT_NOW, DEFAULT_REFERENCE_DATE, enforcementKinds, referenceMoment, type FlandersData, generateFlanders, timelineKinds } from '../../db/seed/generate.js';
-import { municipalities, provinces } from '../../db/seed/municipalities.js';
+import { municipalities } from '../../db/seed/municipalities.js';
 import { Random } from '../../db/seed/random.js';
 
 const DAY = 86_400_000;

@@ -1,0 +1,145 @@
+import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Role } from '../../db/tables/reference.js';
+
+/**
+ * Need to know (docs/access.md), decided here and nowhere else: which reports, enforcement cases,
+ * inspections, screening tasks and dossiers a person may see and command. Every list query takes
+ * the filter of its table; every single read and every command asks the same filter for its one
+ * row and answers 404 outside it, as for an id that does not exist.
+ */
+export interface Viewer {
+  id: string;
+  role: Role;
+  teamId: string | null;
+  /** An active break-glass grant: everything is in scope, and every read says so in the audit. */
+  breakGlass: boolean;
+}
+
+type Filter<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => Expression<SqlBool>;
+
+const nothing = sql<SqlBool>`false`;
+const everything = sql<SqlBool>`true`;
+
+/** Steps of an enforcement case a jurist reviews; a case with a decision stays in their scope. */
+const legalSteps = ['voornemen', 'beslissing', 'dringende_beslissing'];
+
+export const scopes = {
+  /** Reports: the team's and one's own; a crisis coordinator every crisis report. */
+  meldingen(viewer: Viewer): Filter<'meldingen'> {
+    return (eb) => {
+      if (viewer.breakGlass) return everything;
+      const own = eb('meldingen.assignee_id', '=', viewer.id);
+      const team = viewer.teamId ? eb('meldingen.team_id', '=', viewer.teamId) : nothing;
+      switch (viewer.role) {
+        case 'klantenbeheerder':
+          return eb.or([team, own]);
+        case 'teamcoordinator':
+          return team;
+        case 'crisiscoordinator':
+          return eb.or([eb('meldingen.triage', '=', 'crisis'), own]);
+        default:
+          return nothing;
+      }
+    };
+  },
+
+  /** Enforcement cases: the team's and one's own; a jurist those in a legal step or decided. */
+  enforcementCases(viewer: Viewer): Filter<'enforcement_cases'> {
+    return (eb) => {
+      if (viewer.breakGlass) return everything;
+      const own = eb('enforcement_cases.case_manager_id', '=', viewer.id);
+      const team = viewer.teamId ? eb('enforcement_cases.team_id', '=', viewer.teamId) : nothing;
+      switch (viewer.role) {
+        case 'klantenbeheerder':
+          return eb.or([team, own]);
+        case 'teamcoordinator':
+          return team;
+        case 'crisiscoordinator':
+          return own;
+        case 'jurist':
+          return eb.or([
+            eb('enforcement_cases.step', 'in', legalSteps),
+            eb.exists(eb.selectFrom('enforcement_decisions').select('enforcement_decisions.id').whereRef('enforcement_decisions.case_id', '=', 'enforcement_cases.id')),
+          ]);
+        default:
+          return nothing;
+      }
+    };
+  },
+
+  inspections(viewer: Viewer): Filter<'inspections'> {
+    return (eb) => {
+      if (viewer.breakGlass) return everything;
+      const own = eb('inspections.case_manager_id', '=', viewer.id);
+      const team = viewer.teamId ? eb('inspections.team_id', '=', viewer.teamId) : nothing;
+      switch (viewer.role) {
+        case 'klantenbeheerder':
+          return eb.or([team, own]);
+        case 'teamcoordinator':
+          return team;
+        case 'crisiscoordinator':
+          return own;
+        default:
+          return nothing;
+      }
+    };
+  },
+
+  screeningTasks(viewer: Viewer): Filter<'screening_tasks'> {
+    return (eb) => {
+      if (viewer.breakGlass) return everything;
+      const own = eb('screening_tasks.assignee_id', '=', viewer.id);
+      const team = viewer.teamId ? eb('screening_tasks.team_id', '=', viewer.teamId) : nothing;
+      switch (viewer.role) {
+        case 'klantenbeheerder':
+          return eb.or([team, own]);
+        case 'teamcoordinator':
+          return team;
+        default:
+          return nothing;
+      }
+    };
+  },
+
+  /**
+   * A dossier (its view, timeline and notes): the team's and one's own; a crisis coordinator the
+   * dossiers of crisis reports; a jurist those of the cases in their scope.
+   */
+  dossiers(viewer: Viewer): Filter<'dossiers'> {
+    return (eb) => {
+      if (viewer.breakGlass) return everything;
+      const own = eb('dossiers.case_manager_id', '=', viewer.id);
+      const team = viewer.teamId ? eb('dossiers.team_id', '=', viewer.teamId) : nothing;
+      switch (viewer.role) {
+        case 'klantenbeheerder':
+          return eb.or([team, own]);
+        case 'teamcoordinator':
+          return team;
+        case 'crisiscoordinator':
+          return eb.exists(
+            eb.selectFrom('meldingen').select('meldingen.id').whereRef('meldingen.dossier_id', '=', 'dossiers.id').where('meldingen.triage', '=', 'crisis'),
+          );
+        case 'jurist':
+          return eb.exists(
+            eb
+              .selectFrom('enforcement_cases')
+              .select('enforcement_cases.id')
+              .whereRef('enforcement_cases.dossier_id', '=', 'dossiers.id')
+              .where((c) => scopes.enforcementCases(viewer)(c)),
+          );
+        default:
+          return nothing;
+      }
+    };
+  },
+};
+
+/**
+ * The reporter's identity (name, e-mail, phone) is shown only to the report's assignee (the case
+ * manager, or the crisis coordinator handling a crisis report) and under break-glass; every such
+ * read is audited by the caller.
+ */
+export function mayReadReporter(viewer: Viewer, report: { assignee_id: string | null }): boolean {
+  return viewer.breakGlass || (report.assignee_id !== null && report.assignee_id === viewer.id);
+}
