@@ -1,3 +1,4 @@
+import type { BreakGlassGrantTable } from './tables/access.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { EnforcementCaseTable, EnforcementDecisionTable } from './tables/enforcement.js';
 import type { IncidentTable } from './tables/incidents.js';
@@ -6,6 +7,8 @@ import type { CrisisRosterTable, MeldingTable, OutboxMessageTable } from './tabl
 import type { RiskModelTable, RiskScoreTable, ScreeningFollowUpTable, ScreeningRunTable, ScreeningSelectionTable, ScreeningTaskTable } from './tables/screening.js';
 import type { DossierTable, LocationTable, OrganiserTable, TeamTable, UserTable } from './tables/reference.js';
 import type { TimelineEntryTable } from './tables/timeline.js';
+import type { NotificationReadTable, WorkFilterTable } from './tables/work-surfaces.js';
+import type { ChannelDispatchTable, ChannelWebhookDeliveryTable, EnforcementDocumentTable, ParentContactTable, ReplacementCapacityTable } from './tables/letters.js';
 
 /** Table names to table interfaces; each interface lives with its feature under db/tables. */
 export interface Database {
@@ -30,4 +33,12 @@ export interface Database {
   screening_tasks: ScreeningTaskTable;
   screening_follow_ups: ScreeningFollowUpTable;
   incidents: IncidentTable;
+  break_glass_grants: BreakGlassGrantTable;
+  work_filters: WorkFilterTable;
+  notification_reads: NotificationReadTable;
+  enforcement_documents: EnforcementDocumentTable;
+  channel_dispatches: ChannelDispatchTable;
+  channel_webhook_deliveries: ChannelWebhookDeliveryTable;
+  parent_contacts: ParentContactTable;
+  replacement_capacities: ReplacementCapacityTable;
 }

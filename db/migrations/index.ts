@@ -5,9 +5,11 @@ import * as enforcement from './2026_11_22_0003_enforcement.js';
 import * as inspections from './2026_11_22_0004_inspections.js';
 import * as riskScreening from './2026_11_22_0005_risk_screening.js';
 import * as incidents from './2026_12_01_0010_incidents.js';
+import * as breakGlass from './2026_12_01_0030_break_glass.js';
 import * as enforcementEffectiveDate from './2026_12_01_0020_enforcement_effective_date.js';
-import * as auditChain from './2026_12_15_0100_audit_chain.js';
+import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as workSurfaces from './2026_12_01_0040_work_surfaces.js';
+import * as retention from './2026_12_01_0060_retention.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -21,6 +23,10 @@ export const migrations: Record<string, Migration> = {
   '2026_11_22_0005_risk_screening': riskScreening,
   '2026_12_01_0010_incidents': incidents,
   '2026_12_01_0020_enforcement_effective_date': enforcementEffectiveDate,
-  '2026_12_15_0100_audit_chain': auditChain,
+  '2026_12_01_0030_break_glass': breakGlass,
   '2026_12_01_0040_work_surfaces': workSurfaces,
+  '2026_12_01_0060_retention': retention,
+  '2026_12_01_0090_audit_chain': auditChain,
 };
+import * as lettersChannels from './2026_12_01_0050_letters_channels.js';
+migrations['2026_12_01_0050_letters_channels'] = lettersChannels;

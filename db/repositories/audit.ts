@@ -83,7 +83,7 @@ export const AUDIT_CHAIN_GENESIS = '0'.repeat(64);
 
 /**
  * The record's content as the chain hashes it: the same text as the database function
- * audit_log_chain_hash (db/migrations/2026_12_15_0100_audit_chain.ts). The hash itself is
+ * audit_log_chain_hash (db/migrations/2026_12_01_0090_audit_chain.ts). The hash itself is
  * recomputed here, in Node, so the check does not trust a function the database owner could
  * replace.
  */
