@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../app.js';
+import { findCaseInScope } from '../access/cases.js';
+import { viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
@@ -80,9 +82,10 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDependen
   }, async (request) => {
     const { kind, id } = request.params;
     const spec = kinds[kind];
-    const found = await sql<{ dossier_id: string | null }>`select dossier_id from ${sql.table(spec.table)} where id = ${id}`.execute(deps.db);
-    const row = found.rows[0];
-    if (!row) throw notFound(`${kind} ${id}`);
+    // Outside the caller's scope the case does not exist for them (docs/access.md).
+    const found = await findCaseInScope(deps.db, await viewerOf(request, deps.db), kind, id);
+    if (!found) throw notFound(`${kind} ${id}`);
+    const row = { dossier_id: found.dossierId };
     const wantTimeline = request.query.source !== 'audit' && row.dossier_id !== null;
     const wantAudit = request.query.source !== 'timeline';
     const parts = [];
