@@ -4,12 +4,13 @@ import type { Database } from '../db/schema.js';
 import type { ModularClientOptions } from '../lib/modular/client.js';
 import type { ProcessSettings } from '../lib/process-settings.js';
 import { createDatabaseActivities } from './database.js';
-import { createEnforcementActivities, type FaultInjection } from './enforcement.js';
+import { createEnforcementActivities, type FaultInjection, type LetterDependencies } from './enforcement.js';
 import { createFollowUpActivities } from './follow-ups.js';
 import { createIncidentActivities } from './incidents.js';
 import { createInspectionActivities } from './inspections.js';
 import { createMeldingActivities } from './meldingen.js';
 import { createModularActivities } from './modular.js';
+import { createRetentionActivities } from './retention.js';
 import { createScreeningActivities } from './screening.js';
 
 export interface ActivityDependencies {
@@ -22,6 +23,8 @@ export interface ActivityDependencies {
   faults?: FaultInjection;
   /** Zorginspectie's Modular (MODULAR_URL); absent: inspection orders wait until a worker has it. */
   modular?: ModularClientOptions;
+  /** Issue 13: the sending channels (registered mail, e-Box, SMTP) and the codec that opens parents' contacts. */
+  letters?: LetterDependencies;
 }
 
 /** All activities the worker registers, grouped by the system they touch. */
@@ -29,11 +32,12 @@ export function createActivities(deps: ActivityDependencies) {
   return {
     ...createDatabaseActivities(deps.db),
     ...createMeldingActivities(deps.db),
-    ...createEnforcementActivities(deps.db, deps.faults),
+    ...createEnforcementActivities(deps.db, deps.faults, deps.letters),
     ...createScreeningActivities(deps.db),
     ...createModularActivities(deps.modular),
     ...createInspectionActivities(deps),
     ...createFollowUpActivities(deps),
     ...createIncidentActivities(deps.db),
+    ...createRetentionActivities(deps.db),
   };
 }

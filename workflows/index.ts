@@ -8,3 +8,5 @@ export { voornemenWorkflow } from './enforcement/voornemen.js';
 export { inspectionWorkflow } from './inspection/workflow.js';
 export { meldingWorkflow } from './melding/workflow.js';
 export { riskModelTrainingWorkflow, screeningRunWorkflow, screeningTaskWorkflow } from './screening/workflow.js';
+export { retentionRunWorkflow } from './retention/workflow.js';
+export { replacementCapacityWorkflow } from './enforcement/replacement-capacity.js';

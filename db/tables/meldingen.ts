@@ -35,6 +35,8 @@ export interface MeldingTable {
   created_at: Generated<Date>;
   version: number;
   updated_at: Generated<Date>;
+  /** When the retention run erased the report's personal data (docs/retention.md); null: not (yet). */
+  personal_data_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface CrisisRosterTable {
@@ -48,7 +50,7 @@ export interface CrisisRosterTable {
 export interface OutboxMessageTable {
   id: BigId;
   idempotency_key: string;
-  channel: 'email' | 'brief' | 'aangetekende_brief' | 'intern';
+  channel: 'email' | 'brief' | 'aangetekende_brief' | 'intern' | 'ebox';
   recipient_user_id: string | null;
   recipient_address: string | null;
   template: string;
