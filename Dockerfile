@@ -18,6 +18,9 @@ COPY . .
 # (set by temporal-dev.yml), instead of bundling with webpack at every start.
 RUN npm run build:workflows && test -s /app/dist/workflows.js
 
+# The web UI (docs/ui.md): `npm run api` serves ui/dist as built here.
+RUN npm run build:ui && test -s /app/ui/dist/index.html
+
 # Run as the unprivileged `node` user; DATA_DIR (./data) is its only writable folder in /app.
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node

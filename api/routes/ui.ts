@@ -1,34 +1,42 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { uiDist } from '../../lib/ui-build.js';
+import { unavailable } from '../problems.js';
 
-const uiDir = new URL('../../ui/', import.meta.url);
-const assets: Record<string, string> = {
-  'index.html': 'text/html; charset=utf-8',
-  'app.js': 'text/javascript; charset=utf-8',
-  'api.js': 'text/javascript; charset=utf-8',
-  'dom.js': 'text/javascript; charset=utf-8',
-  'alerts.js': 'text/javascript; charset=utf-8',
-  'format.js': 'text/javascript; charset=utf-8',
-  'meldingen-list.js': 'text/javascript; charset=utf-8',
-  'melding-form.js': 'text/javascript; charset=utf-8',
-  'melding-detail.js': 'text/javascript; charset=utf-8',
-  'melding-commands.js': 'text/javascript; charset=utf-8',
-  'command-form.js': 'text/javascript; charset=utf-8',
-  'locations.js': 'text/javascript; charset=utf-8',
-  'handhaving-list.js': 'text/javascript; charset=utf-8',
-  'handhaving-detail.js': 'text/javascript; charset=utf-8',
-  'handhaving-commands.js': 'text/javascript; charset=utf-8',
-  'handhaving-form.js': 'text/javascript; charset=utf-8',
-  'style.css': 'text/css; charset=utf-8',
-};
+/** Assets carry a content hash in their name (lib/ui-build.ts): a new build is a new name. */
+const immutable = 'public, max-age=31536000, immutable';
 
-/** The web UI: static files that talk to the API with the user's bearer token. */
+/**
+ * The web UI (docs/ui.md): the bundle esbuild wrote to ui/dist. `/` is index.html, revalidated on
+ * every load (no-cache, with an ETag) so a new build is picked up at once; everything under
+ * /ui/assets/ has a hashed name and is cached for a year. All of it is public: the UI signs in
+ * and then talks to the API with a bearer token like any other client.
+ */
 export default async function uiRoutes(app: FastifyInstance) {
-  const serve = (file: string) => async (_: unknown, reply: import('fastify').FastifyReply) =>
-    reply.type(assets[file]!).header('cache-control', 'no-cache').send(await readFile(new URL(file, uiDir)));
+  // @fastify/static takes no route config: mark its routes public (api/plugins/auth.ts) here,
+  // in this plugin's own context, so no other route is touched.
+  app.addHook('onRoute', (route) => {
+    route.config = { ...(route.config as object | undefined), public: true } as typeof route.config;
+  });
 
-  app.get('/', { config: { public: true }, schema: { hide: true } }, serve('index.html'));
-  for (const file of Object.keys(assets)) {
-    app.get(`/ui/${file}`, { config: { public: true }, schema: { hide: true } }, serve(file));
-  }
+  await app.register(fastifyStatic, {
+    root: join(uiDist, 'assets'),
+    prefix: '/ui/assets/',
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+    etag: true,
+    lastModified: false,
+    cacheControl: false,
+    setHeaders: (res, path) => {
+      res.header('cache-control', path.endsWith('index.html') ? 'no-cache' : immutable);
+    },
+  });
+
+  app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => {
+    if (!existsSync(join(uiDist, 'index.html'))) throw unavailable('The web UI is not built: run `npm run build:ui` (docs/ui.md)');
+    return reply.sendFile('index.html', uiDist);
+  });
 }

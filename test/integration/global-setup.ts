@@ -9,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../lib/dev-server.js';
 import { workflowsPath } from '../../lib/worker.js';
 import { ensureTemporalCli } from '../../lib/temporal-cli.js';
+import { buildUi } from '../../lib/ui-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -54,6 +55,8 @@ export default async function setup(project: TestProject) {
   await admin.end();
 
   const namespace = 'handhaving-test';
+  // The web UI the browser tests load (docs/ui.md): built once per run, about a second.
+  await buildUi();
   const [server, bundle] = await Promise.all([
     ensureTemporalCli().then(async (cli) => startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' })),
     bundleWorkflowCode({ workflowsPath, logger: quietLogger }),

@@ -20,6 +20,9 @@ import { type RunningApi, type RunningService, runApi, runWorker } from '../../l
 import { createTokenService, type TokenService } from '../../lib/tokens.js';
 import { installWorkerLogging } from '../../lib/worker.js';
 import { type RunningModularSimulator, startModularSimulator } from '../../modular-sim/simulator.js';
+import { type RunningRegisteredMailSimulator, startRegisteredMailSimulator } from '../../channels/registered-mail/simulator.js';
+import { type RunningEboxSimulator, startEboxSimulator } from '../../channels/ebox/simulator.js';
+import { type SmtpSink, startSmtpSink } from '../../channels/smtp-sink.js';
 
 installWorkerLogging('warn');
 
@@ -59,6 +62,8 @@ export interface TestSystem {
   stop(): Promise<void>;
   /** The Modular simulator over real HTTP, when asked for (options.modular). */
   modular?: { url: string; secret: string; sim: RunningModularSimulator };
+  /** Issue 13: the sending channels' simulators over real HTTP (and an SMTP sink), when asked for (options.channels). */
+  channels?: { secret: string; registeredMail: RunningRegisteredMailSimulator; ebox: RunningEboxSimulator; smtp: SmtpSink };
 }
 
 export interface TestSystemOptions {
@@ -74,6 +79,10 @@ export interface TestSystemOptions {
   faults?: FaultInjection;
   /** Start the Modular simulator on a free port (steps on command only) and wire it to worker and webhook. */
   modular?: { timeoutMs?: number; webhookToleranceMs?: number };
+  /** Register the development sign-in (POST /dev/sign-in, the UI's user picker; api/routes/sign-in.ts). */
+  devSignIn?: boolean;
+  /** Issue 13: start the registered-mail and e-Box simulators and an SMTP sink, wired to worker and callbacks. */
+  channels?: boolean;
   /** Another Temporal dev server than the run's shared one (same namespace), e.g. one persisting to a file. */
   temporalAddress?: string;
 }
@@ -113,10 +122,24 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       cleanups.push(() => sim.stop());
       modular = { url: sim.url, secret, sim };
     }
+    let channels: TestSystem['channels'];
+    if (options.channels) {
+      const secret = randomBytes(32).toString('hex');
+      const registeredMail = await startRegisteredMailSimulator({ host: '127.0.0.1', port: 0, secret, stepMs: 0 });
+      cleanups.push(() => registeredMail.stop());
+      const ebox = await startEboxSimulator({ host: '127.0.0.1', port: 0, secret });
+      cleanups.push(() => ebox.stop());
+      const smtp = await startSmtpSink();
+      cleanups.push(() => smtp.stop());
+      channels = { secret, registeredMail, ebox, smtp };
+    }
+    const channelOptions = channels
+      ? { registeredMail: { baseUrl: channels.registeredMail.url, timeoutMs: 5_000 }, ebox: { baseUrl: channels.ebox.url, timeoutMs: 5_000 }, smtp: { url: channels.smtp.url, from: 'handhaving@opgroeien.test' } }
+      : undefined;
     const modularClient = modular ? { baseUrl: modular.url, timeoutMs: options.modular?.timeoutMs ?? 2_000, backoffMs: 100 } : undefined;
     let worker: RunningService | undefined;
     const startWorker = async () => {
-      worker = await runWorker({ address, namespace, taskQueue, db: appDb, settings, dataConverter: testDataConverter, faults: options.faults, modular: modularClient, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
+      worker = await runWorker({ address, namespace, taskQueue, db: appDb, settings, dataConverter: testDataConverter, faults: options.faults, modular: modularClient, channels: channelOptions, workflowBundlePath: inject('workflowBundlePath'), shutdownGraceMs: 1_000 });
     };
     const stopWorker = async () => {
       await worker?.stop();
@@ -134,13 +157,17 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     const api: RunningApi = await runApi(
       { db: appDb, temporal, namespace, taskQueue, tokens, settings,
         codecServer: { codec: testPayloadCodec, allowedOrigins: [TEST_TEMPORAL_UI_ORIGIN], roles: loadConfig({}).payloadCodecRoles },
-        ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}) },
+        ...(options.devSignIn ? { signIn: { dev: { tokens, lifetimeS: 3600 } } } : {}),
+        ...(modular ? { modularWebhook: { secret: modular.secret, toleranceMs: options.modular?.webhookToleranceMs ?? 300_000 } } : {}),
+        ...(channels ? { channelWebhook: { secret: channels.secret, toleranceMs: 300_000 } } : {}) },
       { logger: false, bodyLimit: 64 * 1024 },
       '127.0.0.1',
       0,
     );
     cleanups.push(() => api.stop());
     modular?.sim.setCallbackUrl(`${api.url}/modular/webhook`);
+    channels?.registeredMail.setCallbackUrl(`${api.url}/channels/registered-mail/webhook`);
+    channels?.ebox.setCallbackUrl(`${api.url}/channels/ebox/webhook`);
 
     const token = (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId });
     return {
@@ -164,6 +191,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
       stopWorker,
       stop: cleanup,
       modular,
+      channels,
     };
   } catch (err) {
     await cleanup();

@@ -2,6 +2,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { inDays, jurist } from './handhaving-helpers.js';
+import { signInAs } from './ui-support.js';
 
 // The enforcement UI (nl-BE) in a real (headless) Chromium against the real API, Temporal and
 // PostgreSQL: a case manager starts a case through the form, finds it in the list, sets the
@@ -23,7 +24,7 @@ const posted: { path: string; key: string | undefined }[] = [];
 
 beforeAll(async () => {
   [sys, browser] = await Promise.all([
-    startTestSystem({ enforcementOverrides: { compressDayMs: 1500, hearingTermWorkingDays: 2, objectionTermDays: 2, mentesContactWorkingDays: 2, reminderBeforeMs: 500 } }),
+    startTestSystem({ devSignIn: true, enforcementOverrides: { compressDayMs: 1500, hearingTermWorkingDays: 2, objectionTermDays: 2, mentesContactWorkingDays: 2, reminderBeforeMs: 500 } }),
     chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, timeout: 20_000 }),
   ]);
   // The last active location with a case manager: other test files start cases from the first ones.
@@ -71,12 +72,10 @@ async function expectAfterRefresh(locator: () => Locator, expected: RegExp, time
 
 const form = (name: string) => page.getByRole('form', { name, exact: true });
 
+/** Through the development user picker (no pasted token); the UI opens on Mijn werk. */
 async function signIn(userId: string) {
-  await page.goto(`${sys.url}/`);
-  if (await page.getByRole('button', { name: 'Afmelden' }).isVisible()) await page.getByRole('button', { name: 'Afmelden' }).click();
-  await page.getByLabel('Toegangstoken').fill(sys.token(userId));
-  await page.getByRole('button', { name: 'Aanmelden' }).click();
-  await page.getByRole('heading', { name: 'Meldingen', level: 2 }).waitFor();
+  await signInAs(page, sys, userId);
+  await page.getByRole('heading', { name: 'Mijn werk', level: 1 }).waitFor();
 }
 
 describe('the enforcement UI (nl-BE)', () => {
@@ -99,7 +98,7 @@ describe('the enforcement UI (nl-BE)', () => {
 
   it('lists it under Handhaving and opens it', async () => {
     await page.getByRole('link', { name: 'Handhaving', exact: true }).click();
-    await page.getByRole('heading', { name: 'Handhaving', level: 2 }).waitFor();
+    await page.getByRole('heading', { name: 'Handhaving', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Handhaving', exact: true }).getAttribute('aria-current')).toBe('page');
     await page.getByLabel('Stap').selectOption('aanmaning');
     const link = page.getByRole('link', { name: caseId });

@@ -2,6 +2,7 @@ import { type Browser, chromium, type Locator, type Page } from 'playwright-core
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { locationOfTeam } from './melding-helpers.js';
+import { signInAs, userName } from './ui-support.js';
 
 // The Dutch web UI in a real (headless) Chromium against the real API, Temporal and PostgreSQL:
 // a case manager registers a report through the form, finds it in the list, picks it up, gives
@@ -15,17 +16,19 @@ let browser: Browser;
 let page: Page;
 let location: Awaited<ReturnType<typeof locationOfTeam>>;
 let caseManager: string;
+let caseManagerName: string;
 let regularId: string;
 const pageErrors: string[] = [];
 const description = `Ouders melden dat de verzorgers niet reageren op vragen (${Date.now()}).`;
 
 beforeAll(async () => {
   [sys, browser] = await Promise.all([
-    startTestSystem(),
+    startTestSystem({ devSignIn: true }),
     chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: chromiumArgs, timeout: 20_000 }),
   ]);
   location = await locationOfTeam(sys, 'team-antwerpen');
   caseManager = location.case_manager_id!;
+  caseManagerName = await userName(sys, caseManager);
   const context = await browser.newContext({ locale: 'nl-BE', timezoneId: 'Europe/Brussels', viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(stepMs);
   context.setDefaultNavigationTimeout(stepMs);
@@ -47,13 +50,13 @@ async function expectText(locator: Locator, expected: string | RegExp) {
 const form = (name: string) => page.getByRole('form', { name, exact: true });
 
 describe('the reports UI (nl-BE)', () => {
-  it('signs in with a pasted token and opens on the reports list', async () => {
-    await page.goto(`${sys.url}/`);
-    await page.getByLabel('Toegangstoken').fill(sys.token(caseManager));
-    await page.getByRole('button', { name: 'Aanmelden' }).click();
-    await page.getByRole('heading', { name: 'Meldingen', level: 2 }).waitFor();
+  it('signs in through the user picker and opens the reports list', async () => {
+    await signInAs(page, sys, caseManager);
+    await page.getByRole('heading', { name: 'Mijn werk', level: 1 }).waitFor();
+    await page.getByRole('link', { name: 'Meldingen', exact: true }).click();
+    await page.getByRole('heading', { name: 'Meldingen', level: 1 }).waitFor();
     expect(await page.getByRole('link', { name: 'Meldingen', exact: true }).getAttribute('aria-current')).toBe('page');
-    await expectText(page.locator('#who'), '(klantenbeheerder)');
+    await expectText(page.locator('#who'), 'klantenbeheerder');
   });
 
   it('registers a regular report through the form, once even when the button is clicked twice', async () => {
@@ -74,7 +77,7 @@ describe('the reports UI (nl-BE)', () => {
     const result = page.getByRole('region', { name: 'Melding geregistreerd' });
     await result.waitFor();
     await expectText(result, 'Regulier');
-    await expectText(result, caseManager);
+    await expectText(result, `${caseManagerName} (klantenbeheerder)`);
     await expectText(result, /Uiterlijk\s+\d/);
     regularId = (await result.getByRole('link', { name: /^MEL-[0-9A-F]{16}$/ }).innerText()).trim();
 
@@ -91,7 +94,7 @@ describe('the reports UI (nl-BE)', () => {
     await link.waitFor();
     const row = page.getByRole('row').filter({ has: link });
     await expectText(row, 'Toegewezen');
-    await expectText(row, `${caseManager} (jij)`);
+    await expectText(row, `${caseManagerName} (klantenbeheerder) · jij`);
     await link.click();
     await page.getByRole('heading', { name: `Melding ${regularId}` }).waitFor();
     await expectText(page.locator('.badges'), 'Fase: Toegewezen');

@@ -1,3 +1,5 @@
+import type { Problem } from './api.js';
+
 // Dutch (nl-BE) words and formats for what the API says in codes: dates in Europe/Brussels,
 // labels for the enums, and API errors as a sentence for the user.
 
@@ -7,14 +9,14 @@ const dateTimeLong = new Intl.DateTimeFormat('nl-BE', { dateStyle: 'medium', tim
 const relative = new Intl.RelativeTimeFormat('nl-BE', { numeric: 'auto' });
 
 /** "12/05/2026 14:30" in Brussels time; '—' when there is no moment. */
-export function formatDateTime(iso, long = false) {
+export function formatDateTime(iso: string | null | undefined, long = false): string {
   if (!iso) return '—';
   const d = new Date(iso);
   return Number.isNaN(d.getTime()) ? String(iso) : (long ? dateTimeLong : dateTime).format(d);
 }
 
 /** "over 3 uur", "5 minuten geleden": the distance from now, in the largest sensible unit. */
-export function formatRelative(iso, now = Date.now()) {
+export function formatRelative(iso: string | null | undefined, now = Date.now()): string {
   if (!iso) return '';
   const ms = new Date(iso).getTime() - now;
   const minutes = Math.round(ms / 60_000);
@@ -26,21 +28,21 @@ export function formatRelative(iso, now = Date.now()) {
 }
 
 /** Offset of Brussels from UTC at an instant, in ms (+1 h in winter, +2 h in summer). */
-function brusselsOffset(epochMs) {
-  const parts = Object.fromEntries(
+function brusselsOffset(epochMs: number): number {
+  const parts: Record<string, string> = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
       .formatToParts(new Date(epochMs))
       .map((p) => [p.type, p.value]),
   );
-  const asUtc = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute, +parts.second);
+  const asUtc = Date.UTC(+parts.year!, +parts.month! - 1, +parts.day!, +parts.hour!, +parts.minute!, +parts.second!);
   return asUtc - Math.floor(epochMs / 1_000) * 1_000;
 }
 
 /** A datetime-local value ("2026-05-12T14:30") read as Brussels wall time, as an ISO instant. */
-export function brusselsLocalToIso(value) {
+export function brusselsLocalToIso(value: string | null | undefined): string | undefined {
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(value ?? '');
   if (!m) return undefined;
-  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const wall = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!);
   let instant = wall - brusselsOffset(wall);
   instant = wall - brusselsOffset(instant);
   return new Date(instant).toISOString();
@@ -48,23 +50,23 @@ export function brusselsLocalToIso(value) {
 
 // ----- labels -----------------------------------------------------------------------------------
 
-export const triageLabels = { crisis: 'Crisis', regulier: 'Regulier' };
+export const triageLabels: Labels = { crisis: 'Crisis', regulier: 'Regulier' };
 
-export const phaseLabels = {
+export const phaseLabels: Labels = {
   te_koppelen: 'Te koppelen',
   toegewezen: 'Toegewezen',
   in_behandeling: 'In behandeling',
   afgesloten: 'Afgesloten',
 };
 
-export const sourceLabels = {
+export const sourceLabels: Labels = {
   derde: 'Derde (ouder, burger)',
   voorziening: 'De voorziening zelf',
   parket: 'Parket',
   klantenbeheerder: 'Klantenbeheerder (via e-mail ontvangen)',
 };
 
-export const channelLabels = {
+export const channelLabels: Labels = {
   telefoon: 'Telefoon',
   email: 'E-mail',
   webformulier: 'Webformulier',
@@ -74,10 +76,10 @@ export const channelLabels = {
   andere: 'Andere',
 };
 
-export const feedbackChannelLabels = { telefoon: 'Telefoon', email: 'E-mail', brief: 'Brief' };
+export const feedbackChannelLabels: Labels = { telefoon: 'Telefoon', email: 'E-mail', brief: 'Brief' };
 
 /** The categories of workflows/melding/triage.ts; the first group makes the rule propose crisis. */
-export const crisisCategoryLabels = {
+export const crisisCategoryLabels: Labels = {
   verwonding: 'Verwonding',
   overlijden: 'Overlijden',
   vastbinden: 'Vastbinden van een kind',
@@ -88,7 +90,7 @@ export const crisisCategoryLabels = {
   strafonderzoek: 'Strafonderzoek naar wie met de kinderen werkt (integriteitsrisico)',
 };
 
-export const otherCategoryLabels = {
+export const otherCategoryLabels: Labels = {
   kwaliteit_pedagogisch: 'Pedagogische kwaliteit',
   infrastructuur: 'Infrastructuur',
   hygiene_voeding: 'Hygiëne en voeding',
@@ -99,9 +101,9 @@ export const otherCategoryLabels = {
   andere: 'Andere',
 };
 
-export const categoryLabels = { ...crisisCategoryLabels, ...otherCategoryLabels };
+export const categoryLabels: Labels = { ...crisisCategoryLabels, ...otherCategoryLabels };
 
-export const followUpLabels = {
+export const followUpLabels: Labels = {
   geen_gevolg: 'Geen gevolg',
   toegevoegd_aan_dossier: 'Toegevoegd aan dossier',
   inspectie_gevraagd: 'Inspectie gevraagd',
@@ -109,7 +111,7 @@ export const followUpLabels = {
   doorgestuurd: 'Doorgestuurd (parket of VECK)',
 };
 
-export const historyLabels = {
+export const historyLabels: Labels = {
   'melding.registered': 'Geregistreerd',
   'melding.assigned': 'Toegewezen',
   'melding.linked': 'Gekoppeld aan locatie',
@@ -125,7 +127,7 @@ export const historyLabels = {
   'melding.escalated': 'Escalatie',
 };
 
-export const rungLabels = {
+export const rungLabels: Labels = {
   reminder_handler: 'Herinnering aan de behandelaar',
   due_teamcoordinator: 'Termijn verstreken: teamcoördinator verwittigd',
   due_next_coordinator: 'Termijn verstreken: volgende crisiscoördinator ingeschakeld',
@@ -134,16 +136,16 @@ export const rungLabels = {
   overdue_teamcoordinator: 'Ruim over termijn: teamcoördinator verwittigd',
 };
 
-export const deadlineKindLabels = {
+export const deadlineKindLabels: Labels = {
   report_follow_up: 'Opvolging door klantenbeheerder',
   crisis_report_acknowledgement: 'Opname crisismelding door crisiscoördinator',
 };
 
-export const deadlineChangeLabels = { pause: 'Opgeschort', resume: 'Hervat', extend: 'Verlengd' };
+export const deadlineChangeLabels: Labels = { pause: 'Opgeschort', resume: 'Hervat', extend: 'Verlengd' };
 
-export const budgetUnitLabels = { hours: 'uur', calendar_days: 'kalenderdagen', working_days: 'werkdagen' };
+export const budgetUnitLabels: Labels = { hours: 'uur', calendar_days: 'kalenderdagen', working_days: 'werkdagen' };
 
-export const roleLabels = {
+export const roleLabels: Labels = {
   klantenbeheerder: 'klantenbeheerder',
   crisiscoordinator: 'crisiscoördinator',
   teamcoordinator: 'teamcoördinator',
@@ -153,7 +155,7 @@ export const roleLabels = {
 };
 
 /** The seeded teams (docs/synthetic-data.md); the API has no list of teams yet. */
-export const teamLabels = {
+export const teamLabels: Labels = {
   'team-antwerpen': 'Antwerpen',
   'team-limburg': 'Limburg',
   'team-oost-vlaanderen': 'Oost-Vlaanderen',
@@ -162,17 +164,22 @@ export const teamLabels = {
   'team-centraal': 'Centraal team',
 };
 
-export const label = (labels, code) => (code == null ? '—' : labels[code] ?? code);
+export type Labels = Readonly<Record<string, string>>;
+
+export const label = (labels: Labels, code: string | null | undefined): string => (code == null ? '—' : labels[code] ?? code);
+
+/** [code, label] pairs for a select. */
+export const options = (labels: Labels): [string, string][] => Object.entries(labels);
 
 /** The firing key of an escalation, "report_follow_up-1:reminder_handler", as words. */
-export function rungLabel(key) {
+export function rungLabel(key: string): string {
   const rungId = String(key).split(':').pop();
   return label(rungLabels, rungId);
 }
 
 // ----- errors -----------------------------------------------------------------------------------
 
-const fieldLabels = {
+const fieldLabels: Record<string, string> = {
   source: 'Bron',
   channel: 'Kanaal',
   receivedAt: 'Ontvangen op',
@@ -203,14 +210,14 @@ const fieldLabels = {
 };
 
 /** "body.followUps.0.kind" → "Soort opvolging". */
-export function fieldLabel(field) {
+export function fieldLabel(field: string): string {
   const path = String(field).split('.').filter((p) => !/^\d+$/.test(p));
   const where = path.shift();
   const key = path.join('.');
-  return fieldLabels[key] ?? (key || where);
+  return fieldLabels[key] ?? (key || where || '');
 }
 
-const messageTranslations = [
+const messageTranslations: [RegExp, (...m: string[]) => string][] = [
   [/must NOT have fewer than (\d+) characters/, (n) => `moet minstens ${n} tekens lang zijn`],
   [/must NOT have more than (\d+) characters/, (n) => `mag hoogstens ${n} tekens lang zijn`],
   [/must NOT have fewer than (\d+) items/, (n) => `kies er minstens ${n}`],
@@ -228,16 +235,16 @@ const messageTranslations = [
   [/is not an active case manager or coordinator/, () => 'is geen actieve klantenbeheerder of coördinator'],
 ];
 
-function fieldMessage(message) {
+function fieldMessage(message: string): string {
   for (const [pattern, say] of messageTranslations) {
     const m = pattern.exec(message);
-    if (m) return say(m[1]);
+    if (m) return say(m[1] ?? '');
   }
   return message;
 }
 
 /** The workflow's refusals (workflows/melding/report-case.ts) as Dutch sentences. */
-const detailTranslations = [
+const detailTranslations: [RegExp, (...m: string[]) => string][] = [
   [/^Give feedback to the reporter first/, () => 'Geef eerst terugkoppeling aan de melder, of vul in waarom dat niet kan (reden zonder terugkoppeling).'],
   [/^Only a report being handled can be closed \(phase (\w+)\)/, (p) => `Alleen een melding in behandeling kan worden afgesloten (nu: ${label(phaseLabels, p)}).`],
   [/^Only an assigned report can be picked up \(phase (\w+)\)/, (p) => `Alleen een toegewezen melding kan worden opgenomen (nu: ${label(phaseLabels, p)}).`],
@@ -258,7 +265,7 @@ const detailTranslations = [
   [/^Melding \S+ does not exist/, () => 'Deze melding bestaat niet.'],
 ];
 
-const statusIntro = {
+const statusIntro: Record<number, string> = {
   0: 'Geen verbinding met de server. Probeer opnieuw: een herhaalde poging telt maar één keer.',
   400: 'De invoer is niet in orde.',
   401: 'Je sessie is verlopen of je token is ongeldig. Meld je opnieuw aan.',
@@ -274,17 +281,25 @@ const statusIntro = {
  * An ApiError as what the user reads: a Dutch summary, the API's own detail, each failing
  * field with its Dutch label, and the request id to quote to support.
  */
-export function describeError(err) {
-  if (err?.local) return { summary: err.message, detail: null, fields: [], requestId: null };
+export interface DescribedError {
+  summary: string;
+  detail: string | null;
+  fields: { field: string; label: string; message: string }[];
+  requestId: string | null;
+}
+
+export function describeError(error: unknown): DescribedError {
+  const err = error as { local?: boolean; message?: string; status?: number; problem?: Problem | null } | null;
+  if (err?.local) return { summary: err.message ?? '', detail: null, fields: [], requestId: null };
   const status = err?.status ?? 500;
   const problem = err?.problem ?? null;
   const detail = problem?.detail ?? (status === 0 ? null : err?.message ?? null);
-  let summary = statusIntro[status] ?? statusIntro[status >= 500 ? 500 : 400];
+  let summary = statusIntro[status] ?? statusIntro[status >= 500 ? 500 : 400]!;
   if (detail) {
     for (const [pattern, say] of detailTranslations) {
       const m = pattern.exec(detail);
       if (m) {
-        summary = say(...m.slice(1));
+        summary = say(...m.slice(1).map((x) => x ?? ''));
         break;
       }
     }
@@ -295,19 +310,19 @@ export function describeError(err) {
 
 // ----- enforcement (handhaving) -------------------------------------------------------------------
 
-export const stepLabels = {
+export const stepLabels: Labels = {
   aanmaning: 'Aanmaning',
   voornemen: 'Voornemen',
   beslissing: 'Beslissing',
   dringende_beslissing: 'Dringende beslissing',
 };
 
-export const blockLabels = { mijlpaal: 'Mijlpaal', communicatie: 'Communicatie', opvolging: 'Opvolging', afgerond: 'Afgerond' };
+export const blockLabels: Labels = { mijlpaal: 'Mijlpaal', communicatie: 'Communicatie', opvolging: 'Opvolging', afgerond: 'Afgerond' };
 
-export const caseStatusLabels = { open: 'Open', closed: 'Gesloten' };
+export const caseStatusLabels: Labels = { open: 'Open', closed: 'Gesloten' };
 
 /** The milestone kinds of workflows/enforcement/definitions.ts. */
-export const milestoneKindLabels = {
+export const milestoneKindLabels: Labels = {
   melding: 'Melding (handhaving gestart)',
   advies_handhaving: 'Advies tot handhaving (Zorginspectie)',
   inspectieverslag: 'Inspectieverslag',
@@ -319,7 +334,7 @@ export const milestoneKindLabels = {
   opschorting_verificatie: 'Verificatie bij einde schorsing',
 };
 
-export const outcomeLabels = {
+export const outcomeLabels: Labels = {
   remedied: 'Hersteld',
   not_remedied: 'Niet hersteld',
   proceed: 'Verder naar beslissing',
@@ -327,9 +342,9 @@ export const outcomeLabels = {
   decided: 'Beslist',
 };
 
-export const decisionKindLabels = { schorsing: 'Schorsing', opheffing: 'Opheffing' };
+export const decisionKindLabels: Labels = { schorsing: 'Schorsing', opheffing: 'Opheffing' };
 
-export const recipientLabels = {
+export const recipientLabels: Labels = {
   organisator: 'Organisator',
   ouders: 'Ouders',
   lokaal_bestuur: 'Lokaal bestuur',
@@ -338,7 +353,7 @@ export const recipientLabels = {
   jurist: 'Jurist',
 };
 
-export const commChannelLabels = {
+export const commChannelLabels: Labels = {
   email: 'E-mail',
   aangetekende_brief: 'Aangetekende brief',
   brief: 'Brief',
@@ -346,7 +361,7 @@ export const commChannelLabels = {
   mondeling: 'Mondeling',
 };
 
-export const commStatusLabels = { queued: 'In wachtrij', sent: 'Verzonden', delivered: 'Bezorgd', failed: 'Niet bezorgd', recorded: 'Vastgelegd' };
+export const commStatusLabels: Labels = { queued: 'In wachtrij', sent: 'Verzonden', delivered: 'Bezorgd', failed: 'Niet bezorgd', recorded: 'Vastgelegd' };
 
 Object.assign(fieldLabels, {
   shortcomings: 'Tekortkomingen',
@@ -391,3 +406,30 @@ detailTranslations.push(
   [/^There is no pending objection/, () => 'Er is geen hangend bezwaar.'],
   [/^There is no suspension in force/, () => 'Er is geen schorsing van kracht.'],
 );
+
+// ----- work surfaces ----------------------------------------------------------------------------
+
+export const processLabels: Labels = {
+  melding: 'Melding',
+  handhaving: 'Handhaving',
+  inspectie: 'Inspectie',
+  screening: 'Risicoscreening',
+};
+
+export const notificationKindLabels: Labels = {
+  escalatie: 'Escalatie',
+  herinnering: 'Herinnering',
+  annulering: 'Annulering',
+  incident: 'Incident',
+  melding: 'Bericht',
+};
+
+/** The phase of a work item: a melding's phase, an enforcement case's "step/block", a status. */
+export function workPhaseLabel(process: string, phase: string): string {
+  if (process === 'melding') return label(phaseLabels, phase);
+  if (process === 'handhaving') {
+    const [step, block] = phase.split('/');
+    return [label(stepLabels, step), block ? label(blockLabels, block).toLowerCase() : null].filter(Boolean).join(' · ');
+  }
+  return phase.replace(/_/g, ' ');
+}

@@ -1,9 +1,37 @@
 // One enforcement case (GET /handhaving/{id}): the location, its milestones and steps, the current
 // step's block, what it waits for, its deadlines, communications and history; beside it the
 // commands that fit the current step and the user's role.
-import { errorBox, showError } from './alerts.js';
-import { get, session } from './api.js';
-import { h } from './dom.js';
+import { errorBox, showError } from '../lib/alerts.js';
+import { get, type Schema } from '../lib/api.js';
+import { session } from '../lib/session.js';
+import { personLabel } from '../lib/people.js';
+import { type Child } from '../lib/dom.js';
+
+export type Case = Schema<'/handhaving/{caseId}'>;
+type Live = NonNullable<Case['live']>;
+type Current = NonNullable<Live['current']>;
+type Step = NonNullable<Live['steps']>[number];
+
+/** What the current step keeps (workflows/enforcement): the fields the UI reads. */
+export interface StepData {
+  shortcomings?: string[];
+  remedyBy?: string;
+  remedyTermPassed?: boolean;
+  talk?: unknown;
+  sentAt?: string | null;
+  mentesContactAt?: string | null;
+  decision?: string;
+  draft?: { decision?: string; version?: number } | null;
+  reviews?: unknown[];
+  approved?: boolean;
+  oralNotice?: unknown;
+  hearingUntil?: string;
+  objection?: { recorded?: boolean; outcome?: unknown } | null;
+  suspensionEnd?: { action?: string } | null;
+}
+
+export const stepData = (cur: Current | null | undefined): StepData => (cur?.data ?? {}) as StepData;
+import { h } from '../lib/dom.js';
 import {
   blockLabels,
   caseStatusLabels,
@@ -18,26 +46,26 @@ import {
   recipientLabels,
   stepLabels,
   teamLabels,
-} from './format.js';
+} from '../lib/format.js';
 import { handhavingCommandPanel } from './handhaving-commands.js';
 
-const when = (iso) => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
+const when = (iso: string | null | undefined): Child => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
 
-function facts(pairs) {
-  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+function facts(pairs: (readonly [string, Child] | null | undefined | false | '')[]) {
+  return h('dl', { class: 'facts' }, pairs.filter((p): p is readonly [string, Child] => Boolean(p)).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-const section = (id, title, ...children) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+const section = (id: string, title: string, ...children: Child[]) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 
-function factsSection(c) {
+function factsSection(c: Case) {
   const l = c.live?.location;
   return section('hh-gegevens-titel', 'Gegevens', facts([
     ['Locatie', [l ? `${l.locationName} (${c.locationId})` : c.locationId, ' · ',
-      h('a', { href: `#/dossiers/${encodeURIComponent(c.dossierId)}` }, `dossier ${c.dossierId}`)]],
+      h('a', { href: `#/dossiers/${encodeURIComponent(c.dossierId ?? '')}` }, `dossier ${c.dossierId}`)]],
     l && ['Organisator', `${l.organiserName} (${l.organiserId})`],
     ['Gemeente', c.municipality ?? '—'],
     ['Team', label(teamLabels, c.teamId)],
-    ['Klantenbeheerder', c.caseManagerId ?? 'niet toegewezen'],
+    ['Klantenbeheerder', personLabel(c.caseManagerId, { fallback: 'niet toegewezen' })],
     ['Status', label(caseStatusLabels, c.status)],
     ['Dringend', c.urgent ? h('span', { class: 'badge crisis' }, 'Dringend') : 'nee'],
     ['Stap', c.step ? label(stepLabels, c.step) : '—'],
@@ -50,31 +78,32 @@ function factsSection(c) {
   ]));
 }
 
-function milestonesSection(live) {
+function milestonesSection(live: Live) {
   return section('hh-mijlpalen-titel', 'Mijlpalen',
-    live.milestones.length === 0 ? h('p', { class: 'muted' }, 'Geen mijlpalen.') :
-      h('ol', { class: 'log' }, live.milestones.map((m) => h('li', {}, when(m.at), ' ', h('strong', {}, label(milestoneKindLabels, m.kind)),
+    (live.milestones ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen mijlpalen.') :
+      h('ol', { class: 'log' }, (live.milestones ?? []).map((m) => h('li', {}, when(m.at), ' ', h('strong', {}, label(milestoneKindLabels, m.kind)),
         m.reference ? ` (${m.reference.type} ${m.reference.id})` : '', m.note ? `: ${m.note}` : '',
-        m.actorId ? h('small', { class: 'muted' }, ` door ${m.actorId}`) : null))));
+        m.actorId ? h('small', { class: 'muted' }, ` door ${personLabel(m.actorId)}`) : null))));
 }
 
-function outcomeText(o) {
+function outcomeText(outcome: Step['outcome']): Child {
+  const o = outcome as { result?: string; decision?: string; reason?: string } | null | undefined;
   if (!o) return h('span', { class: 'muted' }, 'loopt');
   const decision = o.decision ? ` (${label(decisionKindLabels, o.decision).toLowerCase()})` : '';
   return [h('strong', {}, label(outcomeLabels, o.result)), decision, o.reason ? `: ${o.reason}` : ''];
 }
 
-function stepsSection(live) {
+function stepsSection(live: Live) {
   return section('hh-stappen-titel', 'Stappen',
-    live.steps.length === 0 ? h('p', { class: 'muted' }, 'Nog geen stappen.') :
+    (live.steps ?? []).length === 0 ? h('p', { class: 'muted' }, 'Nog geen stappen.') :
       h('div', { class: 'table-wrap' }, h('table', {},
         h('thead', {}, h('tr', {}, ['Stap', 'Gestart', 'Beëindigd', 'Uitkomst'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, live.steps.map((s) => h('tr', {},
+        h('tbody', {}, (live.steps ?? []).map((s) => h('tr', {},
           h('td', {}, label(stepLabels, s.flow)), h('td', {}, when(s.startedAt)), h('td', {}, s.endedAt ? when(s.endedAt) : '—'), h('td', {}, outcomeText(s.outcome))))))));
 }
 
-function currentSection(cur) {
-  const data = cur.data ?? {};
+function currentSection(cur: Current) {
+  const data = stepData(cur);
   return section('hh-huidig-titel', 'Huidige stap',
     facts([
       ['Stap', label(stepLabels, cur.flow)],
@@ -86,44 +115,44 @@ function currentSection(cur) {
       data.hearingUntil && ['Hoorrecht tot', when(data.hearingUntil)],
     ]),
     h('h3', {}, 'Termijnen'),
-    cur.deadlines.length === 0 ? h('p', { class: 'muted' }, 'Geen lopende termijnen.') :
-      h('ul', { class: 'log', 'aria-label': 'Termijnen' }, cur.deadlines.map((d) => h('li', {}, h('strong', {}, d.label), ': ', when(d.dueAt), ` (${formatRelative(d.dueAt)})`))));
+    (cur.deadlines ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen lopende termijnen.') :
+      h('ul', { class: 'log', 'aria-label': 'Termijnen' }, (cur.deadlines ?? []).map((d) => h('li', {}, h('strong', {}, d.label), ': ', when(d.dueAt), ` (${formatRelative(d.dueAt)})`))));
 }
 
-function communicationsSection(cur) {
+function communicationsSection(cur: Current) {
   return section('hh-communicatie-titel', 'Communicatie',
-    cur.communications.length === 0 ? h('p', { class: 'muted' }, 'Nog geen communicatie in deze stap.') :
+    (cur.communications ?? []).length === 0 ? h('p', { class: 'muted' }, 'Nog geen communicatie in deze stap.') :
       h('div', { class: 'table-wrap' }, h('table', { class: 'communications' },
         h('thead', {}, h('tr', {}, ['Ontvanger', 'Wat', 'Kanaal', 'Status', 'Tijdstip'].map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, cur.communications.map((m) => h('tr', {},
+        h('tbody', {}, (cur.communications ?? []).map((m) => h('tr', {},
           h('td', {}, label(recipientLabels, m.recipient)), h('td', {}, m.kind), h('td', {}, label(commChannelLabels, m.channel)),
           h('td', {}, label(commStatusLabels, m.status)), h('td', {}, when(m.at))))))));
 }
 
-function historySection(cur) {
+function historySection(cur: Current) {
   return section('hh-verloop-titel', 'Verloop',
-    h('ol', { class: 'log' }, cur.history.map((e) => h('li', {}, when(e.at), ' ', h('strong', {}, e.detail ?? e.action), h('small', { class: 'muted' }, ` door ${e.actorId}`)))));
+    h('ol', { class: 'log' }, (cur.history ?? []).map((e) => h('li', {}, when(e.at), ' ', h('strong', {}, e.detail ?? e.action), h('small', { class: 'muted' }, ` door ${personLabel(e.actorId)}`)))));
 }
 
 /** While the system itself moves the step on (sending letters, starting the next step), look again shortly. */
-function systemBusy(c) {
+function systemBusy(c: Case): boolean {
   if (c.status !== 'open') return false;
   const cur = c.live?.current;
   if (!cur) return true;
   if (cur.block === 'communicatie' || cur.block === 'afgerond') return true;
-  return cur.flow === 'aanmaning' && Boolean(cur.data?.talk) && !cur.data?.sentAt;
+  return cur.flow === 'aanmaning' && Boolean(stepData(cur).talk) && !stepData(cur).sentAt;
 }
 
 /** Whether the user is in one of the view's forms: then it is not redrawn under their hands. */
-function typing(container) {
+function typing(container: HTMLElement): boolean {
   const form = document.activeElement?.closest?.('form');
   return Boolean(form && container.contains(form));
 }
 
-function show(container, c, flash, polls = 0) {
+function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
   const title = h('h2', { tabindex: '-1', class: 'handhaving-title' }, `Handhaving ${c.id}`);
   const refresh = () => renderHandhavingDetail(container, c.id);
-  const onUpdated = (updated, message) => {
+  const onUpdated = (updated: Case, message: string) => {
     show(container, updated, message);
     // The answer holds the step right after the command; what the system does next follows.
     setTimeout(() => {
@@ -150,7 +179,7 @@ function show(container, c, flash, polls = 0) {
           stepsSection(live),
           cur ? [currentSection(cur), communicationsSection(cur), historySection(cur)] : null,
         ] : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.')),
-      handhavingCommandPanel(c, session.me, onUpdated)),
+      handhavingCommandPanel(c, session.me!, onUpdated)),
   );
   if (flash && polls === 0) title.focus();
   if (systemBusy(c) && polls < 20) {
@@ -163,9 +192,9 @@ function show(container, c, flash, polls = 0) {
 }
 
 /** Loads the case and renders it; errors (e.g. an unknown id) show in its place. */
-export async function renderHandhavingDetail(container, id, flash, polls = 0) {
+export async function renderHandhavingDetail(container: HTMLElement, id: string, flash?: string, polls = 0): Promise<void> {
   try {
-    const c = await get(`/handhaving/${encodeURIComponent(id)}`);
+    const c = await get('/handhaving/{caseId}', undefined, { caseId: id });
     if (!container.isConnected && polls > 0) return;
     show(container, c, flash, polls);
   } catch (err) {

@@ -1,25 +1,29 @@
 // The commands on one report, as forms: only those that make sense in its phase and for the
 // user's role. Each form sends its own Idempotency-Key (kept for retries of one submission).
-import { inputError } from './alerts.js';
-import { checkbox, field, h, select } from './dom.js';
-import { budgetUnitLabels, feedbackChannelLabels, followUpLabels, label, triageLabels } from './format.js';
+import { inputError } from '../lib/alerts.js';
+import { checkbox, field, h, select, val } from '../lib/dom.js';
+import type { Me } from '../lib/session.js';
+import type { Melding } from './melding-detail.js';
+import { assigneeOptions, personLabel } from '../lib/people.js';
+
+type OnUpdated = (updated: Melding, message: string) => void;
+import { budgetUnitLabels, feedbackChannelLabels, followUpLabels, label, triageLabels } from '../lib/format.js';
 import { locationLookup } from './locations.js';
-import { commandForm } from './command-form.js';
+import { type CommandSpec, commandForm } from '../components/command-form.js';
 
 const staff = ['klantenbeheerder', 'crisiscoordinator', 'teamcoordinator'];
 const coordinators = ['teamcoordinator', 'crisiscoordinator'];
 
-const reasonField = (labelText = 'Reden', name = 'reason', required = true) =>
+const reasonField = (labelText = 'Reden', name = 'reason', required = true): HTMLElement =>
   field(labelText, h('textarea', { name, rows: 2, required, minlength: 3, maxlength: 2000 }));
 const basisField = () =>
   field('Grondslag', h('input', { type: 'text', name: 'basis', required: true, minlength: 3, maxlength: 2000 }), 'De regel of afspraak waarop de wijziging steunt');
 
 /** A command form for this melding: posted to /meldingen/{id}/{path}. */
-const commandFor = (item, onUpdated, spec) => commandForm(`/meldingen/${encodeURIComponent(item.id)}`, onUpdated, spec);
+const commandFor = <B>(item: Melding, onUpdated: OnUpdated, spec: CommandSpec<B>) => commandForm<Melding, B>(`/meldingen/${encodeURIComponent(item.id)}`, onUpdated, spec);
 
-const val = (form, name) => form.elements[name].value.trim();
 
-function triageForm(m, onUpdated) {
+function triageForm(m: Melding, onUpdated: OnUpdated) {
   return commandFor(m, onUpdated, {
     path: 'triage',
     title: 'Triage bevestigen of wijzigen',
@@ -27,12 +31,12 @@ function triageForm(m, onUpdated) {
     collapsed: m.triageConfirmed,
     hint: m.triageConfirmed ? null : `Voorstel van de regel: ${label(triageLabels, m.triageProposed)}. Bevestig of wijzig het, met een reden.`,
     fields: [field('Triage', select('triage', Object.entries(triageLabels), m.triage)), reasonField()],
-    toBody: (f) => ({ triage: val(f, 'triage'), reason: val(f, 'reason') }),
+    toBody: (f: HTMLFormElement) => ({ triage: val(f, 'triage'), reason: val(f, 'reason') }),
     done: 'Triage vastgelegd.',
   });
 }
 
-function linkForm(m, onUpdated) {
+function linkForm(m: Melding, onUpdated: OnUpdated) {
   const input = h('input', { type: 'text', name: 'locationId', required: true, placeholder: 'LOC-…', maxlength: 64, value: m.locationId ?? '' });
   return commandFor(m, onUpdated, {
     path: 'link',
@@ -40,44 +44,45 @@ function linkForm(m, onUpdated) {
     submitLabel: 'Koppelen',
     hint: 'De melding wordt daarna toegewezen volgens de triage.',
     fields: [field('Locatie-id', input), locationLookup(input)],
-    toBody: (f) => ({ locationId: val(f, 'locationId') }),
+    toBody: (f: HTMLFormElement) => ({ locationId: val(f, 'locationId') }),
     done: 'Melding gekoppeld en toegewezen.',
   });
 }
 
-function assignForm(m, onUpdated) {
+function assignForm(m: Melding, onUpdated: OnUpdated) {
   return commandFor(m, onUpdated, {
     path: 'assign',
     title: 'Toewijzen',
     submitLabel: 'Toewijzen',
     collapsed: true,
     fields: [
-      field('Nieuwe behandelaar (gebruikers-id)', h('input', { type: 'text', name: 'assigneeId', required: true, maxlength: 64, placeholder: 'u-kb-…' })),
+      field('Nieuwe behandelaar', select('assigneeId', [['', 'kies…'], ...assigneeOptions((p) => ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator'].includes(p.role)
+        && p.id !== m.assigneeId && (m.triage === 'crisis' ? p.role === 'crisiscoordinator' || p.teamId === m.teamId : p.teamId === m.teamId))], '', { required: true })),
       reasonField(),
     ],
-    toBody: (f) => ({ assigneeId: val(f, 'assigneeId'), reason: val(f, 'reason') }),
+    toBody: (f: HTMLFormElement) => ({ assigneeId: val(f, 'assigneeId'), reason: val(f, 'reason') }),
     done: 'Melding toegewezen.',
   });
 }
 
-function acknowledgeForm(m, onUpdated, me) {
+function acknowledgeForm(m: Melding, onUpdated: OnUpdated, me: Me) {
   const other = m.assigneeId && m.assigneeId !== me.id;
   return commandFor(m, onUpdated, {
     path: 'acknowledge',
     title: 'Opnemen',
     submitLabel: 'Opnemen',
-    hint: `Je neemt de melding op en beoordeelt ze; daarmee is de termijn gehaald.${other ? ` Ze is toegewezen aan ${m.assigneeId}.` : ''}`,
+    hint: `Je neemt de melding op en beoordeelt ze; daarmee is de termijn gehaald.${other ? ` Ze is toegewezen aan ${personLabel(m.assigneeId)}.` : ''}`,
     fields: [field('Notitie (optioneel)', h('textarea', { name: 'note', rows: 2, maxlength: 5000 }))],
-    toBody: (f) => (val(f, 'note') ? { note: val(f, 'note') } : {}),
+    toBody: (f: HTMLFormElement) => (val(f, 'note') ? { note: val(f, 'note') } : {}),
     done: 'Melding opgenomen.',
   });
 }
 
-function deadlineForms(m, onUpdated, me) {
+function deadlineForms(m: Melding, onUpdated: OnUpdated, me: Me) {
   const d = m.live?.deadline;
-  if (!d || m.live.deadlineMet) return [];
-  const forms = [];
-  const pauseBody = (f) => ({ reason: val(f, 'reason'), basis: val(f, 'basis') });
+  if (!d || m.live?.deadlineMet) return [];
+  const forms: HTMLElement[] = [];
+  const pauseBody = (f: HTMLFormElement) => ({ reason: val(f, 'reason'), basis: val(f, 'basis') });
   if (d.state === 'running') {
     forms.push(commandFor(m, onUpdated, {
       path: 'deadline/pause', title: 'Termijn opschorten', submitLabel: 'Opschorten', collapsed: true,
@@ -90,7 +95,7 @@ function deadlineForms(m, onUpdated, me) {
       fields: [reasonField(), basisField()], toBody: pauseBody, done: 'Termijn hervat.',
     }));
   }
-  const room = d.extensionCap - d.extensionTotal;
+  const room = (d.extensionCap ?? 0) - (d.extensionTotal ?? 0);
   if (coordinators.includes(me.role) && room > 0) {
     const unit = label(budgetUnitLabels, d.budget?.unit);
     forms.push(commandFor(m, onUpdated, {
@@ -100,14 +105,14 @@ function deadlineForms(m, onUpdated, me) {
         field('Verlengen met (uren)', h('input', { type: 'number', name: 'hours', required: true, min: 0.25, max: Math.min(720, room), step: 0.25 })),
         reasonField(), basisField(),
       ],
-      toBody: (f) => ({ hours: Number(val(f, 'hours')), reason: val(f, 'reason'), basis: val(f, 'basis') }),
+      toBody: (f: HTMLFormElement) => ({ hours: Number(val(f, 'hours')), reason: val(f, 'reason'), basis: val(f, 'basis') }),
       done: 'Termijn verlengd.',
     }));
   }
   return forms;
 }
 
-function feedbackForm(m, onUpdated) {
+function feedbackForm(m: Melding, onUpdated: OnUpdated) {
   const given = m.live?.feedback;
   return commandFor(m, onUpdated, {
     path: 'feedback',
@@ -119,12 +124,12 @@ function feedbackForm(m, onUpdated) {
       field('Kanaal', select('channel', Object.entries(feedbackChannelLabels), 'telefoon')),
       field('Bericht', h('textarea', { name: 'message', rows: 3, required: true, minlength: 3, maxlength: 10000 })),
     ],
-    toBody: (f) => ({ channel: val(f, 'channel'), message: val(f, 'message') }),
+    toBody: (f: HTMLFormElement) => ({ channel: val(f, 'channel'), message: val(f, 'message') }),
     done: 'Terugkoppeling vastgelegd.',
   });
 }
 
-function followUpRow(kind, text) {
+function followUpRow(kind: string, text: string) {
   const row = h('div', { class: 'followup' },
     checkbox('followUps.kind', text, { value: kind }),
     h('input', { type: 'text', name: 'followUps.note', 'data-kind': kind, maxlength: 2000, placeholder: 'toelichting (optioneel)', 'aria-label': `Toelichting bij ${text}` }));
@@ -134,11 +139,11 @@ function followUpRow(kind, text) {
   return row;
 }
 
-function closeBody(f, needsReason) {
-  const followUps = [...f.querySelectorAll('input[name="followUps.kind"]:checked')].map((box) => {
+function closeBody(f: HTMLFormElement, needsReason: boolean) {
+  const followUps = [...f.querySelectorAll<HTMLInputElement>('input[name="followUps.kind"]:checked')].map((box) => {
     const kind = box.value;
-    const note = f.querySelector(`input[name="followUps.note"][data-kind="${kind}"]`).value.trim();
-    const item = { kind, ...(note ? { note } : {}) };
+    const note = f.querySelector<HTMLInputElement>(`input[name="followUps.note"][data-kind="${kind}"]`)?.value.trim() ?? '';
+    const item: { kind: string; note?: string; forwardedTo?: string } = { kind, ...(note ? { note } : {}) };
     if (kind === 'doorgestuurd') {
       const to = val(f, 'followUps.forwardedTo');
       if (!to) throw inputError('Kies bij “doorgestuurd” naar wie: parket of VECK.');
@@ -147,12 +152,12 @@ function closeBody(f, needsReason) {
     return item;
   });
   if (followUps.length === 0) throw inputError('Kies minstens één opvolging.');
-  const body = { followUps };
+  const body: { followUps: typeof followUps; noFeedbackReason?: string } = { followUps };
   if (needsReason && val(f, 'noFeedbackReason')) body.noFeedbackReason = val(f, 'noFeedbackReason');
   return body;
 }
 
-function closeForm(m, onUpdated) {
+function closeForm(m: Melding, onUpdated: OnUpdated) {
   const needsReason = !m.live?.feedback;
   return commandFor(m, onUpdated, {
     path: 'close',
@@ -164,13 +169,13 @@ function closeForm(m, onUpdated) {
         Object.entries(followUpLabels).map(([kind, text]) => followUpRow(kind, text))),
       needsReason ? reasonField('Reden zonder terugkoppeling', 'noFeedbackReason', false) : null,
     ],
-    toBody: (f) => closeBody(f, needsReason),
+    toBody: (f: HTMLFormElement) => closeBody(f, needsReason),
     done: 'Melding afgesloten.',
   });
 }
 
 /** The command forms for the report as it stands now. */
-export function commandPanel(m, me, onUpdated) {
+export function commandPanel(m: Melding, me: Me, onUpdated: OnUpdated) {
   const panel = h('section', { class: 'commands', 'aria-labelledby': 'acties-titel' }, h('h2', { id: 'acties-titel' }, 'Acties'));
   if (!staff.includes(me.role)) {
     panel.append(h('p', { class: 'muted' }, 'Met jouw rol kun je deze melding alleen inzien.'));
@@ -182,7 +187,7 @@ export function commandPanel(m, me, onUpdated) {
     return panel;
   }
   const linked = phase !== 'te_koppelen';
-  const forms = [];
+  const forms: HTMLElement[] = [];
   if (!linked) forms.push(linkForm(m, onUpdated));
   // A crisis proposal is confirmed first; a regular one after the daily work.
   if (!m.triageConfirmed && m.triage === 'crisis') forms.push(triageForm(m, onUpdated));

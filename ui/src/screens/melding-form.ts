@@ -1,7 +1,11 @@
 // Registering a new report (POST /meldingen) and showing what the system made of it.
-import { errorBox, handleSubmit } from './alerts.js';
-import { submission } from './api.js';
-import { checkbox, field, h, select, uid } from './dom.js';
+import { errorBox, handleSubmit } from '../lib/alerts.js';
+import { submission, type PostResult } from '../lib/api.js';
+import { personLabel } from '../lib/people.js';
+import { type Child } from '../lib/dom.js';
+
+type Created = PostResult<'/meldingen'>;
+import { checkbox, checked, control, field, h, select, uid, val } from '../lib/dom.js';
 import {
   brusselsLocalToIso,
   channelLabels,
@@ -14,12 +18,13 @@ import {
   sourceLabels,
   teamLabels,
   triageLabels,
-} from './format.js';
+  type Labels,
+} from '../lib/format.js';
 import { locationLookup } from './locations.js';
 
-const text = (name, attrs = {}) => h('input', { type: 'text', name, autocomplete: 'off', ...attrs });
+const text = (name: string, attrs: Record<string, unknown> = {}) => h('input', { type: 'text', name, autocomplete: 'off', ...attrs });
 
-function categoryGroup(legend, labels, hint) {
+function categoryGroup(legend: string, labels: Labels, hint?: string) {
   return h('fieldset', { class: 'categories' },
     h('legend', {}, legend),
     hint ? h('p', { class: 'hint' }, hint) : null,
@@ -27,25 +32,24 @@ function categoryGroup(legend, labels, hint) {
 }
 
 /** The request body from the form; leaves out what was not filled in. */
-function bodyOf(form) {
-  const els = form.elements;
-  const value = (name) => els[name].value.trim();
-  const body = {
+function bodyOf(form: HTMLFormElement): Record<string, unknown> {
+  const value = (name: string) => val(form, name);
+  const body: Record<string, unknown> = {
     source: value('source'),
     channel: value('channel'),
     description: value('description'),
-    categories: [...form.querySelectorAll('input[name="categories"]:checked')].map((c) => c.value),
-    immediateDanger: els.immediateDanger.checked,
+    categories: [...form.querySelectorAll<HTMLInputElement>('input[name="categories"]:checked')].map((c) => c.value),
+    immediateDanger: checked(form, 'immediateDanger'),
   };
   const receivedAt = brusselsLocalToIso(value('receivedAt'));
   if (receivedAt) body.receivedAt = receivedAt;
   if (value('externalRef')) body.externalRef = value('externalRef');
-  if (!els.anonymous.checked) {
-    const reporter = {};
+  if (!checked(form, 'anonymous')) {
+    const reporter: Record<string, string> = {};
     for (const key of ['name', 'email', 'phone']) if (value(`reporter.${key}`)) reporter[key] = value(`reporter.${key}`);
     if (Object.keys(reporter).length > 0) body.reporter = reporter;
   }
-  const location = {};
+  const location: Record<string, string> = {};
   for (const key of ['locationId', 'organiserId', 'addressText']) if (value(`location.${key}`)) location[key] = value(`location.${key}`);
   if (Object.keys(location).length > 0) body.location = location;
   return body;
@@ -58,11 +62,12 @@ function reporterFieldset() {
     field('Telefoon', h('input', { type: 'tel', name: 'reporter.phone', maxlength: 30, autocomplete: 'tel' })),
   ];
   const anonymous = checkbox('anonymous', 'Anoniem: de melder laat geen gegevens na');
-  anonymous.querySelector('input').addEventListener('change', (ev) => {
+  const box = anonymous.querySelector('input')!;
+  box.addEventListener('change', () => {
     for (const wrap of inputs) {
-      const input = wrap.querySelector('input');
-      input.disabled = ev.target.checked;
-      if (ev.target.checked) input.value = '';
+      const input = wrap.querySelector('input')!;
+      input.disabled = box.checked;
+      if (box.checked) input.value = '';
     }
   });
   return h('fieldset', {}, h('legend', {}, 'Melder (optioneel)'), anonymous, h('div', { class: 'row' }, inputs));
@@ -101,7 +106,7 @@ function buildForm() {
       h('a', { href: '#/meldingen' }, 'Annuleren')));
 }
 
-function resultView(melding, replayed, again) {
+function resultView(melding: Created, replayed: boolean, again: () => void) {
   const crisis = melding.triageProposed === 'crisis';
   const reasons = melding.live?.triageReasons ?? [];
   const title = h('h2', { tabindex: '-1' }, replayed ? 'Deze melding was al geregistreerd' : 'Melding geregistreerd');
@@ -114,12 +119,12 @@ function resultView(melding, replayed, again) {
         reasons.length > 0 ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : h('span', { class: 'muted' }, ' (geen crisissignalen)')),
       h('dt', {}, 'Fase'), h('dd', {}, label(phaseLabels, melding.phase)),
       h('dt', {}, 'Locatie'), h('dd', {}, melding.live?.link ? `${melding.live.link.locationName} (${melding.live.link.locationId})` : 'nog niet gekoppeld'),
-      h('dt', {}, 'Behandelaar'), h('dd', {}, melding.assigneeId ?? (melding.teamId ? `de wachtrij van ${label(teamLabels, melding.teamId)}` : 'nog niemand')),
+      h('dt', {}, 'Behandelaar'), h('dd', {}, melding.assigneeId ? personLabel(melding.assigneeId) : (melding.teamId ? `de wachtrij van ${label(teamLabels, melding.teamId)}` : 'nog niemand')),
       h('dt', {}, 'Uiterlijk'), h('dd', {}, melding.dueAt ? `${formatDateTime(melding.dueAt, true)} (${formatRelative(melding.dueAt)})` : '—')),
     h('div', { class: 'actions' },
       h('a', { class: 'button primary', href: `#/meldingen/${encodeURIComponent(melding.id)}` }, 'Melding openen'),
       h('button', { type: 'button', onclick: again }, 'Nog een melding registreren')));
-  title.id = view.getAttribute('aria-labelledby');
+  title.id = view.getAttribute('aria-labelledby') ?? '';
   return view;
 }
 
@@ -127,27 +132,27 @@ function resultView(melding, replayed, again) {
  * Renders an empty form (optionally for a known location); one Idempotency-Key per submission,
  * kept for its retries.
  */
-export function renderMeldingForm(container, prefill = {}) {
+export function renderMeldingForm(container: HTMLElement, prefill: { locationId?: string } = {}): void {
   const form = buildForm();
   const errors = errorBox();
   const send = submission();
-  handleSubmit(form, errors, async (f) => {
+  handleSubmit(form, errors, async (f: HTMLFormElement) => {
     if (!f.reportValidity()) return undefined;
-    return send.send('/meldingen', bodyOf(f));
+    return send.send<Created>('/meldingen', bodyOf(f));
   }, (result) => {
     const view = resultView(result.body, result.status === 200, () => {
       container.replaceChildren();
       renderMeldingForm(container, prefill);
     });
     container.replaceChildren(view);
-    view.querySelector('h2').focus();
+    view.querySelector('h2')?.focus();
   });
   form.insertBefore(errors, form.querySelector('.actions'));
   container.append(form);
   if (prefill.locationId) {
-    const input = form.elements['location.locationId'];
+    const input = control(form, 'location.locationId');
     input.value = prefill.locationId;
     input.dispatchEvent(new Event('change'));
   }
-  form.elements.source.focus();
+  control(form, 'source').focus();
 }

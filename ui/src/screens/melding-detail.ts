@@ -1,8 +1,14 @@
 // One report (GET /meldingen/{id}): its facts, the live state of its process (deadline,
 // escalations, history) and, beside it, the commands that fit its phase.
-import { errorBox, showError } from './alerts.js';
-import { get, session } from './api.js';
-import { h } from './dom.js';
+import { errorBox, showError } from '../lib/alerts.js';
+import { get, type Schema } from '../lib/api.js';
+import { session } from '../lib/session.js';
+import { personLabel } from '../lib/people.js';
+import { type Child } from '../lib/dom.js';
+
+export type Melding = Schema<'/meldingen/{meldingId}'>;
+type Live = NonNullable<Melding['live']>;
+import { h } from '../lib/dom.js';
 import {
   budgetUnitLabels,
   categoryLabels,
@@ -20,35 +26,35 @@ import {
   sourceLabels,
   teamLabels,
   triageLabels,
-} from './format.js';
+} from '../lib/format.js';
 import { commandPanel } from './melding-commands.js';
 
-const when = (iso) => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
+const when = (iso: string | null | undefined): Child => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
 
-function facts(pairs) {
-  return h('dl', { class: 'facts' }, pairs.filter(Boolean).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
+function facts(pairs: (readonly [string, Child] | null | undefined | false | '')[]) {
+  return h('dl', { class: 'facts' }, pairs.filter((p): p is readonly [string, Child] => Boolean(p)).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
 }
 
-function triageBadge(triage) {
+function triageBadge(triage: string) {
   return triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(triageLabels, triage)) : h('span', { class: 'badge' }, label(triageLabels, triage));
 }
 
-function dueText(m) {
+function dueText(m: Melding): Child {
   if (m.deadlinePaused) return 'opgeschort';
   if (m.live?.deadlineMet) return 'gehaald';
   if (!m.dueAt) return '—';
   return [when(m.dueAt), ` (${formatRelative(m.dueAt)})`, m.overdue ? [' ', h('span', { class: 'badge late' }, 'Te laat')] : null];
 }
 
-function locationText(m) {
+function locationText(m: Melding): Child {
   const link = m.live?.link;
-  if (link) return [`${link.locationName} (${link.locationId})`, ' · ', h('a', { href: `#/dossiers/${encodeURIComponent(link.dossierId)}` }, `dossier ${link.dossierId}`)];
+  if (link) return [`${link.locationName} (${link.locationId})`, ' · ', h('a', { href: `#/dossiers/${encodeURIComponent(link.dossierId ?? '')}` }, `dossier ${link.dossierId}`)];
   if (m.locationId) return [m.locationId, m.dossierId ? [' · ', h('a', { href: `#/dossiers/${encodeURIComponent(m.dossierId)}` }, `dossier ${m.dossierId}`)] : null];
   const hints = [m.organiserId && `organisator ${m.organiserId}`, m.addressText && `adres “${m.addressText}”`].filter(Boolean);
   return `Nog niet gekoppeld${hints.length ? `; opgegeven: ${hints.join(', ')}` : ''}`;
 }
 
-function factsSection(m) {
+function factsSection(m: Melding) {
   const reasons = m.live?.triageReasons ?? [];
   const feedback = m.live?.feedback;
   return h('section', { 'aria-labelledby': 'gegevens-titel' },
@@ -61,24 +67,24 @@ function factsSection(m) {
       ['Melder', m.anonymous ? 'Anoniem' : 'Liet contactgegevens na'],
       ['Locatie', locationText(m)],
       ['Omschrijving', h('p', { class: 'description' }, m.description)],
-      ['Categorieën', m.categories.length ? m.categories.map((c) => label(categoryLabels, c)).join(', ') : '—'],
+      ['Categorieën', (m.categories ?? []).length ? (m.categories ?? []).map((c) => label(categoryLabels, c)).join(', ') : '—'],
       ['Onmiddellijk gevaar', m.immediateDanger ? h('strong', {}, 'Ja') : 'Nee'],
       ['Triage', [triageBadge(m.triage), m.triageConfirmed ? ' bevestigd' : m.phase === 'afgesloten' ? ' voorgesteld (niet bevestigd)' : ' voorgesteld (nog te bevestigen)',
         m.triage !== m.triageProposed ? ` · voorstel was ${label(triageLabels, m.triageProposed)}` : null,
         reasons.length ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : null]],
       ['Fase', label(phaseLabels, m.phase)],
-      ['Behandelaar', m.assigneeId ?? 'niemand'],
+      ['Behandelaar', personLabel(m.assigneeId)],
       ['Team', label(teamLabels, m.teamId)],
       ['Uiterlijk', dueText(m)],
       ['Terugkoppeling', feedback ? [when(feedback.at), ` per ${label(feedbackChannelLabels, feedback.channel).toLowerCase()}`] : 'nog niet gegeven'],
-      m.followUps.length > 0 && ['Opvolgingen', h('ul', {}, m.followUps.map((f) => h('li', {},
+      (m.followUps ?? []).length > 0 && ['Opvolgingen', h('ul', {}, (m.followUps ?? []).map((f) => h('li', {},
         label(followUpLabels, f.kind), f.forwardedTo ? ` naar ${f.forwardedTo}` : '', f.note ? `: ${f.note}` : '')))],
       m.closedAt && ['Afgesloten op', when(m.closedAt)],
-      ['Geregistreerd door', m.createdBy],
+      ['Geregistreerd door', personLabel(m.createdBy)],
     ]));
 }
 
-function deadlineSection(live) {
+function deadlineSection(live: Live) {
   const d = live.deadline;
   if (!d) return h('section', { 'aria-labelledby': 'termijn-titel' }, h('h2', { id: 'termijn-titel' }, 'Termijn'), h('p', { class: 'muted' }, 'Nog geen termijn: de melding is nog niet gekoppeld.'));
   const unit = label(budgetUnitLabels, d.budget?.unit);
@@ -91,41 +97,41 @@ function deadlineSection(live) {
       ['Loopt vanaf', when(d.anchor)],
       ['Toestand', state],
       ['Uiterlijk', live.dueAt ? [when(live.dueAt), ` (${formatRelative(live.dueAt)})`] : '—'],
-      ['Verlengd', d.extensionCap > 0 ? `${d.extensionTotal} van maximaal ${d.extensionCap} ${unit}` : 'verlengen is niet mogelijk'],
+      ['Verlengd', (d.extensionCap ?? 0) > 0 ? `${d.extensionTotal} van maximaal ${d.extensionCap} ${unit}` : 'verlengen is niet mogelijk'],
     ]),
-    d.changes.length === 0 ? h('p', { class: 'muted' }, 'Geen wijzigingen aan de termijn.') :
-      h('ol', { class: 'log', 'aria-label': 'Wijzigingen aan de termijn' }, d.changes.map((c) => h('li', {},
+    (d.changes ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen wijzigingen aan de termijn.') :
+      h('ol', { class: 'log', 'aria-label': 'Wijzigingen aan de termijn' }, (d.changes ?? []).map((c) => h('li', {},
         when(c.at), ' ', h('strong', {}, label(deadlineChangeLabels, c.type), c.type === 'extend' ? ` met ${c.amount} ${unit}` : ''),
-        ` door ${c.actor}: ${c.reason}`, h('small', { class: 'muted' }, ` (grondslag: ${c.basis})`)))));
+        ` door ${personLabel(c.actor)}: ${c.reason}`, h('small', { class: 'muted' }, ` (grondslag: ${c.basis})`)))));
 }
 
-function escalationSection(live) {
-  const escalations = live.history.filter((e) => e.action === 'melding.escalated');
+function escalationSection(live: Live) {
+  const escalations = (live.history ?? []).filter((e) => e.action === 'melding.escalated');
   return h('section', { 'aria-labelledby': 'escalaties-titel' },
     h('h2', { id: 'escalaties-titel' }, 'Escalaties'),
-    live.firedRungs.length === 0 ? h('p', { class: 'muted' }, 'Geen escalaties.') :
-      h('ol', { class: 'log' }, live.firedRungs.map((key) => {
+    (live.firedRungs ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen escalaties.') :
+      h('ol', { class: 'log' }, (live.firedRungs ?? []).map((key) => {
         const rungId = key.split(':').pop();
-        const event = escalations.find((e) => e.detail?.includes(rungId));
+        const event = escalations.find((e) => e.detail?.includes(rungId ?? ''));
         return h('li', {}, event ? [when(event.at), ' '] : null, h('strong', {}, rungLabel(key)), event?.detail ? h('small', { class: 'muted' }, ` (${event.detail})`) : null);
       })));
 }
 
-function historySection(live) {
+function historySection(live: Live) {
   return h('section', { 'aria-labelledby': 'verloop-titel' },
     h('h2', { id: 'verloop-titel' }, 'Verloop'),
-    h('ol', { class: 'log' }, live.history.map((e) => {
+    h('ol', { class: 'log' }, (live.history ?? []).map((e) => {
       const name = label(historyLabels, e.action);
       // The workflow's own line is Dutch already; do not say its first words twice.
       const rest = !e.detail ? '' : e.detail.startsWith(name) ? e.detail.slice(name.length) : `: ${e.detail}`;
-      return h('li', {}, when(e.at), ' ', h('strong', {}, name), rest, h('small', { class: 'muted' }, ` door ${e.actorId}`));
+      return h('li', {}, when(e.at), ' ', h('strong', {}, name), rest, h('small', { class: 'muted' }, ` door ${personLabel(e.actorId)}`));
     })));
 }
 
-function show(container, m, flash) {
+function show(container: HTMLElement, m: Melding, flash?: string) {
   const title = h('h2', { tabindex: '-1', class: 'melding-title' }, `Melding ${m.id}`);
   const refresh = () => renderMeldingDetail(container, m.id);
-  const onUpdated = (updated, message) => show(container, updated, message);
+  const onUpdated = (updated: Melding, message: string) => show(container, updated, message);
   const live = m.live;
   container.replaceChildren(
     h('div', { class: `title-bar${m.triage === 'crisis' ? ' crisis' : ''}` },
@@ -139,15 +145,15 @@ function show(container, m, flash) {
         factsSection(m),
         live ? [deadlineSection(live), escalationSection(live), historySection(live)]
           : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.')),
-      commandPanel(m, session.me, onUpdated)),
+      commandPanel(m, session.me!, onUpdated)),
   );
   if (flash) title.focus();
 }
 
 /** Loads the report and renders it; errors (e.g. an unknown id) show in its place. */
-export async function renderMeldingDetail(container, id) {
+export async function renderMeldingDetail(container: HTMLElement, id: string): Promise<void> {
   try {
-    const m = await get(`/meldingen/${encodeURIComponent(id)}`);
+    const m = await get('/meldingen/{meldingId}', undefined, { meldingId: id });
     show(container, m);
   } catch (err) {
     const errors = errorBox();

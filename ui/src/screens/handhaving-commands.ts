@@ -1,40 +1,44 @@
 // The commands on one enforcement case, as forms: only those that fit its current step (and where
 // the step is in it) and the user's role, as in docs/enforcement.md. Each form sends its own
 // Idempotency-Key (kept for retries of one submission).
-import { inputError } from './alerts.js';
-import { checkbox, field, h, select } from './dom.js';
-import { brusselsLocalToIso, decisionKindLabels } from './format.js';
-import { commandForm } from './command-form.js';
+import { inputError } from '../lib/alerts.js';
+import { checkbox, checked, control, field, h, select, val } from '../lib/dom.js';
+import { brusselsLocalToIso, decisionKindLabels } from '../lib/format.js';
+import { type CommandSpec, commandForm } from '../components/command-form.js';
+import type { Me } from '../lib/session.js';
+import { type Case, type StepData, stepData } from './handhaving-detail.js';
 
-const caseManagers = ['klantenbeheerder', 'teamcoordinator'];
-const kbOnly = ['klantenbeheerder'];
-const juristOnly = ['jurist'];
+type OnUpdated = (updated: Case, message: string) => void;
+type Proposal = NonNullable<NonNullable<Case['live']>['urgentProposal']>;
+
+const caseManagers: string[] = ['klantenbeheerder', 'teamcoordinator'];
+const kbOnly: string[] = ['klantenbeheerder'];
+const juristOnly: string[] = ['jurist'];
 
 const decisionOptions = () => Object.entries(decisionKindLabels);
-const text = (name, rows = 2, max = 5000, required = true) => h('textarea', { name, rows, required, minlength: 3, maxlength: max });
-const val = (form, name) => form.elements[name].value.trim();
+const text = (name: string, rows = 2, max = 5000, required = true) => h('textarea', { name, rows, required, minlength: 3, maxlength: max });
 
 /** "Now" as a datetime-local value in Brussels wall time. */
 function nowLocal() {
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+  const parts: Record<string, string> = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Brussels', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' })
     .formatToParts(new Date()).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
 }
 const atInput = (name = 'at') => h('input', { type: 'datetime-local', name, required: true, value: nowLocal() });
-function instant(form, name = 'at') {
-  const iso = brusselsLocalToIso(form.elements[name].value);
+function instant(form: HTMLFormElement, name = 'at') {
+  const iso = brusselsLocalToIso(control(form, name).value);
   if (!iso) throw inputError('Vul een geldig tijdstip in.');
   return iso;
 }
 
 /** A command form for this case: posted to /handhaving/{id}/{path}. */
-const commandFor = (item, onUpdated, spec) => commandForm(`/handhaving/${encodeURIComponent(item.id)}`, onUpdated, spec);
+const commandFor = <B>(item: Case, onUpdated: OnUpdated, spec: CommandSpec<B>) => commandForm<Case, B>(`/handhaving/${encodeURIComponent(item.id)}`, onUpdated, spec);
 
 // ----- aanmaning -----------------------------------------------------------------------------
 
-function aanmaningForms(c, data, role, onUpdated) {
-  const forms = [];
-  if (kbOnly.includes(role) && !data.talk) {
+function aanmaningForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
+  const forms: HTMLElement[] = [];
+  if (kbOnly.includes(role ?? '') && !data.talk) {
     forms.push(commandFor(c, onUpdated, {
       path: 'shortcomings',
       title: 'Tekortkomingen en hersteltermijn',
@@ -45,7 +49,7 @@ function aanmaningForms(c, data, role, onUpdated) {
         field('Tekortkomingen (één per regel)', h('textarea', { name: 'shortcomings', rows: 4, required: true, maxlength: 30000 }, (data.shortcomings ?? []).join('\n'))),
         field('Herstellen tegen', h('input', { type: 'date', name: 'remedyBy', required: true, value: data.remedyBy ?? '' })),
       ],
-      toBody: (f) => {
+      toBody: (f: HTMLFormElement) => {
         const shortcomings = val(f, 'shortcomings').split('\n').map((s) => s.trim()).filter(Boolean);
         if (shortcomings.length === 0) throw inputError('Vul minstens één tekortkoming in.');
         if (shortcomings.some((s) => s.length < 3)) throw inputError('Elke tekortkoming moet minstens 3 tekens lang zijn.');
@@ -54,29 +58,29 @@ function aanmaningForms(c, data, role, onUpdated) {
       done: 'Tekortkomingen en hersteltermijn vastgelegd.',
     }));
   }
-  if (kbOnly.includes(role) && data.shortcomings && !data.talk) {
+  if (kbOnly.includes(role ?? '') && data.shortcomings && !data.talk) {
     forms.push(commandFor(c, onUpdated, {
       path: 'talk',
       title: 'Gesprek met de organisator',
       submitLabel: 'Gesprek vastleggen',
       hint: 'Daarna gaat de schriftelijke aanmaning uit (e-mail en aangetekende brief) en wordt Mentes verwittigd.',
       fields: [field('Gesprek op', atInput()), field('Samenvatting', text('summary', 3))],
-      toBody: (f) => ({ at: instant(f), summary: val(f, 'summary') }),
+      toBody: (f: HTMLFormElement) => ({ at: instant(f), summary: val(f, 'summary') }),
       done: 'Gesprek vastgelegd; de aanmaning wordt verstuurd.',
     }));
   }
-  if (caseManagers.includes(role) && data.sentAt && !data.mentesContactAt) {
+  if (caseManagers.includes(role ?? '') && data.sentAt && !data.mentesContactAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'mentes-contact',
       title: 'Contact door Mentes',
       submitLabel: 'Contact vastleggen',
       collapsed: true,
       fields: [field('Contact op', atInput())],
-      toBody: (f) => ({ at: instant(f) }),
+      toBody: (f: HTMLFormElement) => ({ at: instant(f) }),
       done: 'Contact door Mentes vastgelegd.',
     }));
   }
-  if (kbOnly.includes(role) && data.sentAt) {
+  if (kbOnly.includes(role ?? '') && data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'remedy-outcome',
       title: 'Resultaat van het herstel',
@@ -92,7 +96,7 @@ function aanmaningForms(c, data, role, onUpdated) {
         field('Vaststelling', text('evidence', 3)),
         ...(data.remedyTermPassed ? [] : [field('Reden voor vroegtijdige escalatie', text('earlyReason', 2, 5000, false))]),
       ],
-      toBody: (f) => {
+      toBody: (f: HTMLFormElement) => {
         const choice = val(f, 'remedied');
         if (choice !== 'early') return { remedied: choice === 'true', evidence: val(f, 'evidence') };
         const reason = val(f, 'earlyReason');
@@ -107,9 +111,9 @@ function aanmaningForms(c, data, role, onUpdated) {
 
 // ----- voornemen and decisions ------------------------------------------------------------------
 
-const awaitingReview = (data) => Boolean(data.draft) && (data.reviews?.length ?? 0) < (data.draft.version ?? 1);
+const awaitingReview = (data: StepData) => Boolean(data.draft) && (data.reviews?.length ?? 0) < (data.draft?.version ?? 1);
 
-function reviewForm(c, onUpdated, what) {
+function reviewForm(c: Case, onUpdated: OnUpdated, what: string) {
   return commandFor(c, onUpdated, {
     path: 'review',
     title: `Juridisch nazicht van ${what}`,
@@ -119,29 +123,29 @@ function reviewForm(c, onUpdated, what) {
       field('Oordeel', select('approve', [['true', 'Goedkeuren'], ['false', 'Afkeuren']], 'true')),
       field('Opmerkingen', text('remarks', 3)),
     ],
-    toBody: (f) => ({ approve: val(f, 'approve') === 'true', remarks: val(f, 'remarks') }),
+    toBody: (f: HTMLFormElement) => ({ approve: val(f, 'approve') === 'true', remarks: val(f, 'remarks') }),
     done: 'Nazicht vastgelegd.',
   });
 }
 
-function voornemenForms(c, data, role, onUpdated) {
-  const forms = [];
+function voornemenForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
+  const forms: HTMLElement[] = [];
   const waiting = awaitingReview(data);
-  if (kbOnly.includes(role) && !data.approved && !waiting) {
+  if (kbOnly.includes(role ?? '') && !data.approved && !waiting) {
     forms.push(commandFor(c, onUpdated, {
       path: 'draft',
       title: 'Ontwerp van voornemen',
       submitLabel: 'Ter nazicht voorleggen',
       fields: [
-        field('Voorgenomen beslissing', select('decision', decisionOptions(), c.live?.current?.data?.decision ?? 'schorsing')),
+        field('Voorgenomen beslissing', select('decision', decisionOptions(), stepData(c.live?.current).decision ?? 'schorsing')),
         field('Tekst van het voornemen', text('text', 6, 20000)),
       ],
-      toBody: (f) => ({ decision: val(f, 'decision'), text: val(f, 'text') }),
+      toBody: (f: HTMLFormElement) => ({ decision: val(f, 'decision'), text: val(f, 'text') }),
       done: 'Ontwerp ter nazicht voorgelegd.',
     }));
   }
-  if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'het voornemen'));
-  if (kbOnly.includes(role) && data.sentAt) {
+  if (juristOnly.includes(role ?? '') && waiting) forms.push(reviewForm(c, onUpdated, 'het voornemen'));
+  if (kbOnly.includes(role ?? '') && data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'hearing',
       title: 'Hoorrecht',
@@ -152,11 +156,11 @@ function voornemenForms(c, data, role, onUpdated) {
         field('Tijdstip', atInput()),
         field('Notitie', text('note', 3)),
       ],
-      toBody: (f) => ({ action: val(f, 'action'), at: instant(f), note: val(f, 'note') }),
+      toBody: (f: HTMLFormElement) => ({ action: val(f, 'action'), at: instant(f), note: val(f, 'note') }),
       done: 'Hoorrecht vastgelegd.',
     }));
   }
-  if (caseManagers.includes(role) && data.sentAt) {
+  if (caseManagers.includes(role ?? '') && data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'conclude-hearing',
       title: 'Hoorrecht afronden',
@@ -166,17 +170,17 @@ function voornemenForms(c, data, role, onUpdated) {
         field('Vervolg', select('proceed', [['true', 'Verder naar de beslissing'], ['false', 'Dossier sluiten']], 'true')),
         field('Reden', text('reason', 3)),
       ],
-      toBody: (f) => ({ proceed: val(f, 'proceed') === 'true', reason: val(f, 'reason') }),
+      toBody: (f: HTMLFormElement) => ({ proceed: val(f, 'proceed') === 'true', reason: val(f, 'reason') }),
       done: 'Hoorrecht afgerond.',
     }));
   }
   return forms;
 }
 
-function decisionForms(c, data, role, onUpdated) {
-  const forms = [];
+function decisionForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
+  const forms: HTMLElement[] = [];
   const waiting = awaitingReview(data);
-  if (kbOnly.includes(role) && !data.approved && !waiting) {
+  if (kbOnly.includes(role ?? '') && !data.approved && !waiting) {
     forms.push(commandFor(c, onUpdated, {
       path: 'decision',
       title: 'Beslissing opstellen',
@@ -188,29 +192,29 @@ function decisionForms(c, data, role, onUpdated) {
         field('Datum', h('input', { type: 'date', name: 'date', required: true }), 'Schorsing: laatste dag; opheffing: ingangsdatum.'),
         checkbox('integrityHarmed', 'De integriteit van de kinderen werd (mogelijk) geschaad (ouders krijgen psychosociale ondersteuning aangeboden)'),
       ],
-      toBody: (f) => ({
+      toBody: (f: HTMLFormElement) => ({
         decision: val(f, 'decision'),
         motivation: val(f, 'motivation'),
         publicMotivation: val(f, 'publicMotivation'),
         date: val(f, 'date'),
-        integrityHarmed: f.elements.integrityHarmed.checked,
+        integrityHarmed: checked(f, 'integrityHarmed'),
       }),
       done: 'Beslissing ter nazicht voorgelegd.',
     }));
   }
-  if (juristOnly.includes(role) && waiting) forms.push(reviewForm(c, onUpdated, 'de beslissing'));
-  if (kbOnly.includes(role) && data.approved && !data.oralNotice && !data.sentAt) {
+  if (juristOnly.includes(role ?? '') && waiting) forms.push(reviewForm(c, onUpdated, 'de beslissing'));
+  if (kbOnly.includes(role ?? '') && data.approved && !data.oralNotice && !data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'oral-notice',
       title: 'Mondeling vooraf ingelicht',
       submitLabel: 'Vastleggen',
       hint: 'Waar mogelijk minstens één werkdag voor de formele beslissing.',
       fields: [field('Ingelicht op', atInput()), field('Notitie', text('note', 2))],
-      toBody: (f) => ({ at: instant(f), note: val(f, 'note') }),
+      toBody: (f: HTMLFormElement) => ({ at: instant(f), note: val(f, 'note') }),
       done: 'Mondelinge kennisgeving vastgelegd.',
     }));
   }
-  if (['klantenbeheerder', 'jurist'].includes(role) && data.sentAt) {
+  if (['klantenbeheerder', 'jurist'].includes(role ?? '') && data.sentAt) {
     const pending = data.objection?.recorded && !data.objection?.outcome;
     if (!data.objection || pending) {
       forms.push(commandFor(c, onUpdated, {
@@ -223,7 +227,7 @@ function decisionForms(c, data, role, onUpdated) {
           field('Uitkomst (bij beslist)', select('upheld', [['', '—'], ['true', 'Gegrond'], ['false', 'Ongegrond']], '')),
           field('Notitie', text('note', 2)),
         ],
-        toBody: (f) => {
+        toBody: (f: HTMLFormElement) => {
           const action = val(f, 'action');
           const upheld = val(f, 'upheld');
           if (action === 'decided' && !upheld) throw inputError('Kies bij een beslist bezwaar of het gegrond is.');
@@ -234,7 +238,7 @@ function decisionForms(c, data, role, onUpdated) {
     }
   }
   const schorsing = (data.decision ?? data.draft?.decision) !== 'opheffing';
-  if (caseManagers.includes(role) && data.sentAt && schorsing && (!data.suspensionEnd || data.suspensionEnd.action === 'extend')) {
+  if (caseManagers.includes(role ?? '') && data.sentAt && schorsing && (!data.suspensionEnd || data.suspensionEnd.action === 'extend')) {
     forms.push(commandFor(c, onUpdated, {
       path: 'suspension-end',
       title: 'Einde van de schorsing',
@@ -245,7 +249,7 @@ function decisionForms(c, data, role, onUpdated) {
         field('Nieuwe einddatum (bij verlengen)', h('input', { type: 'date', name: 'until' })),
         field('Verificatie', text('verification', 3)),
       ],
-      toBody: (f) => {
+      toBody: (f: HTMLFormElement) => {
         const action = val(f, 'action');
         const until = val(f, 'until');
         if (action === 'extend' && !until) throw inputError('Vul bij verlengen de nieuwe einddatum in.');
@@ -259,9 +263,9 @@ function decisionForms(c, data, role, onUpdated) {
 
 // ----- any step --------------------------------------------------------------------------------
 
-function caseForms(c, role, onUpdated) {
-  if (!caseManagers.includes(role)) return [];
-  const forms = [];
+function caseForms(c: Case, role: string | undefined, onUpdated: OnUpdated) {
+  if (!caseManagers.includes(role ?? '')) return [];
+  const forms: HTMLElement[] = [];
   if (c.step !== 'dringende_beslissing') {
     forms.push(commandFor(c, onUpdated, {
       path: 'escalate-urgent',
@@ -270,7 +274,7 @@ function caseForms(c, role, onUpdated) {
       collapsed: true,
       hint: 'Onderbreekt de huidige stap: beslissing bij hoogdringendheid, zonder voorafgaand hoorrecht.',
       fields: [field('Beslissing', select('decision', decisionOptions(), 'schorsing')), field('Reden', text('reason', 3))],
-      toBody: (f) => ({ decision: val(f, 'decision'), reason: val(f, 'reason') }),
+      toBody: (f: HTMLFormElement) => ({ decision: val(f, 'decision'), reason: val(f, 'reason') }),
       done: 'Geëscaleerd naar een dringende beslissing.',
     }));
   }
@@ -281,14 +285,14 @@ function caseForms(c, role, onUpdated) {
     collapsed: true,
     hint: 'In elke stap, bv. omdat de tekortkomingen hersteld zijn.',
     fields: [field('Reden', text('reason', 3))],
-    toBody: (f) => ({ reason: val(f, 'reason') }),
+    toBody: (f: HTMLFormElement) => ({ reason: val(f, 'reason') }),
     done: 'Handhavingsdossier gesloten.',
   }));
   return forms;
 }
 
 /** After an urgent advice from Zorginspectie: confirm the decision in urgent necessity, or keep the ordinary route. */
-function urgentProposalForm(c, proposal, onUpdated) {
+function urgentProposalForm(c: Case, proposal: Proposal, onUpdated: OnUpdated) {
   return commandFor(c, onUpdated, {
     path: 'urgent-proposal',
     title: 'Voorstel: beslissing bij dringende noodzakelijkheid',
@@ -298,7 +302,7 @@ function urgentProposalForm(c, proposal, onUpdated) {
       field('Keuze', select('route', [['schorsing', 'Bevestigen: dringende schorsing'], ['opheffing', 'Bevestigen: dringende opheffing'], ['gewoon', 'Gewone weg volgen']], 'schorsing')),
       field('Reden', text('reason', 3)),
     ],
-    toBody: (f) => {
+    toBody: (f: HTMLFormElement) => {
       const route = val(f, 'route');
       return route === 'gewoon' ? { confirm: false, reason: val(f, 'reason') } : { confirm: true, decision: route, reason: val(f, 'reason') };
     },
@@ -307,23 +311,23 @@ function urgentProposalForm(c, proposal, onUpdated) {
 }
 
 /** The command forms for the case as it stands now. */
-export function handhavingCommandPanel(c, me, onUpdated) {
+export function handhavingCommandPanel(c: Case, me: Me, onUpdated: OnUpdated): HTMLElement {
   const panel = h('section', { class: 'commands', 'aria-labelledby': 'hh-acties-titel' }, h('h2', { id: 'hh-acties-titel' }, 'Acties'));
   if (c.status === 'closed') {
     panel.append(h('p', { class: 'muted' }, 'Het handhavingsdossier is gesloten; er zijn geen acties meer.'));
     return panel;
   }
   const proposal = c.live?.urgentProposal;
-  if (proposal && !proposal.decided && caseManagers.includes(me?.role)) panel.append(urgentProposalForm(c, proposal, onUpdated));
+  if (proposal && !proposal.decided && caseManagers.includes(me?.role ?? '')) panel.append(urgentProposalForm(c, proposal, onUpdated));
   const current = c.live?.current;
   if (!c.live || !current) {
     if (proposal && !proposal.decided) return panel;
     panel.append(h('p', { class: 'muted' }, 'De lopende stap is (nog) niet beschikbaar. Vernieuw over enkele ogenblikken.'));
     return panel;
   }
-  const data = current.data ?? {};
+  const data = stepData(current);
   const role = me?.role;
-  const forms = [];
+  const forms: HTMLElement[] = [];
   if (current.flow === 'aanmaning') forms.push(...aanmaningForms(c, data, role, onUpdated));
   if (current.flow === 'voornemen') forms.push(...voornemenForms(c, data, role, onUpdated));
   if (current.flow === 'beslissing' || current.flow === 'dringende_beslissing') forms.push(...decisionForms(c, data, role, onUpdated));

@@ -1,12 +1,13 @@
 // Starting an enforcement case (POST /handhaving) for a location with its first milestone; a
 // location with an open case gets the milestone added to that case instead (200).
-import { errorBox, handleSubmit, showError } from './alerts.js';
-import { get, submission } from './api.js';
-import { checkbox, field, h, namedForm, select } from './dom.js';
-import { label, milestoneKindLabels, stepLabels } from './format.js';
+import { errorBox, handleSubmit, showError } from '../lib/alerts.js';
+import { get, submission } from '../lib/api.js';
+import type { Case } from './handhaving-detail.js';
+import { checkbox, checked, field, h, namedForm, select, val } from '../lib/dom.js';
+import { label, milestoneKindLabels, stepLabels } from '../lib/format.js';
 import { locationLookup } from './locations.js';
 
-function result(c, created) {
+function result(c: Case, created: boolean) {
   const title = created ? 'Handhaving gestart' : 'De mijlpaal is toegevoegd aan het open handhavingsdossier';
   const heading = h('h2', { id: 'handhaving-resultaat-titel', tabindex: '-1' }, title);
   const section = h('section', { class: `result${c.urgent ? ' crisis' : ''}`, 'aria-labelledby': 'handhaving-resultaat-titel' },
@@ -20,12 +21,12 @@ function result(c, created) {
 }
 
 /** The start form; `locationId` or `dossierId` (resolved to its location) fills in the location. */
-export async function renderHandhavingForm(container, { locationId, dossierId } = {}) {
+export async function renderHandhavingForm(container: HTMLElement, { locationId, dossierId }: { locationId?: string; dossierId?: string } = {}): Promise<void> {
   const errors = errorBox();
   let initial = locationId ?? '';
   if (!initial && dossierId) {
     try {
-      initial = (await get(`/dossiers/${encodeURIComponent(dossierId)}`)).locationId ?? '';
+      initial = (await get('/dossiers/{dossierId}', undefined, { dossierId })).locationId ?? '';
     } catch (err) {
       showError(errors, err);
     }
@@ -43,11 +44,11 @@ export async function renderHandhavingForm(container, { locationId, dossierId } 
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Handhaving starten')));
   const out = h('div');
   const send = submission();
-  handleSubmit(form, errors, async (f) => {
+  handleSubmit(form, errors, async (f: HTMLFormElement) => {
     if (!f.reportValidity()) return undefined;
-    const note = f.elements['milestone.note'].value.trim();
-    const milestone = { kind: f.elements['milestone.kind'].value, ...(note ? { note } : {}) };
-    return send.send('/handhaving', { locationId: f.elements.locationId.value.trim(), urgent: f.elements.urgent.checked, milestone });
+    const note = val(f, 'milestone.note');
+    const milestone = { kind: val(f, 'milestone.kind'), ...(note ? { note } : {}) };
+    return send.send<Case>('/handhaving', { locationId: val(f, 'locationId'), urgent: checked(f, 'urgent'), milestone });
   }, (res) => {
     const { section, heading } = result(res.body, res.status === 201);
     out.replaceChildren(section);

@@ -1,0 +1,65 @@
+// The list of enforcement cases (GET /handhaving): filters, paging.
+import { listView } from '../components/list-view.js';
+import { get, type Schema } from '../lib/api.js';
+import { checkbox, field, h, select } from '../lib/dom.js';
+import { blockLabels, caseStatusLabels, formatDateTime, formatRelative, label, options, stepLabels, teamLabels } from '../lib/format.js';
+import { personLabel } from '../lib/people.js';
+import { hasRole } from '../lib/session.js';
+
+type Case = Schema<'/handhaving'>['items'][number];
+
+/** Kept while the user moves between views, so coming back shows the same selection. */
+const state = { status: 'open', step: '', urgent: false, teamId: '', offset: 0 };
+
+function filterForm(onChange: () => void): HTMLFormElement {
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
+    field('Status', select('status', [['', 'alle'], ['open', 'Open'], ['closed', 'Gesloten']], state.status)),
+    field('Stap', select('step', [['', 'alle'], ...options(stepLabels)], state.step)),
+    field('Team', select('teamId', [['', 'alle teams'], ...options(teamLabels)], state.teamId)),
+    checkbox('urgent', 'Alleen dringend', { checked: state.urgent }),
+  );
+  form.addEventListener('change', () => {
+    const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement);
+    Object.assign(state, { status: v('status').value, step: v('step').value, teamId: v('teamId').value, urgent: v('urgent').checked, offset: 0 });
+    onChange();
+  });
+  return form;
+}
+
+function dueCell(c: Case): HTMLTableCellElement {
+  if (!c.dueAt || c.status === 'closed') return h('td', { class: 'muted' }, '—');
+  return h('td', {}, h('time', { datetime: c.dueAt }, formatDateTime(c.dueAt)), h('br'), h('small', { class: 'muted' }, formatRelative(c.dueAt)));
+}
+
+/** Renders the list view into the container and loads the first page. */
+export function renderHandhavingList(container: HTMLElement): Promise<void> {
+  const canStart = hasRole('klantenbeheerder', 'teamcoordinator');
+  const view = listView<Case>({
+    id: 'handhaving-titel',
+    title: 'Handhaving',
+    caption: 'Handhavingsdossiers',
+    actions: canStart ? [h('a', { class: 'button primary', href: '#/handhaving/nieuw' }, 'Handhaving starten')] : [],
+    filters: filterForm(() => void view.reload()),
+    columns: [
+      { title: 'Dossier', cell: (c) => [h('a', { href: `#/handhaving/${encodeURIComponent(c.id)}`, class: 'mono' }, c.id),
+        c.status === 'closed' ? h('small', { class: 'muted' }, ` (${label(caseStatusLabels, c.status).toLowerCase()})`) : null] },
+      { title: 'Locatie', cell: (c) => c.locationId },
+      { title: 'Gemeente', cell: (c) => c.municipality ?? '—' },
+      { title: 'Klantenbeheerder', cell: (c) => personLabel(c.caseManagerId, { fallback: '—' }) },
+      { title: 'Stap', cell: (c) => (c.step ? label(stepLabels, c.step) : '—') },
+      { title: 'Blok', cell: (c) => label(blockLabels, c.block) },
+      { title: 'Wacht op', cell: (c) => c.waitingFor ?? h('span', { class: 'muted' }, '—') },
+      { title: 'Uiterlijk', cell: dueCell },
+      { title: 'Dringend', cell: (c) => (c.urgent ? h('span', { class: 'badge crisis' }, 'Dringend') : '') },
+    ],
+    rowClass: (c) => (c.urgent ? 'crisis' : null),
+    load: (offset, limit) => get('/handhaving', {
+      limit: String(limit), offset: String(offset), status: state.status, step: state.step, urgent: state.urgent ? 'true' : undefined, teamId: state.teamId,
+    }),
+    state,
+    noun: 'Handhavingsdossiers',
+    empty: 'Geen handhavingsdossiers gevonden.',
+  });
+  container.append(view.element);
+  return view.reload();
+}

@@ -1,0 +1,67 @@
+// The list of reports (GET /meldingen): filters, most urgent first, paging.
+import { listView } from '../components/list-view.js';
+import { get, type Schema } from '../lib/api.js';
+import { checkbox, field, h, select } from '../lib/dom.js';
+import { formatDateTime, formatRelative, label, options, phaseLabels, teamLabels, triageLabels } from '../lib/format.js';
+import { personLabel } from '../lib/people.js';
+import { session } from '../lib/session.js';
+
+type Melding = Schema<'/meldingen'>['items'][number];
+
+/** Kept while the user moves between views, so coming back shows the same selection. */
+const state = { triage: '', phase: '', overdue: false, mine: false, teamId: '', offset: 0 };
+
+function filterForm(onChange: () => void): HTMLFormElement {
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
+    field('Triage', select('triage', [['', 'alle'], ...options(triageLabels)], state.triage)),
+    field('Fase', select('phase', [['', 'alle'], ...options(phaseLabels)], state.phase)),
+    field('Team', select('teamId', [['', 'alle teams'], ...options(teamLabels)], state.teamId)),
+    checkbox('overdue', 'Alleen te laat', { checked: state.overdue }),
+    checkbox('mine', 'Mij toegewezen', { checked: state.mine }),
+  );
+  form.addEventListener('change', () => {
+    const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement);
+    Object.assign(state, { triage: v('triage').value, phase: v('phase').value, teamId: v('teamId').value, overdue: v('overdue').checked, mine: v('mine').checked, offset: 0 });
+    onChange();
+  });
+  return form;
+}
+
+function dueCell(m: Melding): HTMLTableCellElement {
+  if (m.deadlinePaused) return h('td', {}, h('span', { class: 'badge paused' }, 'opgeschort'));
+  if (!m.dueAt) return h('td', { class: 'muted' }, m.phase === 'te_koppelen' ? 'nog niet gekoppeld' : '—');
+  return h('td', {}, h('time', { datetime: m.dueAt }, formatDateTime(m.dueAt)), h('br'), h('small', { class: 'muted' }, formatRelative(m.dueAt)));
+}
+
+/** Renders the list view into the container and loads the first page. */
+export function renderMeldingenList(container: HTMLElement): Promise<void> {
+  const view = listView<Melding>({
+    id: 'meldingen-titel',
+    title: 'Meldingen',
+    caption: 'Meldingen, de dringendste eerst',
+    actions: [h('a', { class: 'button primary', href: '#/meldingen/nieuw' }, 'Nieuwe melding')],
+    filters: filterForm(() => void view.reload()),
+    columns: [
+      { title: 'Melding', cell: (m) => h('a', { href: `#/meldingen/${encodeURIComponent(m.id)}`, class: 'mono' }, m.id) },
+      { title: 'Ontvangen', cell: (m) => h('time', { datetime: m.receivedAt }, formatDateTime(m.receivedAt)) },
+      { title: 'Triage', cell: (m) => [m.triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(triageLabels, m.triage)) : label(triageLabels, m.triage),
+        m.triageConfirmed || m.phase === 'afgesloten' ? null : h('small', { class: 'muted' }, ' (voorstel)')] },
+      { title: 'Fase', cell: (m) => label(phaseLabels, m.phase) },
+      { title: 'Behandelaar', cell: (m) => (m.assigneeId ? personLabel(m.assigneeId) : h('span', { class: 'muted' }, 'niemand')) },
+      { title: 'Uiterlijk', cell: dueCell },
+      { title: 'Te laat', cell: (m) => (m.overdue ? h('span', { class: 'badge late' }, 'Te laat') : '') },
+      { title: 'Locatie', cell: (m) => m.locationId ?? h('span', { class: 'muted' }, m.addressText ?? '—') },
+    ],
+    rowClass: (m) => (m.triage === 'crisis' ? 'crisis' : null),
+    load: (offset, limit) => get('/meldingen', {
+      sort: 'due_at', order: 'asc', limit: String(limit), offset: String(offset),
+      triage: state.triage, phase: state.phase, overdue: state.overdue ? 'true' : undefined,
+      assigneeId: state.mine ? session.me?.id : undefined, teamId: state.teamId,
+    }),
+    state,
+    noun: 'Meldingen',
+    empty: 'Geen meldingen gevonden.',
+  });
+  container.append(view.element);
+  return view.reload();
+}
