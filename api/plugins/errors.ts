@@ -175,8 +175,29 @@ export function clientErrorHandler(this: FastifyInstance, err: ConnectionError, 
   socket.destroy(err);
 }
 
+/**
+ * Fastify's `handlerTimeout` only holds for requests without a body: its timer is cleared when the
+ * request stream closes, which for a POST is as soon as the body has been read (Fastify 5.12.8). So a
+ * command whose workflow never answers held its client forever instead of answering 503 after 25 s
+ * (found by test/integration/fuzz.test.ts). The same limit, kept by a timer of our own that only
+ * the response clears; whichever timer fires first answers, the other sees the reply sent.
+ */
+function enforceHandlerTimeout(request: FastifyRequest, reply: FastifyReply) {
+  const limitMs = request.routeOptions.handlerTimeout;
+  if (!limitMs || limitMs <= 0) return;
+  const timer = setTimeout(() => {
+    if (reply.sent || reply.raw.headersSent) return;
+    const err = Object.assign(new Error(`Request timed out after ${limitMs} ms`), { code: 'FST_ERR_HANDLER_TIMEOUT', statusCode: 503 });
+    reply.send(err);
+  }, limitMs);
+  timer.unref();
+  reply.raw.once('close', () => clearTimeout(timer));
+}
+
 /** One error handler for the whole API: RFC 9457 bodies, and a 5xx never shows its cause. */
 export default fp(async function errors(app: FastifyInstance) {
+  app.addHook('onRequest', async (request, reply) => enforceHandlerTimeout(request, reply));
+
   app.setErrorHandler((err: FastifyError | HttpProblem, request, reply) => {
     const problem = toProblem(err);
     logProblem(request, err, problem);

@@ -1,7 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { resolveLocationLink } from '../../db/repositories/locations.js';
+import { resolveLocationLink, unknownLocationReferences } from '../../db/repositories/locations.js';
 import { findMelding, listMeldingen, type MeldingFilter } from '../../db/repositories/meldingen.js';
 import { findUser } from '../../db/repositories/users.js';
 import type { Role } from '../../db/tables/reference.js';
@@ -144,6 +144,21 @@ function rowFromInput(input: MeldingInput, s: MeldingState): MeldingRow {
   );
 }
 
+/**
+ * An unknown location or organiser is refused before the report starts (400 naming the field): its
+ * first write would violate a foreign key and the report would live only in Temporal (issue 10).
+ */
+async function refuseUnknownLocation(db: AppDependencies['db'], hint: { locationId?: string; organiserId?: string }) {
+  const unknown = await unknownLocationReferences(db, hint);
+  const errors = [
+    ...(unknown.locationId ? [{ field: 'body.location.locationId', message: 'is not a known location' }] : []),
+    ...(unknown.organiserId ? [{ field: 'body.location.organiserId', message: 'is not a known organiser' }] : []),
+  ];
+  if (errors.length > 0) {
+    throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `The request is invalid: ${errors.map((f) => `${f.field} ${f.message}`).join('; ')}`, { errors });
+  }
+}
+
 const meldingResponse = { $ref: 'Melding#' } as const;
 
 export default async function meldingRoutes(app: FastifyInstance, deps: AppDependencies) {
@@ -168,7 +183,8 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
       description:
         'Idempotent: a report sent again with the same `externalRef` or `Idempotency-Key` returns the same report ' +
         '(200) and never starts a second process. The report is linked to its location by identifier; when that ' +
-        'fails it waits in the to-be-linked queue. The triage rule proposes crisis or regular; the answer shows the ' +
+        'fails (no identifier, or an organiser with several locations) it waits in the to-be-linked queue. A ' +
+        '`location.locationId` or `location.organiserId` that does not exist is refused (400). The triage rule proposes crisis or regular; the answer shows the ' +
         'assignment and the deadline.',
       headers: idempotencyHeaders,
       body: intakeBody,
@@ -188,6 +204,7 @@ export default async function meldingRoutes(app: FastifyInstance, deps: AppDepen
       });
     }
     const hint = body.location ?? {};
+    await refuseUnknownLocation(deps.db, hint);
     const link = (await resolveLocationLink(deps.db, hint)) ?? null;
     const input: MeldingInput = {
       meldingId,

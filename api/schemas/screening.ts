@@ -1,8 +1,12 @@
 import { runPhases, screeningCodes } from '../../workflows/screening/definitions.js';
-import { monthPatternSource } from '../../workflows/screening/months.js';
 import { idPattern, pagingQuery } from './common.js';
 
-const month = { type: 'string', pattern: monthPatternSource, description: "A month, 'YYYY-MM' (Brussels time)" } as const;
+/**
+ * A month of a plausible year (1900–2199, as every date the API takes: api/validation.ts): `1899-12`
+ * matches the workflows' monthPatternSource but no screening, model or history lies there.
+ */
+const plausibleMonthPattern = '^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$';
+const month = { type: 'string', pattern: plausibleMonthPattern, description: "A month, 'YYYY-MM' (Brussels time), 1900-01 to 2199-12" } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
 const freeObject = { type: 'object', additionalProperties: true } as const;

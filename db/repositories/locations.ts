@@ -93,6 +93,18 @@ export async function resolveLocationLink(db: Kysely<Database>, hint: { location
   return rows.length === 1 ? rows[0] : undefined;
 }
 
+/**
+ * Which of the references a request names do not exist (a report's location hint): checked before
+ * a process starts, so an unknown one is refused instead of failing the process's first write.
+ */
+export async function unknownLocationReferences(db: Kysely<Database>, refs: { locationId?: string; organiserId?: string }) {
+  const [location, organiser] = await Promise.all([
+    refs.locationId ? db.selectFrom('locations').select('id').where('id', '=', refs.locationId).executeTakeFirst() : undefined,
+    refs.organiserId ? db.selectFrom('organisers').select('id').where('id', '=', refs.organiserId).executeTakeFirst() : undefined,
+  ]);
+  return { locationId: Boolean(refs.locationId) && !location, organiserId: Boolean(refs.organiserId) && !organiser };
+}
+
 /** What an enforcement case needs to know about its location and organiser. */
 export function findCaseLocation(db: Kysely<Database>, locationId: string) {
   return db

@@ -15,6 +15,10 @@ export interface NewRiskModel {
 /** Stores a trained model as the next version; when activated, the previous active one steps down. */
 export async function insertRiskModel(db: Kysely<Database>, m: NewRiskModel): Promise<RiskModelRow> {
   return db.transaction().execute(async (tx) => {
+    // Two trainings finishing at once would both see the same active version, both step it down
+    // and both insert an active one: the second breaks risk_models_one_active_idx (a data error, a
+    // failed workflow, a 500). One activation at a time: the second waits and steps the first down.
+    if (m.activate) await sql`select pg_advisory_xact_lock(hashtext('risk_models.activate'))`.execute(tx);
     if (m.activate) await tx.updateTable('risk_models').set({ active: false }).where('active', '=', true).execute();
     return tx
       .insertInto('risk_models')

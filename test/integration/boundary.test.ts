@@ -86,3 +86,42 @@ describe('the boundary refuses what cannot be kept', () => {
     await expectRefused(res);
   });
 });
+
+describe('an unknown reference is refused before a report starts (issue 10: a report was lost)', () => {
+  it('POST /meldingen with an organiser or location that does not exist: 400 naming the field, no workflow, no row', async () => {
+    const before = await runningWorkflows();
+    const countOf = async (table: 'meldingen' | 'audit_log' | 'timeline_entries') =>
+      Number((await sys.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const rowsBefore = { meldingen: await countOf('meldingen'), audit: await countOf('audit_log'), timeline: await countOf('timeline_entries') };
+    const body = (location: Record<string, string>, externalRef: string) => ({
+      source: 'derde',
+      channel: 'webformulier',
+      externalRef,
+      location,
+      description: 'Te veel kinderen voor het aantal begeleiders.',
+      categories: ['kwaliteit_pedagogisch'],
+    });
+
+    const organiser = await expectRefused(
+      await sys.http('/meldingen', { method: 'POST', as: 'u-kb-antwerpen-1', json: body({ organiserId: 'ORG-999999' }, 'KL-UNKNOWN-ORG') }),
+      'body.location.organiserId',
+    );
+    expect(organiser.detail).toMatch(/not a known organiser/);
+    await expectRefused(await sys.http('/meldingen', { method: 'POST', as: 'u-kb-antwerpen-1', json: body({ locationId: 'LOC-999999' }, 'KL-UNKNOWN-LOC') }), 'body.location.locationId');
+    await expectRefused(
+      await sys.http('/meldingen', { method: 'POST', as: 'u-kb-antwerpen-1', json: body({ locationId: 'LOC-999999', organiserId: 'ORG-999999', addressText: 'Kerkstraat 1' }, 'KL-UNKNOWN-BOTH') }),
+      'body.location.organiserId',
+    );
+
+    // Nothing started, nothing written: sending it again is refused again, not "404 not found".
+    expect(await runningWorkflows()).toBe(before);
+    expect({ meldingen: await countOf('meldingen'), audit: await countOf('audit_log'), timeline: await countOf('timeline_entries') }).toEqual(rowsBefore);
+    await expectRefused(await sys.http('/meldingen', { method: 'POST', as: 'u-kb-antwerpen-1', json: body({ organiserId: 'ORG-999999' }, 'KL-UNKNOWN-ORG') }), 'body.location.organiserId');
+
+    // A known organiser with an unknown address still registers (waiting to be linked).
+    const known = await sys.db.selectFrom('organisers').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const res = await sys.http('/meldingen', { method: 'POST', as: 'u-kb-antwerpen-1', json: body({ organiserId: known.id, addressText: 'Kerkstraat 1' }, 'KL-KNOWN-ORG') });
+    expect(res.status).toBe(201);
+    expect(((await res.json()) as { organiserId: string }).organiserId).toBe(known.id);
+  });
+});

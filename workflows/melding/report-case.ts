@@ -98,6 +98,15 @@ export class ReportCase {
     return this.state.triage === 'crisis' ? deadlines.crisis_report_acknowledgement : deadlines.report_follow_up;
   }
 
+  /**
+   * The ladder of the deadline that runs, not of the current triage: between a change of triage
+   * and the re-route the old deadline still runs, and must not climb the new kind's ladder.
+   */
+  private ladderOf(d: Deadline): DeadlineKindConfig['ladder'] {
+    const { deadlines } = this.input.settings;
+    return d.kind === deadlines.crisis_report_acknowledgement.kind ? deadlines.crisis_report_acknowledgement.ladder : deadlines.report_follow_up.ladder;
+  }
+
   /** Recomputes the due moment and the overdue flag from the deadline and workflow time. */
   refresh(now: number): void {
     const d = this.state.deadline;
@@ -114,7 +123,7 @@ export class ReportCase {
   dueRungs(now: number): { rung: EscalationRung; key: string }[] {
     const d = this.state.deadline;
     if (!d || this.state.deadlineMet || !this.isOpen) return [];
-    return rungsDue(this.deadlineConfig().ladder, d, now, this.firedRungIds(d), this.calendar).map((rung) => ({
+    return rungsDue(this.ladderOf(d), d, now, this.firedRungIds(d), this.calendar).map((rung) => ({
       rung,
       key: escalationKey(d, rung),
     }));
@@ -128,7 +137,7 @@ export class ReportCase {
   msUntilNextWakeUp(now: number): number | undefined {
     const d = this.state.deadline;
     if (!d || this.state.deadlineMet || !this.isOpen) return undefined;
-    const at = nextWakeUp(this.deadlineConfig().ladder, d, now, this.firedRungIds(d), this.calendar);
+    const at = nextWakeUp(this.ladderOf(d), d, now, this.firedRungIds(d), this.calendar);
     return at === undefined ? undefined : Math.max(at - now, 1);
   }
 
@@ -180,9 +189,11 @@ export class ReportCase {
     this.refresh(now);
   }
 
-  checkPause(_cmd: PauseCommand, now: number): void {
+  // The dry runs use the command's own who/why/basis: the deadline refuses a blank reason, and a
+  // refusal must happen in the validator, never in the handler (where it would fail the task).
+  checkPause(cmd: PauseCommand, now: number): void {
     const d = this.requireRunningDeadline();
-    this.guardDeadline(() => pause(d, now, { actor: 'x', reason: 'x', basis: 'x' }, this.calendar));
+    this.guardDeadline(() => pause(d, now, { actor: cmd.actor.id, reason: cmd.reason, basis: cmd.basis }, this.calendar));
   }
 
   applyPause(cmd: PauseCommand, now: number): void {
@@ -190,9 +201,9 @@ export class ReportCase {
     this.refresh(now);
   }
 
-  checkResume(_cmd: PauseCommand, now: number): void {
+  checkResume(cmd: PauseCommand, now: number): void {
     const d = this.requireRunningDeadline();
-    this.guardDeadline(() => resume(d, now, { actor: 'x', reason: 'x', basis: 'x' }));
+    this.guardDeadline(() => resume(d, now, { actor: cmd.actor.id, reason: cmd.reason, basis: cmd.basis }));
   }
 
   applyResume(cmd: PauseCommand, now: number): void {
@@ -202,7 +213,7 @@ export class ReportCase {
 
   checkExtend(cmd: ExtendCommand, now: number): void {
     const d = this.requireRunningDeadline();
-    this.guardDeadline(() => extend(d, now, { amount: cmd.hours, actor: 'x', reason: 'x', basis: 'x' }));
+    this.guardDeadline(() => extend(d, now, { amount: cmd.hours, actor: cmd.actor.id, reason: cmd.reason, basis: cmd.basis }));
   }
 
   applyExtend(cmd: ExtendCommand, now: number): void {
