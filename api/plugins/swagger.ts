@@ -81,8 +81,9 @@ function assignOperationIds(app: FastifyInstance) {
       throw new Error(`${where}: operationId ${operationId} is already ${owner}'s; declare schema.operationId on one of them`);
     }
     owners.set(operationId, where);
-    // A copy: schema objects may be shared between routes.
-    route.schema = { ...route.schema, operationId };
+    // A copy: schema objects may be shared between routes. A public route needs no token.
+    const isPublic = (route.config as { public?: boolean } | undefined)?.public === true;
+    route.schema = { ...route.schema, operationId, ...(isPublic ? { security: [] } : {}) };
   });
 }
 

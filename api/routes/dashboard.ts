@@ -102,7 +102,7 @@ const columnSchema = (c: Column) => {
   return { ...base, ...(c.nullable ? { type: [base.type, 'null'] } : {}), ...(c.description ? { description: c.description } : {}) };
 };
 
-const monthPattern = '^[0-9]{4}-(0[1-9]|1[0-2])$';
+const monthPattern = '^(19|20|21)[0-9]{2}-(0[1-9]|1[0-2])$';
 
 interface DashboardQuery {
   teamId?: string;

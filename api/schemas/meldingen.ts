@@ -3,7 +3,8 @@ import { categories, crisisCategories } from '../../workflows/melding/triage.js'
 import { idPattern, pagingQuery } from './common.js';
 
 const isoInstant = { type: 'string', format: 'date-time' } as const;
-const reason = { type: 'string', minLength: 3, maxLength: 2_000 } as const;
+// A reason must say something: blanks only are refused here (the deadline would refuse them later).
+const reason = { type: 'string', minLength: 3, maxLength: 2_000, pattern: '\\S' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
 export const intakeBody = {

@@ -223,13 +223,13 @@ describe('triage', () => {
     expect(r.dueRungs(rerouted + 45 * MINUTE_MS)).toEqual([{ rung: expect.objectContaining({ id: 'reminder_handler' }), key: 'crisis_report_acknowledgement-2:reminder_handler' }]);
   });
 
-  // DEFECT (see the report): the ladder is chosen by the current triage, not by the kind of the
-  // running deadline. Between a triage change and the re-route (the workflow awaits two activities
-  // in between, and the main loop wakes after the first) the crisis ladder is applied to the
+  // Once a defect: the ladder was chosen by the current triage, not by the kind of the running
+  // deadline. Between a triage change and the re-route (the workflow awaits two activities in
+  // between, and the main loop wakes after the first) the crisis ladder was applied to the
   // regular deadline: here it offers `due_next_coordinator` and `overdue_central_lead` keyed on
   // `report_follow_up-1`, which the workflow would send, and act on the first (reassigning the
   // report to the next crisis coordinator before it is routed to the coordinator on duty).
-  it.fails('uses the ladder of the running deadline\'s kind until a new deadline starts', () => {
+  it('uses the ladder of the running deadline\'s kind until a new deadline starts', () => {
     const r = routed(R);
     r.markFired('report_follow_up-1:reminder_handler');
     r.markFired('report_follow_up-1:due_teamcoordinator');
@@ -318,12 +318,11 @@ describe('pause, resume and extension of the running deadline', () => {
     for (const hours of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) expect(invalid(() => r.checkExtend(ext(hours), late + 2 * HOUR_MS))).toBe(true);
   });
 
-  // DEFECT (see the report): the validators check the clock operation with placeholder texts
-  // ('x') instead of the command's own reason and basis. A reason or basis of blanks (the API's
-  // schema accepts three spaces) passes the validator; the apply step then throws a DeadlineError,
-  // a plain Error, which Temporal treats as a workflow-task failure: the report wedges.
+  // Once a defect: the validators checked the clock operation with placeholder texts instead of
+  // the command's own reason and basis, so a reason of blanks passed the validator and the apply
+  // step threw a DeadlineError, which Temporal treats as a workflow-task failure (the report wedged).
   const blank: PauseCommand = { actor: kb, reason: '   ', basis: 'Dienstafspraak' };
-  it.fails.each([
+  it.each([
     ['pause', (r: ReportCase) => r.checkPause(blank, R + HOUR_MS)],
     ['resume', (r: ReportCase) => {
       r.applyPause(pauseCmd(), R + HOUR_MS);
