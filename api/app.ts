@@ -1,22 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
-import type { ModularWebhookSettings } from '../lib/modular/setup.js';
-import type { ProcessSettings } from '../lib/process-settings.js';
-import type { TokenService } from '../lib/tokens.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppDependencies, AppOptions } from './dependencies.js';
 import auth from './plugins/auth.js';
 import errors, { clientErrorHandler, frameworkErrors, maxParamLength } from './plugins/errors.js';
 import inputBoundary from './plugins/input-boundary.js';
+import security from './plugins/security.js';
 import openapi from './plugins/swagger.js';
 import dossierRoutes from './routes/dossiers.js';
 import handhavingRoutes from './routes/handhaving.js';
 import healthRoutes from './routes/health.js';
+import auditRoutes from './routes/audit.js';
+import breakGlassRoutes from './routes/break-glass.js';
+import codecRoutes from './routes/codec.js';
 import incidentRoutes from './routes/incidents.js';
 import inspectionRoutes from './routes/inspections.js';
 import locationRoutes from './routes/locations.js';
-import meldingRoutes from './routes/meldingen.js';
+import meldingRoutes from './routes/meldingen/index.js';
 import meRoutes from './routes/me.js';
 import modularWebhookRoutes from './routes/modular-webhook.js';
 import publicRoutes from './routes/public.js';
@@ -24,24 +23,14 @@ import screeningRoutes from './routes/screening.js';
 import uiRoutes from './routes/ui.js';
 import userRoutes from './routes/users.js';
 import { ajvOptions, schemaController } from './validation.js';
+import workRoutes from './routes/work.js';
+import notificationRoutes from './routes/notifications.js';
+import dashboardRoutes from './routes/dashboard.js';
+import rosterRoutes from './routes/roster.js';
+import caseRoutes from './routes/cases.js';
+import signInRoutes from './routes/sign-in.js';
 
-export interface AppDependencies {
-  db: Kysely<Database>;
-  temporal: Client;
-  namespace: string;
-  taskQueue: string;
-  tokens: TokenService;
-  settings: ProcessSettings;
-  /** The shared secret and window for Modular's webhook; absent: the webhook answers 503. */
-  modularWebhook?: ModularWebhookSettings;
-}
-
-export interface AppOptions {
-  logger: FastifyServerOptions['logger'];
-  bodyLimit: number;
-  /** How long a client may take to send a whole request, headers and body (default 30 s); then 408. */
-  requestTimeoutMs?: number;
-}
+export type { AppDependencies, AppOptions } from './dependencies.js';
 
 /** Time limits of the HTTP layer; none bounds how long a handler runs (that is the handler's own limit). */
 export const httpTimeouts = {
@@ -99,6 +88,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   });
 
   await app.register(errors);
+  await app.register(security, { limits: options.rateLimits });
   await app.register(inputBoundary);
   await app.register(openapi);
   await app.register(auth, { tokens: deps.tokens, db: deps.db });
@@ -115,6 +105,17 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   await app.register(inspectionRoutes, deps);
   await app.register(modularWebhookRoutes, deps);
   await app.register(incidentRoutes, deps);
+  await app.register(auditRoutes, deps);
+  await app.register(breakGlassRoutes, deps);
+  await app.register(codecRoutes, deps);
+  await app.register(workRoutes, deps);
+  await app.register(notificationRoutes, deps);
+  await app.register(dashboardRoutes, deps);
+  await app.register(rosterRoutes, deps);
+  await app.register(caseRoutes, deps);
+  await app.register(signInRoutes, deps);
+  await app.register((await import('./routes/letters.js')).default, deps); // issue 13
+  await app.register((await import('./routes/channels.js')).default, deps); // issue 13
   await app.register(uiRoutes);
   return app;
 }

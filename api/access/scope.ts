@@ -25,17 +25,22 @@ const everything = sql<SqlBool>`true`;
 const legalSteps = ['voornemen', 'beslissing', 'dringende_beslissing'];
 
 export const scopes = {
-  /** Reports: the team's and one's own; a crisis coordinator every crisis report. */
+  /**
+   * Reports: the team's and one's own; a crisis coordinator every crisis report. A report not yet
+   * linked to a location has no team: the shared to-be-linked queue is open to every case manager
+   * and team coordinator, since any of them may link it.
+   */
   meldingen(viewer: Viewer): Filter<'meldingen'> {
     return (eb) => {
       if (viewer.breakGlass) return everything;
       const own = eb('meldingen.assignee_id', '=', viewer.id);
       const team = viewer.teamId ? eb('meldingen.team_id', '=', viewer.teamId) : nothing;
+      const toBeLinked = eb.and([eb('meldingen.team_id', 'is', null), eb('meldingen.phase', '=', 'te_koppelen')]);
       switch (viewer.role) {
         case 'klantenbeheerder':
-          return eb.or([team, own]);
+          return eb.or([team, own, toBeLinked]);
         case 'teamcoordinator':
-          return team;
+          return eb.or([team, toBeLinked]);
         case 'crisiscoordinator':
           return eb.or([eb('meldingen.triage', '=', 'crisis'), own]);
         default:

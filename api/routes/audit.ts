@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { listAudit, verifyAuditChain } from '../../db/repositories/audit.js';
 import type { AuditEntry } from '../../db/tables/audit.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, problemTypes } from '../problems.js';
 import { errorResponses, pageOf, pagingQuery } from '../schemas/common.js';
 

@@ -5,7 +5,7 @@ import { teamCoordinator } from '../../db/repositories/crisis-roster.js';
 import { enqueueMessage } from '../../db/repositories/outbox.js';
 import type { BreakGlassGrant } from '../../db/tables/access.js';
 import { staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import type { AuthenticatedUser } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
 import { errorResponses } from '../schemas/common.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { findCaseInScope } from '../access/cases.js';
 import { viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';

@@ -15,7 +15,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { findUser } from '../../db/repositories/users.js';
 import type { Role } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { forbidden, HttpProblem, problemTypes, unauthorized, unavailable } from '../problems.js';
 import { errorResponses } from '../schemas/common.js';
 
@@ -28,7 +28,7 @@ export interface CodecServerOptions {
   roles: readonly Role[];
 }
 
-declare module '../app.js' {
+declare module '../dependencies.js' {
   interface AppDependencies {
     /** The codec endpoint /codec; absent: those routes answer 503. */
     codecServer?: CodecServerOptions;

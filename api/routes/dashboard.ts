@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DashboardFilter, type DashboardRow, dashboardRows, type DashboardView } from '../../db/repositories/dashboard.js';
 import { addDays, fromBrusselsLocal, localDateOf } from '../../workflows/clock/index.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { forbidden, HttpProblem, problemTypes } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 import { seesAllTeams } from './work.js';

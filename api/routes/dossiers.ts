@@ -11,7 +11,7 @@ import {
   type TimelineEntryView,
 } from '../../workflows/dossier-note/definitions.js';
 import { dossierIdKey, processKindKey, teamIdKey } from '../../workflows/search-attributes.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { sendProblem } from '../plugins/errors.js';
 import { problemTypes } from '../problems.js';
 import { problemRef } from '../schemas/common.js';

@@ -3,7 +3,7 @@ import { recordAudit } from '../../db/repositories/audit.js';
 import { findIncident, listIncidents, requestIncidentRetry } from '../../db/repositories/incidents.js';
 import { type Incident, type IncidentStatus, incidentStatuses } from '../../db/tables/incidents.js';
 import { retryIncidentSignal } from '../../workflows/shared/incident-definitions.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
 import { errorResponses, pageOf, pagingQuery } from '../schemas/common.js';

@@ -18,7 +18,7 @@ import {
   type Urgency,
 } from '../../workflows/inspection/definitions.js';
 import { locationIdKey, processKindKey } from '../../workflows/search-attributes.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, HttpProblem, notFound, problemTypes } from '../problems.js';
 import { errorResponses, pageOf } from '../schemas/common.js';

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { findLocation, listLocations } from '../../db/repositories/locations.js';
 import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds, staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern, pagingQuery, pageOf } from '../schemas/common.js';
 

@@ -3,7 +3,7 @@ import { deliverySeen, findInspectionForOrder, recordDelivery } from '../../db/r
 import { adviceUrgencies, type ModularEventType, type ModularWebhookBody, webhookHeaders } from '../../lib/modular/contract.js';
 import { verifyWebhook } from '../../lib/modular/signature.js';
 import { modularEventSignal } from '../../workflows/inspection/definitions.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, notFound, problemTypes, unauthorized, unavailable } from '../problems.js';
 import { problemRef } from '../schemas/common.js';
 import { webhookAnswer, webhookBody, webhookHeadersSchema } from '../schemas/inspections.js';

@@ -9,7 +9,7 @@ import {
   unreadCount,
 } from '../../db/repositories/notifications.js';
 import { staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
 import { errorResponses } from '../schemas/common.js';
 

@@ -4,7 +4,7 @@ import { findLocation } from '../../db/repositories/locations.js';
 import { publicEnforcementReport, publicFollowUpStatus } from '../../db/repositories/public-status.js';
 import { localDateOf } from '../../workflows/clock/brussels-time.js';
 import { isoWeekRange } from '../../workflows/clock/iso-week.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, notFound, problemTypes } from '../problems.js';
 import { idPattern, problemRef } from '../schemas/common.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { errorResponses } from '../schemas/common.js';
 
 const shiftSchema = {

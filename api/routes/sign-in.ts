@@ -34,7 +34,7 @@ export interface OidcSettings {
   resource?: string;
 }
 
-declare module '../app.js' {
+declare module '../dependencies.js' {
   interface AppDependencies {
     /** Sign-in for the web UI (api/routes/sign-in.ts); absent: only `GET /sign-in/options`, saying none. */
     signIn?: SignInSettings;
@@ -112,7 +112,7 @@ const tokenAnswer = {
   },
 } as const;
 
-export default async function signInRoutes(app: FastifyInstance, deps: import('../app.js').AppDependencies) {
+export default async function signInRoutes(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies) {
   const settings = deps.signIn ?? {};
 
   app.get('/sign-in/options', {
@@ -143,7 +143,7 @@ export default async function signInRoutes(app: FastifyInstance, deps: import('.
 
 // ----- development: the user picker -------------------------------------------------------------
 
-function registerDevSignIn(app: FastifyInstance, deps: import('../app.js').AppDependencies, dev: NonNullable<SignInSettings['dev']>) {
+function registerDevSignIn(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies, dev: NonNullable<SignInSettings['dev']>) {
   app.get('/dev/users', {
     config: { public: true },
     schema: {
@@ -198,7 +198,7 @@ function registerDevSignIn(app: FastifyInstance, deps: import('../app.js').AppDe
 
 // ----- production: OpenID Connect, authorization code with PKCE -----------------------------------
 
-function registerOidc(app: FastifyInstance, deps: import('../app.js').AppDependencies, oidc: OidcSettings) {
+function registerOidc(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies, oidc: OidcSettings) {
   const secure = new URL(oidc.redirectUri).protocol === 'https:';
   const callbackPath = '/sign-in/oidc';
   let discovered: Promise<{ client: typeof OidcClient; config: OidcClient.Configuration }> | undefined;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Role, staffReaders } from '../../db/tables/reference.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
 const userSchema = {

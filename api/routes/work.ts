@@ -13,7 +13,7 @@ import {
 } from '../../db/repositories/work.js';
 import { staffReaders, type Role } from '../../db/tables/reference.js';
 import type { WorkFilterRow } from '../../db/tables/work-surfaces.js';
-import type { AppDependencies } from '../app.js';
+import type { AppDependencies } from '../dependencies.js';
 import { DueRuleExplainer, type DueRule } from '../work/due-rule.js';
 import { forbidden, notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';

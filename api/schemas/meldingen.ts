@@ -148,7 +148,7 @@ export const meldingSchema = {
     anonymous: { type: 'boolean' },
     reporter: {
       type: ['object', 'null'],
-      description: 'The reporter\'s contact (personal data): in a report\'s own view only, not in lists',
+      description: 'The reporter\'s contact (personal data): only in a report\'s own view, only for its assignee (or under break-glass), and every such read is audited; never in lists or in answers to commands',
       properties: { name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' } },
     },
     locationId: nullableString,
@@ -169,6 +169,7 @@ export const meldingSchema = {
     overdue: { type: 'boolean' },
     followUps: { type: 'array', items: followUpSchema },
     closedAt: { type: ['string', 'null'], format: 'date-time' },
+    personalDataErasedAt: { type: ['string', 'null'], format: 'date-time', description: 'When the retention run erased the report\'s personal data (docs/retention.md)' },
     createdBy: { type: 'string' },
     live: { anyOf: [{ $ref: 'MeldingState#' }, { type: 'null' }] },
   },

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { MeldingRow, NewMeldingRow } from '../tables/meldingen.js';
 
@@ -20,8 +20,12 @@ export async function saveMeldingProjection(db: Kysely<Database>, row: NewMeldin
     .execute();
 }
 
-export function findMelding(db: Kysely<Database>, id: string): Promise<MeldingRow | undefined> {
-  return db.selectFrom('meldingen').selectAll().where('id', '=', id).executeTakeFirst();
+/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
+export type MeldingScope = (eb: ExpressionBuilder<Database, 'meldingen'>) => Expression<SqlBool>;
+const everything: MeldingScope = () => sql<SqlBool>`true`;
+
+export function findMelding(db: Kysely<Database>, id: string, scope: MeldingScope = everything): Promise<MeldingRow | undefined> {
+  return db.selectFrom('meldingen').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
 export const meldingSortKeys = ['due_at', 'received_at'] as const;
@@ -41,8 +45,8 @@ export interface MeldingFilter {
   offset: number;
 }
 
-export async function listMeldingen(db: Kysely<Database>, f: MeldingFilter) {
-  let query = db.selectFrom('meldingen');
+export async function listMeldingen(db: Kysely<Database>, f: MeldingFilter, scope: MeldingScope = everything) {
+  let query = db.selectFrom('meldingen').where(scope);
   if (f.triage) query = query.where('triage', '=', f.triage);
   if (f.phase) query = query.where('phase', '=', f.phase);
   if (f.assigneeId) query = query.where('assignee_id', '=', f.assigneeId);

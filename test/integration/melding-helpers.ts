@@ -50,10 +50,21 @@ export async function post(sys: TestSystem, path: string, as: string, json: unkn
   return { status: res.status, body: (await res.json()) as MeldingView & { type?: string; detail?: string; errors?: { field: string }[] } };
 }
 
-export async function getMelding(sys: TestSystem, id: string, as = 'u-tc-antwerpen'): Promise<MeldingView> {
-  const res = await sys.http(`/meldingen/${id}`, { as });
+/**
+ * Reads a report as someone whose scope holds it (docs/access.md): by default its team's
+ * coordinator, or a crisis coordinator for a report without a team yet.
+ */
+export async function getMelding(sys: TestSystem, id: string, as?: string): Promise<MeldingView> {
+  const reader = as ?? (await readerOf(sys, id));
+  const res = await sys.http(`/meldingen/${id}`, { as: reader });
   expect(res.status).toBe(200);
   return (await res.json()) as MeldingView;
+}
+
+async function readerOf(sys: TestSystem, id: string): Promise<string> {
+  const row = await sys.db.selectFrom('meldingen').select(['team_id', 'triage']).where('id', '=', id).executeTakeFirst();
+  if (row?.team_id) return `u-tc-${row.team_id.replace(/^team-/, '')}`;
+  return 'u-cc-1';
 }
 
 /** Polls until the check passes (bounded): escalations happen on Temporal timers, not at once. */

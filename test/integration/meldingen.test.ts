@@ -311,11 +311,17 @@ describe('follow-ups that start other processes', () => {
 });
 
 describe('people', () => {
-  it('shows the reporter\'s contact in a report\'s own view only, and names the users', async () => {
+  it('shows the reporter\'s contact only to the report\'s assignee, audits that read, never in lists; names the users', async () => {
     const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
-    const one = (await (await sys.http(`/meldingen/${m.id}`, { as: coordinator })).json()) as { reporter: unknown };
-    expect(one.reporter).toEqual({ name: 'Sam Janssens', email: 'sam.janssens@voorbeeld.test' });
-    const page = (await (await sys.http(`/meldingen?locationId=${location.location_id}&limit=5`, { as: coordinator })).json()) as { items: { reporter: unknown }[] };
+    expect(m.assigneeId).toBeTruthy();
+    const asAssignee = (await (await sys.http(`/meldingen/${m.id}`, { as: m.assigneeId! })).json()) as { reporter: unknown };
+    expect(asAssignee.reporter).toEqual({ name: 'Sam Janssens', email: 'sam.janssens@voorbeeld.test' });
+    const asCoordinator = (await (await sys.http(`/meldingen/${m.id}`, { as: coordinator })).json()) as { reporter: unknown; anonymous: boolean };
+    expect(asCoordinator).toMatchObject({ reporter: null, anonymous: false });
+    const reads = await sys.db.selectFrom('audit_log').select(['actor_id']).where('action', '=', 'melding.reporter.read').where('subject_id', '=', m.id).execute();
+    expect(reads).toEqual([{ actor_id: m.assigneeId }]);
+    const page = (await (await sys.http(`/meldingen?locationId=${location.location_id}&limit=5`, { as: m.assigneeId! })).json()) as { items: { reporter: unknown }[] };
+    expect(page.items.length).toBeGreaterThan(0);
     expect(page.items.every((i) => i.reporter === null)).toBe(true);
     const users = (await (await sys.http('/users?role=crisiscoordinator', { as: coordinator })).json()) as { id: string; name: string }[];
     expect(users.map((u) => u.id)).toEqual(['u-cc-1', 'u-cc-2', 'u-cc-3', 'u-cc-4']);
