@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findInspection, type InspectionFilter, listInspections } from '../../db/repositories/inspections.js';
 import { resolveLocationLink } from '../../db/repositories/locations.js';
 import { findMelding } from '../../db/repositories/meldingen.js';
@@ -20,6 +20,8 @@ import {
 import { locationIdKey, processKindKey } from '../../workflows/search-attributes.js';
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
+import { scopes } from '../access/scope.js';
+import { viewerOf } from '../access/viewer.js';
 import { conflict, HttpProblem, notFound, problemTypes } from '../problems.js';
 import { errorResponses, pageOf } from '../schemas/common.js';
 import {
@@ -138,8 +140,9 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
 
   const liveState = (id: string) => liveStateOf(deps.temporal, inspectionWorkflowId(id), inspectionStateQuery);
 
-  async function requireInspection(id: string): Promise<InspectionRow> {
-    const row = await findInspection(deps.db, id);
+  /** The request in the caller's scope (docs/access.md); outside it, as absent: 404. */
+  async function requireInspection(request: FastifyRequest, id: string): Promise<InspectionRow> {
+    const row = await findInspection(deps.db, id, scopes.inspections(await viewerOf(request, deps.db)));
     if (!row) throw notFound(`Inspection request ${id}`);
     return row;
   }
@@ -162,8 +165,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
     const body = request.body;
     const idempotencyKey = request.headers['idempotency-key'];
     const inspectionId = inspectionIdFor(idempotencyKey);
-    const existing = await findInspection(deps.db, inspectionId);
-    if (existing) return reply.code(200).send(toView(existing, await liveState(inspectionId)));
+    if (await findInspection(deps.db, inspectionId)) return reply.code(200).send(toView(await requireInspection(request, inspectionId), await liveState(inspectionId)));
 
     if (body.urgency === 'spoed' && body.fourEyes === false) throw badField('body.fourEyes', 'must be true for the fast procedure (spoed): two inspectors');
     const link = await resolveLocationLink(deps.db, { locationId: body.locationId });
@@ -203,7 +205,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
       return reply.code(201).send(toView(rowFromInput(input), state));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        return reply.code(200).send(toView(await requireInspection(inspectionId), null));
+        return reply.code(200).send(toView(await requireInspection(request, inspectionId), null));
       }
       throw err;
     }
@@ -222,7 +224,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
     },
   }, async (request) => {
     const q = request.query;
-    const { items, total } = await listInspections(deps.db, q);
+    const { items, total } = await listInspections(deps.db, q, scopes.inspections(await viewerOf(request, deps.db)));
     return { items: items.map((row) => toView(row, null)), total, limit: q.limit, offset: q.offset };
   });
 
@@ -235,7 +237,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
       response: { 200: inspectionResponse, ...errorResponses(400, 404) },
     },
   }, async (request) => {
-    const row = await requireInspection(request.params.inspectionId);
+    const row = await requireInspection(request, request.params.inspectionId);
     return toView(row, await liveState(row.id));
   });
 
@@ -254,7 +256,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
       response: { 200: inspectionResponse, 202: inspectionResponse, ...errorResponses(400, 404, 409, 413, 415) },
     },
   }, async (request, reply) => {
-    const row = await requireInspection(request.params.inspectionId);
+    const row = await requireInspection(request, request.params.inspectionId);
     const handle = deps.temporal.workflow.getHandle(row.workflow_id);
     try {
       const state = await handle.executeUpdate(cancelUpdate, {

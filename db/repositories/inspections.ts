@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { InspectionRow, NewInspectionRow } from '../tables/inspections.js';
 
@@ -17,8 +17,12 @@ export async function saveInspectionProjection(db: Kysely<Database>, row: NewIns
     .execute();
 }
 
-export function findInspection(db: Kysely<Database>, id: string): Promise<InspectionRow | undefined> {
-  return db.selectFrom('inspections').selectAll().where('id', '=', id).executeTakeFirst();
+/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
+export type InspectionScope = (eb: ExpressionBuilder<Database, 'inspections'>) => Expression<SqlBool>;
+const everything: InspectionScope = () => sql<SqlBool>`true`;
+
+export function findInspection(db: Kysely<Database>, id: string, scope: InspectionScope = everything): Promise<InspectionRow | undefined> {
+  return db.selectFrom('inspections').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
 /**
@@ -62,8 +66,8 @@ export interface InspectionFilter {
 }
 
 /** Most urgent first: by due moment, then newest request. */
-export async function listInspections(db: Kysely<Database>, f: InspectionFilter) {
-  let query = db.selectFrom('inspections');
+export async function listInspections(db: Kysely<Database>, f: InspectionFilter, scope: InspectionScope = everything) {
+  let query = db.selectFrom('inspections').where(scope);
   if (f.status) query = query.where('status', '=', f.status);
   if (f.urgency) query = query.where('urgency', '=', f.urgency as 'regulier' | 'spoed');
   if (f.locationId) query = query.where('location_id', '=', f.locationId);
