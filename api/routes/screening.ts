@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
 import { toModelView } from '../../activities/screening.js';
+import { recordAudit } from '../../db/repositories/audit.js';
 import {
   countScores,
   findRun,
@@ -29,7 +31,9 @@ import {
 } from '../../workflows/screening/definitions.js';
 import { monthOf } from '../../workflows/screening/months.js';
 import { processKindKey } from '../../workflows/search-attributes.js';
-import type { AppDependencies } from '../app.js';
+import { scopes } from '../access/scope.js';
+import { viewerOf } from '../access/viewer.js';
+import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
 import { errorResponses, pageOf } from '../schemas/common.js';
@@ -293,7 +297,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       },
     },
   }, async (request) => {
-    const { items, total } = await listTasks(deps.db, request.query);
+    const { items, total } = await listTasks(deps.db, request.query, scopes.screeningTasks(await viewerOf(request, deps.db)));
     return { items: await withFollowUps(items), total, limit: request.query.limit, offset: request.query.offset };
   });
 
@@ -306,7 +310,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       response: { 200: { $ref: 'ScreeningTask#' }, ...errorResponses(400, 404) },
     },
   }, async (request) => {
-    const row = await findTask(deps.db, request.params.taskId);
+    const row = await findTask(deps.db, request.params.taskId, scopes.screeningTasks(await viewerOf(request, deps.db)));
     if (!row) throw notFound(`Screening task ${request.params.taskId}`);
     const [followUp] = await followUpsFor(deps.db, [row.id]);
     return taskView(row, followUp, row.status === 'open' ? await liveTask(row.workflow_id) : null);
@@ -339,7 +343,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       },
     },
     async (request) => {
-      const row = await findTask(deps.db, request.params.taskId);
+      const row = await findTask(deps.db, request.params.taskId, scopes.screeningTasks(await viewerOf(request, deps.db)));
       if (!row) throw notFound(`Screening task ${request.params.taskId}`);
       const key = request.headers['idempotency-key'];
       try {
@@ -390,6 +394,48 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       args: [input],
     });
     return reply.code(201).send(model);
+  });
+
+  app.post<{ Params: { version: number } }>('/risk-models/:version/activate', {
+    config: { roles: ['admin'] },
+    schema: {
+      tags: ['screening'],
+      summary: 'Activate a model version (e.g. an older one after a worse training): the next run scores with it',
+      description: 'The active version steps down; a run already going keeps the version it started with. Idempotent: ' +
+        'activating the active version changes nothing. Recorded in the audit log (risk_model.activated).',
+      params: { type: 'object', additionalProperties: false, required: ['version'], properties: { version: { type: 'integer', minimum: 1 } } },
+      response: { 200: { $ref: 'RiskModel#' }, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    const { version } = request.params;
+    const actor = actorOf(request);
+    const result = await deps.db.transaction().execute(async (tx) => {
+      // The same lock as a training that activates (db/repositories/screening.ts): one activation at a time.
+      await sql`select pg_advisory_xact_lock(hashtext('risk_models.activate'))`.execute(tx);
+      const target = await tx.selectFrom('risk_models').select(['version', 'active']).where('version', '=', version).executeTakeFirst();
+      if (!target) return undefined;
+      const previous = await tx.selectFrom('risk_models').select('version').where('active', '=', true).executeTakeFirst();
+      if (!target.active) {
+        await tx.updateTable('risk_models').set({ active: false }).where('active', '=', true).execute();
+        await tx.updateTable('risk_models').set({ active: true }).where('version', '=', version).execute();
+      }
+      const row = await tx.selectFrom('risk_models').selectAll().where('version', '=', version).executeTakeFirstOrThrow();
+      return { row, previous: previous?.version ?? null, changed: !target.active };
+    });
+    if (!result) throw notFound(`Risk model version ${version}`);
+    if (result.changed) {
+      await recordAudit(deps.db, {
+        actor_id: actor.id,
+        actor_role: actor.role,
+        action: 'risk_model.activated',
+        subject_type: 'risk_model',
+        subject_id: String(version),
+        details: { version, previous: result.previous },
+        request_id: actor.requestId ?? null,
+        idempotency_key: `risk_model:${version}:activate:${request.id}`,
+      });
+    }
+    return toModelView(result.row);
   });
 }
 

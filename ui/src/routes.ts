@@ -1,6 +1,10 @@
 // The screens and where they live: the hash routes and the main navigation (docs/ui.md, "Adding a screen").
 import type { Role } from './lib/session.js';
 import type { Location, Route } from './lib/router.js';
+import { renderAudit, renderCrisisRoster, renderIncident, renderIncidents } from './screens/admin.js';
+import { renderDashboard } from './screens/dashboard.js';
+import { renderInspectionDetail, renderInspectionForm, renderInspectionsList } from './screens/inspections.js';
+import { renderRiskModels, renderScreening, renderScreeningTask } from './screens/screening.js';
 import { renderHandhavingDetail } from './screens/handhaving-detail.js';
 import { renderHandhavingForm } from './screens/handhaving-form.js';
 import { renderHandhavingList } from './screens/handhaving-list.js';
@@ -24,7 +28,13 @@ export const navItems: NavItem[] = [
   { nav: 'werk', href: '#/werk', text: 'Mijn werk' },
   { nav: 'meldingen', href: '#/meldingen', text: 'Meldingen' },
   { nav: 'handhaving', href: '#/handhaving', text: 'Handhaving' },
+  { nav: 'inspecties', href: '#/inspecties', text: 'Inspecties', roles: ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist'] },
+  { nav: 'screening', href: '#/screening', text: 'Risicoscreening', roles: ['klantenbeheerder', 'teamcoordinator', 'admin'] },
+  { nav: 'dashboard', href: '#/dashboard', text: 'Dashboard', roles: ['teamcoordinator', 'admin'] },
   { nav: 'locaties', href: '#/locaties', text: 'Opvanglocaties' },
+  { nav: 'crisisrooster', href: '#/crisisrooster', text: 'Crisisrooster', roles: ['crisiscoordinator', 'teamcoordinator', 'admin'] },
+  { nav: 'incidenten', href: '#/incidenten', text: 'Incidenten', roles: ['admin'] },
+  { nav: 'audit', href: '#/audit', text: 'Auditlog', roles: ['admin'] },
   { nav: 'berichten', href: '#/berichten', text: 'Berichten' },
 ];
 
@@ -32,6 +42,23 @@ export const navItems: NavItem[] = [
 export function resolve({ parts, params }: Location): Route {
   const [first, second] = parts;
   switch (first) {
+    case 'dashboard':
+      return { nav: 'dashboard', title: 'Teamdashboard', render: (el) => renderDashboard(el, params) };
+    case 'inspecties':
+      if (second === 'nieuw') return { nav: 'inspecties', title: 'Inspectie aanvragen', render: (el) => renderInspectionForm(el, params) };
+      if (second) return { nav: 'inspecties', title: `Inspectie ${second}`, render: (el) => renderInspectionDetail(el, second) };
+      return { nav: 'inspecties', title: 'Inspecties', render: (el) => renderInspectionsList(el) };
+    case 'screening':
+      if (second === 'taken' && parts[2]) return { nav: 'screening', title: `Screening ${parts[2]}`, render: (el) => renderScreeningTask(el, parts[2]!) };
+      if (second === 'modellen') return { nav: 'screening', title: 'Modelversies', render: (el) => renderRiskModels(el) };
+      return { nav: 'screening', title: 'Risicoscreening', render: (el) => renderScreening(el, params) };
+    case 'incidenten':
+      if (second) return { nav: 'incidenten', title: 'Incident', render: (el) => renderIncident(el, second) };
+      return { nav: 'incidenten', title: 'Incidenten', render: (el) => renderIncidents(el) };
+    case 'audit':
+      return { nav: 'audit', title: 'Auditlog', render: (el) => renderAudit(el) };
+    case 'crisisrooster':
+      return { nav: 'crisisrooster', title: 'Crisisrooster', render: (el) => renderCrisisRoster(el) };
     case 'berichten':
       return { nav: 'berichten', title: 'Berichten', render: (el) => renderNotifications(el) };
     case 'locaties':

@@ -433,3 +433,98 @@ export function workPhaseLabel(process: string, phase: string): string {
   }
   return phase.replace(/_/g, ' ');
 }
+
+// ----- inspections, screening, dashboard, incidents (issue 12, point 4–5) --------------------------
+
+export const inspectionStatusLabels: Labels = {
+  aangevraagd: 'Aangevraagd',
+  ontvangen: 'Ontvangen door Zorginspectie',
+  gepland: 'Bezoek gepland',
+  bezoek_uitgevoerd: 'Bezoek uitgevoerd',
+  ontwerpverslag: 'Ontwerpverslag',
+  eindverslag: 'Eindverslag',
+  geannuleerd: 'Geannuleerd',
+};
+
+export const urgencyLabels: Labels = { regulier: 'Regulier', spoed: 'Spoed' };
+
+export const requesterTypeLabels: Labels = {
+  klantenbeheerder: 'Klantenbeheerder (rechtstreeks)',
+  melding: 'Melding',
+  handhaving: 'Handhavingsdossier',
+  risicoscreening: 'Risicoscreening',
+};
+
+export const adviceUrgencyLabels: Labels = { geen: 'Geen', laag: 'Laag', middel: 'Middel', hoog: 'Hoog' };
+
+export const screeningCodeLabels: Labels = {
+  risico: 'Risico',
+  geen_risico: 'Geen risico',
+  verder_onderzoek_nodig: 'Verder onderzoek nodig',
+};
+
+export const screeningStatusLabels: Labels = { open: 'Open', gecodeerd: 'Gecodeerd' };
+
+export const runStatusLabels: Labels = { gestart: 'Gestart', lopend: 'Loopt', afgerond: 'Afgerond' };
+
+/** The model's features (lib/risk-model/features.ts) in words. */
+export const featureLabels: Labels = {
+  meldingen_3m: 'Meldingen, laatste 3 maanden',
+  meldingen_12m: 'Meldingen, laatste 12 maanden',
+  crisismeldingen_12m: 'Crisismeldingen, laatste 12 maanden',
+  meldingen_36m: 'Meldingen, laatste 36 maanden',
+  toegevoegd_aan_dossier_12m: 'Meldingen toegevoegd aan het dossier, 12 maanden',
+  advies_handhaving_12m: 'Adviezen tot handhaving, 12 maanden',
+  advies_handhaving_36m: 'Adviezen tot handhaving, 36 maanden',
+  advies_urgent_12m: 'Dringende adviezen (urgentie hoog), 12 maanden',
+  negatieve_inspecties_12m: 'Inspecties met aandachtspunten of handhaving, 12 maanden',
+  maanden_sinds_inspectie: 'Maanden sinds de laatste inspectie',
+  laatste_advies_aandachtspunten: 'Laatste advies: aandachtspunten',
+  laatste_advies_handhaving: 'Laatste advies: handhaving',
+  handhaving_3m: 'Handhavingsstappen, 3 maanden',
+  handhaving_12m: 'Handhavingsstappen, 12 maanden',
+  handhaving_36m: 'Handhavingsstappen, 36 maanden',
+  schorsing_36m: 'Schorsing in 36 maanden',
+  bezwaar_36m: 'Bezwaar in 36 maanden',
+  groepsopvang: 'Groepsopvang (geen gezinsopvang)',
+  log_capaciteit: 'Capaciteit (log)',
+  nieuwe_locatie: 'Vergund minder dan 24 maanden',
+  log_locaties_organisator: 'Aantal locaties van de organisator (log)',
+  zusterlocaties_in_handhaving_12m: 'Andere locaties van de organisator in handhaving, 12 maanden',
+};
+
+export const incidentStatusLabels: Labels = { open: 'Open', opnieuw_proberen: 'Wordt opnieuw geprobeerd', opgelost: 'Opgelost' };
+export const incidentKindLabels: Labels = { gegevens: 'Gegevens (wacht op een mens)', technisch: 'Technisch (elke 10 minuten opnieuw)' };
+
+export const funnelStageLabels: Labels = { ...stepLabels };
+
+/** "2026-03" → "mrt 2026". */
+export function formatMonth(month: string): string {
+  const m = /^(\d{4})-(\d{2})$/.exec(month);
+  if (!m) return month;
+  return new Intl.DateTimeFormat('nl-BE', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(+m[1]!, +m[2]! - 1, 15)));
+}
+
+/** The month now in Brussels, "YYYY-MM", shifted by `by` months. */
+export function brusselsMonth(by = 0, now = Date.now()): string {
+  const parts: Record<string, string> = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone: zone, year: 'numeric', month: '2-digit' })
+    .formatToParts(new Date(now)).map((p) => [p.type, p.value]));
+  const index = Number(parts.year) * 12 + Number(parts.month) - 1 + by;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** 0.873 → "87,3 %". */
+export const formatShare = (v: number | null | undefined): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : new Intl.NumberFormat('nl-BE', { style: 'percent', maximumFractionDigits: 1 }).format(v);
+
+/** A number in Dutch notation. */
+export const formatNumber = (v: number | null | undefined, digits = 0): string =>
+  v === null || v === undefined || Number.isNaN(v) ? '—' : new Intl.NumberFormat('nl-BE', { maximumFractionDigits: digits }).format(v);
+
+/** Minutes as "42 min" or "3 u 20 min". */
+export function formatMinutes(v: number | null | undefined): string {
+  if (v === null || v === undefined) return '—';
+  if (v < 60) return `${formatNumber(v, 1)} min`;
+  const hours = Math.floor(v / 60);
+  return `${hours} u ${Math.round(v - hours * 60)} min`;
+}

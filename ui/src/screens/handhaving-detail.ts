@@ -1,6 +1,7 @@
 // One enforcement case (GET /handhaving/{id}): the location, its milestones and steps, the current
 // step's block, what it waits for, its deadlines, communications and history; beside it the
 // commands that fit the current step and the user's role.
+import { caseHistorySection } from '../components/case-history.js';
 import { errorBox, showError } from '../lib/alerts.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
@@ -178,7 +179,8 @@ function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
           milestonesSection(live),
           stepsSection(live),
           cur ? [currentSection(cur), communicationsSection(cur), historySection(cur)] : null,
-        ] : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.')),
+        ] : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.'),
+        caseHistorySection('handhaving', c.id)),
       handhavingCommandPanel(c, session.me!, onUpdated)),
   );
   if (flash && polls === 0) title.focus();

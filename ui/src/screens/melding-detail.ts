@@ -1,5 +1,6 @@
 // One report (GET /meldingen/{id}): its facts, the live state of its process (deadline,
 // escalations, history) and, beside it, the commands that fit its phase.
+import { caseHistorySection } from '../components/case-history.js';
 import { errorBox, showError } from '../lib/alerts.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
@@ -144,7 +145,8 @@ function show(container: HTMLElement, m: Melding, flash?: string) {
       h('div', { class: 'detail-main' },
         factsSection(m),
         live ? [deadlineSection(live), escalationSection(live), historySection(live)]
-          : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.')),
+          : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.'),
+        caseHistorySection('melding', m.id)),
       commandPanel(m, session.me!, onUpdated)),
   );
   if (flash) title.focus();

@@ -1,0 +1,229 @@
+// What an admin manages besides users: incidents (activities that kept failing; GET /incidents,
+// POST /incidents/{id}/retry) and the audit trail (GET /audit, /audit/verify); and the crisis
+// roster that every staff member may read (GET /crisis-roster).
+import { badge, detailError, detailPage, facts, section, when } from '../components/details.js';
+import { listView } from '../components/list-view.js';
+import { errorBox, showError, statusBox } from '../lib/alerts.js';
+import { get, type Schema, submission } from '../lib/api.js';
+import { type Child, field, h, select, val } from '../lib/dom.js';
+import { brusselsLocalToIso, formatDateTime, incidentKindLabels, incidentStatusLabels, label, options, roleLabels, teamLabels } from '../lib/format.js';
+import { person, personLabel } from '../lib/people.js';
+
+type Incident = Schema<'/incidents/{incidentId}'>;
+type AuditEntry = Schema<'/audit'>['items'][number];
+type Shift = Schema<'/crisis-roster'>['shifts'][number];
+
+// ----- incidents -----------------------------------------------------------------------------------
+
+const incidentState = { status: 'open', offset: 0 };
+
+function retryButton(i: Incident, onDone: (message: string) => void, errors: HTMLElement): HTMLElement | null {
+  if (i.status === 'opgelost') return null;
+  const send = submission();
+  const button = h('button', { type: 'button', class: 'primary', 'aria-label': `Opnieuw proberen: ${i.activityType} (${i.id})` }, 'Opnieuw proberen');
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    try {
+      await send.send(`/incidents/${encodeURIComponent(i.id)}/retry`, {});
+      onDone(`De stap ${i.activityType} wordt opnieuw geprobeerd; het incident sluit zichzelf zodra ze lukt.`);
+    } catch (err) {
+      showError(errors, err);
+      button.disabled = false;
+    }
+  });
+  return button;
+}
+
+const statusBadge = (status: string) => badge(label(incidentStatusLabels, status), status === 'open' ? 'late' : '');
+
+export function renderIncidents(container: HTMLElement): Promise<void> {
+  const status = statusBox();
+  const errors = errorBox();
+  const filters = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
+    field('Status', select('status', [['', 'alle'], ...options(incidentStatusLabels)], incidentState.status)));
+  filters.addEventListener('change', () => {
+    Object.assign(incidentState, { status: val(filters, 'status'), offset: 0 });
+    void view.reload();
+  });
+  const view = listView<Incident>({
+    id: 'incidenten-titel',
+    title: 'Incidenten',
+    caption: 'Stappen die blijven mislukken, nieuwste eerst',
+    filters,
+    columns: [
+      { title: 'Gemeld', cell: (i) => [when(i.raisedAt), h('small', { class: 'muted block' }, h('a', { href: `#/incidenten/${encodeURIComponent(i.id)}` }, 'details'))] },
+      { title: 'Status', cell: (i) => statusBadge(i.status) },
+      { title: 'Soort', cell: (i) => label(incidentKindLabels, i.kind) },
+      { title: 'Stap', cell: (i) => [h('span', { class: 'mono' }, i.activityType), h('small', { class: 'muted block mono' }, i.workflowId)] },
+      { title: 'Fout', cell: (i) => [h('span', { class: 'incident-message' }, i.message), h('small', { class: 'muted block' }, `${i.attempts} pogingen`)] },
+      { title: 'Team', cell: (i) => label(teamLabels, i.teamId) },
+      { title: 'Actie', cell: (i) => retryButton(i, (message) => {
+        status.textContent = message;
+        void view.reload();
+      }, errors) ?? (i.resolvedAt ? ['opgelost ', when(i.resolvedAt)] : '') },
+    ],
+    rowClass: (i) => (i.status === 'open' ? 'late' : null),
+    load: (offset, limit) => get('/incidents', { status: incidentState.status, limit: String(limit), offset: String(offset) }),
+    state: incidentState,
+    noun: 'Incidenten',
+    empty: 'Geen incidenten.',
+  });
+  container.append(status, errors, view.element);
+  return view.reload();
+}
+
+export async function renderIncident(container: HTMLElement, id: string, flash?: string): Promise<void> {
+  const back = { href: '#/incidenten', text: 'Terug naar de incidenten' };
+  let i: Incident;
+  try {
+    i = await get('/incidents/{incidentId}', undefined, { incidentId: id });
+  } catch (err) {
+    detailError(container, back, err);
+    return;
+  }
+  const errors = errorBox();
+  const retry = retryButton(i, (message) => void renderIncident(container, id, message), errors);
+  detailPage(container, {
+    title: `Incident: ${i.activityType}`,
+    titleClass: 'incident-title',
+    badges: [statusBadge(i.status), ' ', badge(label(incidentKindLabels, i.kind))],
+    back,
+    onRefresh: () => void renderIncident(container, id),
+    flash,
+    main: [section('inc-gegevens-titel', 'Gegevens', facts([
+      ['Gemeld', when(i.raisedAt)],
+      ['Proces', [h('span', { class: 'mono' }, i.workflowId), ` (${i.workflowType})`]],
+      ['Stap', h('span', { class: 'mono' }, i.activityType)],
+      ['Fout', [i.errorType ? h('strong', {}, `${i.errorType}: `) : null, i.message]],
+      ['Pogingen', String(i.attempts)],
+      ['Team', label(teamLabels, i.teamId)],
+      i.dossierId && ['Dossier', h('a', { href: `#/dossiers/${encodeURIComponent(i.dossierId)}` }, i.dossierId)],
+      i.retryRequestedBy && ['Opnieuw geprobeerd door', personLabel(i.retryRequestedBy)],
+      ['Opgelost', when(i.resolvedAt)],
+    ]))],
+    side: h('aside', { class: 'commands panel', 'aria-label': 'Opdrachten' }, h('h2', {}, 'Opdrachten'),
+      retry ? [h('p', { class: 'hint' }, 'Los eerst de oorzaak op (bv. een dienst die weer bereikbaar is, of ontbrekende gegevens), probeer dan opnieuw.'), retry] : h('p', { class: 'muted' }, 'Dit incident is opgelost.'),
+      errors),
+  });
+}
+
+// ----- audit trail ---------------------------------------------------------------------------------
+
+const auditState = { dossierId: '', subjectType: '', subjectId: '', actorId: '', from: '', to: '', offset: 0 };
+
+function actorText(e: AuditEntry): Child {
+  if (person(e.actorId)) return personLabel(e.actorId);
+  return `${e.actorId} (${label(roleLabels, e.actorRole)})`;
+}
+
+function detailsText(details: Record<string, unknown>): string {
+  const text = JSON.stringify(details);
+  return text === '{}' ? '' : text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+export function renderAudit(container: HTMLElement): Promise<void> {
+  const verifyErrors = errorBox();
+  const verifyResult = h('p', { class: 'verify-result', role: 'status' });
+  const verifyButton = h('button', { type: 'button' }, 'Hashketen controleren');
+  verifyButton.addEventListener('click', async () => {
+    verifyButton.disabled = true;
+    verifyResult.textContent = 'Bezig met controleren…';
+    try {
+      const r = await get('/audit/verify');
+      verifyResult.textContent = r.valid
+        ? `De hashketen klopt: ${r.checked} records gecontroleerd${r.lastHash ? `, laatste hash ${r.lastHash.slice(0, 16)}…` : ''}.`
+        : `De hashketen is gebroken bij record ${r.firstBrokenId} (${r.checked} records gecontroleerd).`;
+      verifyResult.className = r.valid ? 'verify-result ok' : 'verify-result error';
+    } catch (err) {
+      verifyResult.textContent = '';
+      showError(verifyErrors, err);
+    } finally {
+      verifyButton.disabled = false;
+    }
+  });
+  const actorOptions: [string, string][] = [['', 'iedereen'], ['system', 'het systeem']];
+  const filters = h('form', { class: 'filters', 'aria-label': 'Filters' },
+    field('Dossier', h('input', { type: 'text', name: 'dossierId', value: auditState.dossierId, placeholder: 'DOS-…', size: 14 })),
+    field('Soort onderwerp', h('input', { type: 'text', name: 'subjectType', value: auditState.subjectType, placeholder: 'melding, handhaving, …', size: 16 })),
+    field('Onderwerp', h('input', { type: 'text', name: 'subjectId', value: auditState.subjectId, size: 16 })),
+    field('Door (gebruikers-id)', h('input', { type: 'text', name: 'actorId', value: auditState.actorId, size: 16, list: 'audit-actors' })),
+    h('datalist', { id: 'audit-actors' }, actorOptions.map(([v, t]) => h('option', { value: v }, t))),
+    field('Van', h('input', { type: 'datetime-local', name: 'from', value: auditState.from })),
+    field('Tot', h('input', { type: 'datetime-local', name: 'to', value: auditState.to })),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Zoeken')));
+  filters.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    Object.assign(auditState, {
+      dossierId: val(filters, 'dossierId'), subjectType: val(filters, 'subjectType'), subjectId: val(filters, 'subjectId'),
+      actorId: val(filters, 'actorId'), from: val(filters, 'from'), to: val(filters, 'to'), offset: 0,
+    });
+    void view.reload();
+  });
+  const view = listView<AuditEntry>({
+    id: 'audit-titel',
+    title: 'Auditlog',
+    caption: 'Auditlog, nieuwste eerst',
+    actions: [verifyButton],
+    filters,
+    columns: [
+      { title: 'Tijdstip', cell: (e) => when(e.occurredAt) },
+      { title: 'Door', cell: actorText },
+      { title: 'Actie', cell: (e) => h('span', { class: 'mono' }, e.action) },
+      { title: 'Onderwerp', cell: (e) => [e.subjectType, ' ', h('span', { class: 'mono' }, e.subjectId)] },
+      { title: 'Details', cell: (e) => h('small', { class: 'mono muted' }, detailsText(e.details)) },
+      { title: 'Record', cell: (e) => [h('span', { class: 'mono' }, `#${e.id}`), h('small', { class: 'muted block mono', title: e.hash }, `${e.hash.slice(0, 10)}…`)] },
+    ],
+    load: (offset, limit) => get('/audit', {
+      dossierId: auditState.dossierId, subjectType: auditState.subjectType, subjectId: auditState.subjectId, actorId: auditState.actorId,
+      from: brusselsLocalToIso(auditState.from), to: brusselsLocalToIso(auditState.to), limit: String(limit), offset: String(offset),
+    }),
+    state: auditState,
+    noun: 'Records',
+    empty: 'Geen records gevonden.',
+    pageSize: 50,
+  });
+  container.append(view.element);
+  view.element.querySelector('.title-bar')!.after(verifyResult, verifyErrors);
+  return view.reload();
+}
+
+// ----- crisis roster -------------------------------------------------------------------------------
+
+const dayFormat = new Intl.DateTimeFormat('nl-BE', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Brussels' });
+
+export async function renderCrisisRoster(container: HTMLElement): Promise<void> {
+  const heading = h('h1', { tabindex: '-1' }, 'Crisisrooster');
+  const errors = errorBox();
+  const weeks = select('weeks', [['2', '2 weken'], ['4', '4 weken'], ['8', '8 weken']], '4');
+  const body = h('div', {}, h('p', { class: 'loading' }, 'Laden…'));
+  container.replaceChildren(
+    h('div', { class: 'title-bar page-title' }, heading),
+    h('form', { class: 'filters panel', 'aria-label': 'Periode', onsubmit: (ev: Event) => ev.preventDefault() }, field('Periode', weeks)),
+    errors, body);
+  heading.focus();
+  const shiftRow = (s: Shift) => h('tr', { class: s.current ? 'current' : null },
+    h('td', {}, h('time', { datetime: s.startsAt }, dayFormat.format(new Date(s.startsAt))), ' – ', h('time', { datetime: s.endsAt }, dayFormat.format(new Date(s.endsAt)))),
+    h('td', {}, s.role === 'dienst' ? badge('Dienst') : badge(`Achterwacht ${s.position - 1}`)),
+    h('td', {}, `${s.name} (crisiscoördinator)`, s.active === false ? h('small', { class: 'muted' }, ' · niet actief, wordt overgeslagen') : null),
+    h('td', {}, h('a', { href: `mailto:${s.email}` }, s.email)),
+    h('td', {}, s.current ? badge('nu') : ''));
+  async function load() {
+    try {
+      const r = await get('/crisis-roster', { weeks: weeks.value });
+      body.replaceChildren(
+        section('nu-titel', 'Nu van dienst',
+          r.onDuty.length === 0 ? h('p', { class: 'error' }, 'Niemand van dienst: crisismeldingen gaan naar de centrale leiding.')
+            : h('ol', { class: 'log' }, r.onDuty.map((s) => h('li', {}, h('strong', {}, s.name), ` (${s.role === 'dienst' ? 'dienst' : 'achterwacht'}) tot ${formatDateTime(s.endsAt)} · `, h('a', { href: `mailto:${s.email}` }, s.email))))),
+        section('diensten-titel', `Diensten van ${formatDateTime(r.from)} tot ${formatDateTime(r.to)}`,
+          h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'Diensten (schuifbaar)' }, h('table', { class: 'list roster' },
+            h('caption', { class: 'visually-hidden' }, 'Diensten van het crisisrooster'),
+            h('thead', {}, h('tr', {}, ['Periode', 'Positie', 'Wie', 'E-mail', 'Nu'].map((t) => h('th', { scope: 'col' }, t)))),
+            h('tbody', {}, r.shifts.map(shiftRow))))));
+    } catch (err) {
+      body.replaceChildren();
+      showError(errors, err);
+    }
+  }
+  weeks.addEventListener('change', () => void load());
+  await load();
+}
