@@ -17,3 +17,8 @@ export async function findCaseInScope(db: Kysely<Database>, viewer: Viewer, kind
       return db.selectFrom('screening_tasks').select('dossier_id as dossierId').where('id', '=', id).where(scopes.screeningTasks(viewer)).executeTakeFirst();
   }
 }
+
+/** Whether a dossier (its view, timeline and notes) lies in the viewer's scope. */
+export async function dossierInScope(db: Kysely<Database>, viewer: Viewer, dossierId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('dossiers').select('dossiers.id').where('dossiers.id', '=', dossierId).where(scopes.dossiers(viewer)).executeTakeFirst());
+}

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findDossier } from '../../db/repositories/dossiers.js';
 import { staffReaders } from '../../db/tables/reference.js';
 import { listTimeline } from '../../db/repositories/timeline.js';
@@ -13,6 +13,8 @@ import {
 import { dossierIdKey, processKindKey, teamIdKey } from '../../workflows/search-attributes.js';
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
+import { dossierInScope } from '../access/cases.js';
+import { auditRead, viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
@@ -40,9 +42,12 @@ const dossierParams = {
 export default async function dossierRoutes(app: FastifyInstance, deps: AppDependencies) {
   app.addSchema(timelineEntrySchema);
 
-  async function requireDossier(dossierId: string) {
-    const dossier = await findDossier(deps.db, dossierId);
+  /** The dossier in the caller's scope (docs/access.md); outside it, as absent: 404. */
+  async function requireDossier(request: FastifyRequest, dossierId: string) {
+    const viewer = await viewerOf(request, deps.db);
+    const dossier = (await dossierInScope(deps.db, viewer, dossierId)) ? await findDossier(deps.db, dossierId) : undefined;
     if (!dossier) throw notFound(`Dossier ${dossierId}`);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'dossier.read', 'dossier', dossierId);
     return dossier;
   }
 
@@ -72,7 +77,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
       },
     },
   }, async (request) => {
-    const d = await requireDossier(request.params.dossierId);
+    const d = await requireDossier(request, request.params.dossierId);
     const timeline = await listTimeline(deps.db, d.id, { limit: 50 });
     return {
       id: d.id,
@@ -104,7 +109,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
       response: { 200: { type: 'array', items: { $ref: 'TimelineEntry#' } }, ...errorResponses(400, 404) },
     },
   }, async (request) => {
-    await requireDossier(request.params.dossierId);
+    await requireDossier(request, request.params.dossierId);
     const { limit, before } = request.query;
     const rows = await listTimeline(deps.db, request.params.dossierId, { limit, before: before ? new Date(before) : undefined });
     return rows.map(toTimelineView);
@@ -135,7 +140,7 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
       },
     },
     async (request, reply) => {
-      const dossier = await requireDossier(request.params.dossierId);
+      const dossier = await requireDossier(request, request.params.dossierId);
       const noteKey = request.headers['idempotency-key'] ?? randomUUID();
       const input: DossierNoteInput = { dossierId: dossier.id, text: request.body.text, actor: actorOf(request), noteKey };
       const handle = await deps.temporal.workflow.start(recordDossierNoteWorkflowType, {

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { NewScreeningTaskRow, RiskModelRow, ScreeningTaskRow } from '../tables/screening.js';
 
@@ -216,8 +216,12 @@ export async function updateTaskProjection(
     .execute();
 }
 
-export function findTask(db: Kysely<Database>, id: string): Promise<ScreeningTaskRow | undefined> {
-  return db.selectFrom('screening_tasks').selectAll().where('id', '=', id).executeTakeFirst();
+/** A narrowing of the tasks, e.g. the caller's scope (api/access/scope.ts). */
+export type TaskScope = (eb: ExpressionBuilder<Database, 'screening_tasks'>) => Expression<SqlBool>;
+const everyTask: TaskScope = () => sql<SqlBool>`true`;
+
+export function findTask(db: Kysely<Database>, id: string, scope: TaskScope = everyTask): Promise<ScreeningTaskRow | undefined> {
+  return db.selectFrom('screening_tasks').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
 export interface TaskFilter {
@@ -232,8 +236,8 @@ export interface TaskFilter {
   offset: number;
 }
 
-export async function listTasks(db: Kysely<Database>, f: TaskFilter) {
-  let query = db.selectFrom('screening_tasks');
+export async function listTasks(db: Kysely<Database>, f: TaskFilter, scope: TaskScope = everyTask) {
+  let query = db.selectFrom('screening_tasks').where(scope);
   if (f.month) query = query.where('month', '=', f.month);
   if (f.status) query = query.where('status', '=', f.status as 'open');
   if (f.code) query = query.where('code', '=', f.code);

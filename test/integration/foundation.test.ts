@@ -12,7 +12,8 @@ let dossierId: string;
 
 beforeAll(async () => {
   sys = await startTestSystem();
-  const location = await sys.db.selectFrom('dossiers').select('id').orderBy('id').executeTakeFirstOrThrow();
+  // A dossier of the case manager's own team: outside it, a dossier does not exist for them (docs/access.md).
+  const location = await sys.db.selectFrom('dossiers').select('id').where('team_id', '=', 'team-antwerpen').orderBy('id').executeTakeFirstOrThrow();
   dossierId = location.id;
 });
 afterAll(async () => sys?.stop());

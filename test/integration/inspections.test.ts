@@ -357,8 +357,11 @@ describe('when Modular is down or slow', () => {
 
 describe('reading', () => {
   it('lists with filters, shows one, refuses unknown ids and bad input', async () => {
-    const all = await request('/inspections?limit=100', 'u-jur-1');
+    const all = await request('/inspections?limit=100', kb);
     expect(all.body.items!.length).toBeGreaterThanOrEqual(7);
+    // A jurist has no inspections in scope; another team's coordinator sees none of Antwerpen's (docs/access.md).
+    expect((await request('/inspections?limit=100', 'u-jur-1')).body.items).toEqual([]);
+    expect((await request(`/inspections/${all.body.items![0]!.id}`, 'u-tc-limburg')).status).toBe(404);
     const finals = await request('/inspections?status=eindverslag', kb);
     expect(finals.body.items!.every((i) => i.status === 'eindverslag')).toBe(true);
     expect((await request('/inspections/INS-DOESNOTEXIST', kb)).status).toBe(404);

@@ -76,10 +76,17 @@ async function eligibleLocations(month: string): Promise<number> {
   return Number(row.n);
 }
 
+/** Every task of a month, as the team coordinators see them: each sees only their own team's (docs/access.md). */
 async function tasksOf(month: string): Promise<Task[]> {
-  const res = await json<{ items: Task[]; total: number }>(`/screening-tasks?month=${month}&limit=500`, 'u-tc-antwerpen');
-  expect(res.status).toBe(200);
-  return res.body.items;
+  const teams = await sys.db.selectFrom('teams').select('id').execute();
+  const all: Task[] = [];
+  for (const { id } of teams) {
+    const res = await json<{ items: Task[]; total: number }>(`/screening-tasks?month=${month}&limit=500`, `u-tc-${id.replace(/^team-/, '')}`);
+    expect(res.status).toBe(200);
+    expect(res.body.items.every((t) => t.teamId === id)).toBe(true);
+    all.push(...res.body.items);
+  }
+  return all;
 }
 
 describe('the risk model', () => {
@@ -189,12 +196,12 @@ describe('the monthly run', () => {
     expect(twice.status).toBe(409);
     expect(twice.body.type).toBe('/problems/conflict');
 
-    const stored = await json<Task>(`/screening-tasks/${c!.id}`, 'u-admin');
+    const stored = await json<Task>(`/screening-tasks/${c!.id}`, c!.assigneeId!);
     expect(stored.body).toMatchObject({ status: 'gecodeerd', code: 'verder_onderzoek_nodig', followUp: { kind: 'inspectieverzoek_voorbereiden' } });
     const timeline = await sys.db.selectFrom('timeline_entries').select(['title', 'actor_id']).where('dossier_id', '=', a!.dossierId)
       .where('kind', '=', 'screening').orderBy('id').execute();
     expect(timeline.map((e) => e.title)).toContain('Risicoscreening gecodeerd: risico');
-    const filtered = await json<{ items: Task[]; total: number }>('/screening-tasks?month=2026-11&code=verder_onderzoek_nodig', a!.assigneeId!);
+    const filtered = await json<{ items: Task[]; total: number }>('/screening-tasks?month=2026-11&code=verder_onderzoek_nodig', c!.assigneeId!);
     expect(filtered.body.items.map((t) => t.id)).toEqual([c!.id]);
   });
 
@@ -210,7 +217,7 @@ describe('the monthly run', () => {
       { recipient_user_id: open.assigneeId, template: 'screening_herinnering' },
       { recipient_user_id: coordinator.id, template: 'screening_over_termijn' },
     ]);
-    const overdue = await eventually(() => json<{ items: Task[] }>(`/screening-tasks?month=2026-11&overdue=true`, 'u-tc-antwerpen'), (r) => r.body.items.some((t) => t.id === open.id));
+    const overdue = await eventually(() => json<{ items: Task[] }>(`/screening-tasks?month=2026-11&overdue=true`, coordinator.id), (r) => r.body.items.some((t) => t.id === open.id));
     expect(overdue.status).toBe(200);
   });
 
