@@ -9,6 +9,9 @@ import type { Database } from '../db/schema.js';
 import { type CaseInput, type CaseLocation, type CaseState, caseDueAt, caseWaitingFor, type Communication, type DecisionKind } from '../workflows/enforcement/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { render, type TemplateName } from './templates.js';
+import type { PayloadCodec } from '@temporalio/common';
+import { type ChannelOptions, eboxChannel, registeredMailChannel, type SendingChannel, smtpChannel } from '../channels/clients.js';
+import { createLetterActivities, deliverToChannel, letterContextOf, publicValuesOf, storeDocument } from './letters/activities.js';
 
 /**
  * Test hook: activities named here fail their first attempt right after their side effect, as a
@@ -16,6 +19,20 @@ import { render, type TemplateName } from './templates.js';
  */
 export interface FaultInjection {
   failFirstAttempt?: readonly string[];
+  /**
+   * Channels ('aangetekende_brief', 'ebox', 'email') whose first send holds right after the
+   * channel accepted it and before it is recorded, until the worker stops: a real crash between
+   * sending and recording (test/integration/handhaving-channels.test.ts).
+   */
+  holdAfterSend?: readonly string[];
+  /** Called when a send holds, so a test knows when to stop the worker. */
+  onHold?: (key: string) => void;
+}
+
+/** The sending channels and the codec that opens the parents' contacts (issue 13). */
+export interface LetterDependencies {
+  channels?: ChannelOptions;
+  contactCodec?: PayloadCodec;
 }
 
 export interface EnforcementEventInput {
@@ -89,12 +106,25 @@ async function addressOf(db: Kysely<Database>, input: CommunicationInput): Promi
 }
 
 /** Activities of the enforcement flows that touch PostgreSQL: register, timeline, audit, outbox, decisions. */
-export function createEnforcementActivities(db: Kysely<Database>, faults: FaultInjection = {}) {
+export function createEnforcementActivities(db: Kysely<Database>, faults: FaultInjection = {}, letters: LetterDependencies = {}) {
   function maybeFail(name: string): void {
     if (faults.failFirstAttempt?.includes(name) && Context.current().info.attempt === 1) {
       throw new Error(`injected failure after the side effect of ${name} (attempt 1)`);
     }
   }
+  const channels: Partial<Record<'aangetekende_brief' | 'ebox' | 'email', SendingChannel>> = {
+    ...(letters.channels?.registeredMail ? { aangetekende_brief: registeredMailChannel(letters.channels.registeredMail) } : {}),
+    ...(letters.channels?.ebox ? { ebox: eboxChannel(letters.channels.ebox) } : {}),
+    ...(letters.channels?.smtp ? { email: smtpChannel(letters.channels.smtp) } : {}),
+  };
+  /** Between the channel's answer and its record: a test may stop the worker here (the send must not repeat). */
+  async function holdAfterSend(channel: string, key: string): Promise<void> {
+    const ctx = Context.current();
+    if (!faults.holdAfterSend?.includes(channel) || ctx.info.attempt !== 1) return;
+    faults.onHold?.(key);
+    await ctx.cancelled;
+  }
+  const letterDeps = { db, channels, contactCodec: letters.contactCodec, holdAfterSend };
 
   return {
     async saveCase({ input, state }: { input: Omit<CaseInput, 'settings'>; state: CaseState }): Promise<void> {
@@ -154,7 +184,12 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
      * a retry finds the row the first attempt wrote.
      */
     async sendCommunication(input: CommunicationInput): Promise<{ status: Communication['status'] }> {
-      const message = render(input.template, input.values);
+      const ctx = await letterContextOf(db, input, letters.contactCodec);
+      // The e-Box is for organisers with an enterprise number only.
+      if (input.channel === 'ebox' && (!ctx.enterpriseNumber || !channels.ebox)) return { status: 'skipped' };
+      // Public versions never carry personal data; no letter ever names the reporter.
+      const values = publicValuesOf(input.template, input.values, ctx);
+      const message = render(input.template, values);
       const { userId, address } = await addressOf(db, input);
       const row = await enqueueMessage(db, {
         idempotency_key: input.key,
@@ -178,8 +213,11 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
         actor_id: null,
         idempotency_key: `timeline:${input.key}`,
       });
+      // The letter as a document: rendered once, its SHA-256 in the audit log; dated by the first attempt.
+      const document = await storeDocument(db, input, values, ctx, row.created_at);
+      const status = await deliverToChannel(letterDeps, input, { row, message, document, ctx });
       maybeFail('sendCommunication');
-      return { status: row.status };
+      return { status: status ?? row.status };
     },
 
     /** The decision in the public register, and the licence status that follows from it. */
@@ -253,6 +291,8 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
       });
       return { recipientId };
     },
+
+    ...createLetterActivities(letterDeps),
 
     /** An objection, its outcome, a lift or an extension: the decision row and the licence follow. */
     async changeDecision(c: DecisionChangeInput): Promise<void> {

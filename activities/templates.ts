@@ -71,6 +71,43 @@ export const templates = {
     subject: 'Handhaving {{caseId}}: {{what}}',
     body: 'Handhavingsdossier {{caseId}} voor {{location}}: {{what}} (uiterlijk {{dueAt}}).',
   },
+  brief_niet_afgehaald: {
+    subject: 'Aangetekende brief niet afgehaald: {{location}}',
+    body:
+      'De aangetekende brief "{{letter}}" (referentie {{tracking}}) voor {{location}} werd aangeboden op {{presentedOn}} maar niet afgehaald. ' +
+      'Wettelijke terugval (aanname, te bevestigen door de juristen): de brief geldt als ter kennis gebracht op de aanbiedingsdatum; de termijn loopt vanaf {{termFrom}}. ' +
+      'Bezorg de brief ook met een gewone brief en bel de organisator.',
+  },
+  tussentijds_ouders: {
+    subject: 'Tussentijds bericht over de schorsing van {{location}}',
+    body:
+      'Beste ouder,\n\nDe vergunning van {{location}} is geschorst{{period}}. Dit is tussentijds bericht {{number}}.\n\n{{news}}\n\n' +
+      'Uw gemeente helpt bij het zoeken naar tijdelijke opvang. Met vragen kunt u terecht bij de K&G-Lijn.\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  einde_schorsing_ouders: {
+    subject: 'De schorsing van {{location}} is beëindigd',
+    body: 'Beste,\n\nDe schorsing van de vergunning van {{location}} is beëindigd: {{outcome}}\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  infosessie_uitnodiging: {
+    subject: 'Uitnodiging: informatiesessie over {{location}}',
+    body:
+      'Beste,\n\nHet agentschap Opgroeien licht de beslissing over {{location}} mondeling toe op een informatiesessie op {{when}}, {{place}}.\n\n{{note}}\n\n' +
+      'Het lokaal bestuur is erbij betrokken. Met vragen kunt u terecht bij de K&G-Lijn.\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  infosessie_taak: {
+    subject: 'Taak: informatiesessie voor ouders van {{location}} op {{when}}',
+    body: 'Bereid de informatiesessie voor ouders en lokaal bestuur van {{location}} voor: {{when}}, {{place}}. De uitnodigingen zijn verstuurd.',
+  },
+  vervangcapaciteit_herinnering: {
+    subject: 'Tijdelijke vervangcapaciteit voor {{location}} loopt af op {{endsOn}}',
+    body:
+      'Beste,\n\nDe tijdelijke vervangcapaciteit van {{places}} opvangplaatsen na de beslissing over {{location}} loopt af op {{endsOn}}. ' +
+      '{{extension}}\n\nContactpersoon bij Opgroeien: de intersectorale medewerker.\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
+  vervangcapaciteit_einde: {
+    subject: 'Tijdelijke vervangcapaciteit voor {{location}} afgelopen',
+    body: 'Beste,\n\nDe tijdelijke vervangcapaciteit van {{places}} opvangplaatsen na de beslissing over {{location}} is afgelopen op {{endsOn}}.\n\nMet vriendelijke groeten,\nAgentschap Opgroeien',
+  },
   brief_niet_bezorgd: {
     subject: 'Aangetekende brief niet bezorgd: {{location}}',
     body: 'De aangetekende brief "{{letter}}" (referentie {{tracking}}) voor {{location}} werd niet bezorgd. Neem contact op met de organisator en bezorg de brief opnieuw.',

@@ -7,7 +7,7 @@ import inputBoundary from './plugins/input-boundary.js';
 import security from './plugins/security.js';
 import openapi from './plugins/swagger.js';
 import dossierRoutes from './routes/dossiers.js';
-import handhavingRoutes from './routes/handhaving.js';
+import handhavingRoutes from './routes/handhaving/index.js';
 import healthRoutes from './routes/health.js';
 import auditRoutes from './routes/audit.js';
 import breakGlassRoutes from './routes/break-glass.js';

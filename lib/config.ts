@@ -183,6 +183,13 @@ export const enforcementTermRanges = {
   reminderBeforeMs: { min: 1, max: 30 * 86_400_000 },
   /** For tests: every day-based term becomes this many ms. */
   compressDayMs: { min: 1, max: 86_400_000 },
+  /** Interim news to parents during a suspension, every this many days (docs/letters.md). */
+  interimNewsEveryDays: { min: 1, max: 366 },
+  /** The municipality's temporary replacement capacity after a decision, in months, and its one extension. */
+  replacementCapacityMonths: { min: 1, max: 60 },
+  replacementExtensionMonths: { min: 1, max: 60 },
+  /** Remind the municipality and the case manager this many days before the replacement capacity ends. */
+  replacementReminderDays: { min: 1, max: 366 },
 } as const;
 
 export type EnforcementOverrides = Partial<Record<keyof typeof enforcementTermRanges, number>>;
@@ -319,8 +326,10 @@ export const variables = {
   outboxPollMs: variable('OUTBOX_POLL_MS', '5000', 'How often the worker sends the queued e-mails of the outbox (with SMTP_URL).', integer(100, 3_600_000)),
   seedOnStart: variable('SEED_ON_START', 'true', 'Whether `npm start` fills an empty database with the synthetic Flanders.', bool),
   seedReferenceDate: variable('SEED_REFERENCE_DATE', '2026-11-01', 'The day (YYYY-MM-DD) the seeded synthetic history runs up to: the seed never reads the clock, so the same date gives the same data (docs/synthetic-data.md).', localDate),
+  demoOnStart: variable('DEMO_ON_START', 'true', 'Whether `npm start`, after seeding an empty database, makes the living demo through the API in the background: reports, enforcement cases, inspections and last month\'s screening (docs/synthetic-data.md).', bool),
   screeningSelectionSize: variable('SCREENING_SELECTION_SIZE', '100', 'How many dossiers the monthly risk screening selects (docs/risk-screening.md).', integer(1, 10_000)),
   screeningBatchSize: variable('SCREENING_BATCH_SIZE', '2000', 'Locations scored per batch (one activity, with heartbeats) in the monthly risk screening.', integer(100, 100_000)),
+  reportRetentionDays: variable('REPORT_RETENTION_DAYS', '365', 'Days after a report\'s closure (whole Brussels calendar days) after which the daily retention run erases its personal data: reporter contact, description, address, feedback e-mails (docs/retention.md). The default is an assumption to confirm with the data-protection officer.', integer(1, 3650)),
   modularUrl: variable('MODULAR_URL', undefined, 'Base URL of Zorginspectie\'s Modular API (docs/modular-openapi.yaml). Unset: `npm start` runs the Modular simulator (`npm run modular-sim`) and uses it.', httpUrl),
   modularWebhookSecret: variable('MODULAR_WEBHOOK_SECRET', undefined, 'Shared HMAC key (≥ 32 characters) that signs Modular\'s webhook deliveries. Required for the webhook of `npm run api`; `npm start` and `npm run modular-sim` create one under DATA_DIR when unset.', secret),
   modularTimeoutMs: variable('MODULAR_TIMEOUT_MS', '5000', 'Timeout of one call to Modular; a call is tried up to 3 times, then the activity retries with backoff.', integer(100, 120_000)),
@@ -328,6 +337,19 @@ export const variables = {
   modularSimPort: variable('MODULAR_SIM_PORT', '4010', 'Port of the Modular simulator (`npm run modular-sim`, or inside `npm start` without MODULAR_URL).', integer(0, 65535)),
   modularSimStepMs: variable('MODULAR_SIM_STEP_MS', '30000', 'The simulator moves each order one status further every this many ms; 0: only on command (/_control).', integer(0, 86_400_000)),
   modularSimCallbackUrl: variable('MODULAR_SIM_CALLBACK_URL', undefined, 'Where the simulator sends its webhooks. Unset: http://HOST:PORT/modular/webhook of this app.', httpUrl),
+  registeredMailUrl: variable('REGISTERED_MAIL_URL', undefined, 'Base URL of the electronic registered-mail provider (docs/letters.md). Unset: `npm start` runs its simulator; `npm run worker` leaves registered letters queued.', httpUrl),
+  eboxUrl: variable('EBOX_URL', undefined, 'Base URL of the e-Box for enterprises (docs/letters.md). Unset: `npm start` runs its simulator; `npm run worker` sends no e-Box messages.', httpUrl),
+  channelWebhookSecret: variable('CHANNEL_WEBHOOK_SECRET', undefined, 'Shared HMAC key (≥ 32 characters) that signs the callbacks of the registered-mail provider and the e-Box. Required for their callbacks on `npm run api`; `npm start` creates one under DATA_DIR when unset.', secret),
+  registeredMailSimPort: variable('REGISTERED_MAIL_SIM_PORT', '4011', 'Port of the registered-mail simulator inside `npm start` (without REGISTERED_MAIL_URL).', integer(0, 65535)),
+  eboxSimPort: variable('EBOX_SIM_PORT', '4012', 'Port of the e-Box simulator inside `npm start` (without EBOX_URL).', integer(0, 65535)),
+  channelSimStepMs: variable('CHANNEL_SIM_STEP_MS', '60000', 'The registered-mail simulator delivers each letter this many ms after it was offered; 0: outcomes only on command (/_control).', integer(0, 86_400_000)),
+  devSignIn: variable('DEV_SIGN_IN', 'false', 'Development sign-in: `POST /dev/sign-in` gives a token for any seeded user picked in the web UI, without a password. The routes do not exist unless this is true; `npm start` turns it on unless DEV_SIGN_IN=false or JWT_JWKS_URL is set. Refused together with JWT_JWKS_URL (docs/ui.md#sign-in).', bool),
+  oidcIssuer: variable('OIDC_ISSUER', undefined, 'Issuer URL of the agency\'s OpenID Connect provider (its discovery document is at ISSUER/.well-known/openid-configuration; https, http only on localhost). Set: the web UI signs in by authorization code with PKCE (docs/ui.md#sign-in). Needs OIDC_CLIENT_ID and OIDC_REDIRECT_URI, and JWT_JWKS_URL so the API accepts the provider\'s access tokens.', jwksUrl),
+  oidcClientId: variable('OIDC_CLIENT_ID', undefined, 'Client id of this application at the OpenID Connect provider.', text),
+  oidcClientSecret: variable('OIDC_CLIENT_SECRET', undefined, 'Client secret at the OpenID Connect provider (client_secret_basic). Unset: a public client (PKCE only).', text),
+  oidcRedirectUri: variable('OIDC_REDIRECT_URI', undefined, 'Redirect URI registered at the provider: this app\'s `/sign-in/oidc/callback`, e.g. https://handhaving.example/sign-in/oidc/callback.', httpUrl),
+  oidcScope: variable('OIDC_SCOPE', 'openid profile', 'Scopes asked of the OpenID Connect provider, space-separated.', text),
+  oidcResource: variable('OIDC_RESOURCE', undefined, 'Resource indicator (RFC 8707) sent with the authorization and token requests so the access token\'s audience is this API (JWT_AUDIENCE). Unset: none sent.', text),
 } as const;
 
 type Variables = typeof variables;

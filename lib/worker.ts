@@ -9,6 +9,7 @@ import { classifyFailures } from '../activities/classify-failures.js';
 import { createActivities } from '../activities/index.js';
 import type { Database } from '../db/schema.js';
 import type { ModularClientOptions } from './modular/client.js';
+import type { ChannelOptions } from '../channels/clients.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -42,7 +43,33 @@ export interface WorkerSetup {
   /** A pre-built bundle (production); bundled from source when absent. */
   workflowBundlePath?: string;
   shutdownGraceMs?: number;
+  /** Issue 13: the sending channels for letters (registered mail, e-Box, SMTP); absent ones leave letters queued. */
+  channels?: ChannelOptions;
+  /**
+   * Worker tuning (issue 15, docs/performance.md): concurrency of workflow tasks and (local)
+   * activities, and the sticky cache. Absent: `workerTuningDefaults`.
+   */
+  tuning?: WorkerTuning;
 }
+
+export type WorkerTuning = Partial<Pick<WorkerOptions,
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxConcurrentLocalActivityExecutions'
+  | 'maxCachedWorkflows'
+  | 'workflowTaskPollerBehavior'
+  | 'activityTaskPollerBehavior'
+>>;
+
+/**
+ * Measured by bench/intake.ts and bench/open-processes.ts (docs/performance.md). The SDK's
+ * defaults size the sticky cache from the machine's memory; here it is fixed, so 10,000 open
+ * processes cost a bounded amount: a process not in the cache is replayed from its history when
+ * its timer fires or a command arrives (milliseconds for a report).
+ */
+export const workerTuningDefaults: WorkerTuning = {
+  maxCachedWorkflows: 2_000,
+};
 
 /** One worker: every workflow and activity of the product on one task queue. */
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
@@ -57,9 +84,11 @@ export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker
     namespace: setup.namespace,
     taskQueue: setup.taskQueue,
     dataConverter: setup.dataConverter,
-    activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings, faults: setup.faults, modular: setup.modular }),
+    activities: createActivities({ db: setup.db, temporal, taskQueue: setup.taskQueue, settings: setup.settings, faults: setup.faults, modular: setup.modular, letters: { channels: setup.channels, contactCodec: setup.dataConverter.payloadCodecs?.[0] } }),
     shutdownGraceTime: setup.shutdownGraceMs ?? 10_000,
     interceptors: { activity: [() => ({ inbound: classifyFailures() })] },
+    ...workerTuningDefaults,
+    ...setup.tuning,
     ...(setup.workflowBundlePath
       ? { workflowBundle: { codePath: setup.workflowBundlePath } }
       : { workflowsPath }),

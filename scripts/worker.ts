@@ -5,7 +5,9 @@ import { createTemporalClient, onShutdownSignal, openDatabase } from '../lib/run
 import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
 import { runWorker } from '../lib/services.js';
 import { modularClientOptions } from '../lib/modular/setup.js';
+import { channelOptions } from '../channels/setup.js';
 import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
+import { ensureRetentionSchedule } from '../lib/retention-schedule.js';
 import { createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
 
 // A worker as its own process (production path). Start as many as the load needs: they share
@@ -28,11 +30,14 @@ const worker = await runWorker({
   dataConverter,
   workflowBundlePath: config.workflowBundle,
   shutdownGraceMs: config.shutdownGraceMs,
+  // Issue 13: REGISTERED_MAIL_URL, EBOX_URL, SMTP_URL; an absent channel leaves its letters queued.
+  channels: channelOptions(config),
 });
 // The schedule's action carries workflow input: created with the codec, like every other client.
 const scheduler = createTemporalClient(address, config.temporalNamespace, dataConverter);
 try {
   await ensureScreeningSchedule({ client: scheduler, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
+  await ensureRetentionSchedule({ client: scheduler, namespace: config.temporalNamespace, taskQueue: config.taskQueue, retentionDays: config.reportRetentionDays });
 } finally {
   await scheduler.connection.close();
 }

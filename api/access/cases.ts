@@ -22,3 +22,8 @@ export async function findCaseInScope(db: Kysely<Database>, viewer: Viewer, kind
 export async function dossierInScope(db: Kysely<Database>, viewer: Viewer, dossierId: string): Promise<boolean> {
   return Boolean(await db.selectFrom('dossiers').select('dossiers.id').where('dossiers.id', '=', dossierId).where(scopes.dossiers(viewer)).executeTakeFirst());
 }
+
+/** Whether the dossier of a location lies in the viewer's scope: who may open a case or an inspection there. */
+export async function dossierOfLocationInScope(db: Kysely<Database>, viewer: Viewer, locationId: string): Promise<boolean> {
+  return Boolean(await db.selectFrom('dossiers').select('dossiers.id').where('dossiers.location_id', '=', locationId).where(scopes.dossiers(viewer)).executeTakeFirst());
+}

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../dependencies.js';
 import { findCaseInScope } from '../access/cases.js';
-import { viewerOf } from '../access/viewer.js';
+import { auditRead, viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
@@ -83,8 +83,10 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDependen
     const { kind, id } = request.params;
     const spec = kinds[kind];
     // Outside the caller's scope the case does not exist for them (docs/access.md).
-    const found = await findCaseInScope(deps.db, await viewerOf(request, deps.db), kind, id);
+    const viewer = await viewerOf(request, deps.db);
+    const found = await findCaseInScope(deps.db, viewer, kind, id);
     if (!found) throw notFound(`${kind} ${id}`);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, `${spec.subjectType}.history.read`, spec.subjectType, id);
     const row = { dossier_id: found.dossierId };
     const wantTimeline = request.query.source !== 'audit' && row.dossier_id !== null;
     const wantAudit = request.query.source !== 'timeline';

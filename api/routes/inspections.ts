@@ -21,7 +21,7 @@ import { locationIdKey, processKindKey } from '../../workflows/search-attributes
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { scopes } from '../access/scope.js';
-import { viewerOf } from '../access/viewer.js';
+import { auditRead, viewerOf } from '../access/viewer.js';
 import { conflict, HttpProblem, notFound, problemTypes } from '../problems.js';
 import { errorResponses, pageOf } from '../schemas/common.js';
 import {
@@ -238,6 +238,8 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
     },
   }, async (request) => {
     const row = await requireInspection(request, request.params.inspectionId);
+    const viewer = await viewerOf(request, deps.db);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'inspectie.read', 'inspectie', row.id);
     return toView(row, await liveState(row.id));
   });
 

@@ -31,8 +31,8 @@ import {
 } from '../../workflows/screening/definitions.js';
 import { monthOf } from '../../workflows/screening/months.js';
 import { processKindKey } from '../../workflows/search-attributes.js';
-import { scopes } from '../access/scope.js';
-import { viewerOf } from '../access/viewer.js';
+import { scopes, type Viewer } from '../access/scope.js';
+import { auditRead, viewerOf } from '../access/viewer.js';
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
@@ -111,7 +111,12 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
     }
   }
 
-  async function runView(month: string) {
+  /**
+   * One month's run. The selection (rank, dossier, score) is the model's, readable by all staff; the
+   * task of each selected dossier (its id, status and code) only within the viewer's scope of
+   * screening tasks (docs/access.md).
+   */
+  async function runView(month: string, viewer: Viewer) {
     const row = await findRun(deps.db, month);
     // A hand-triggered (re-)run first: its row may still show the previous run until it registers.
     const manualId = screeningRunWorkflowId(month);
@@ -124,12 +129,13 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       workflowId = row.workflow_id;
     }
     if (!row && !live) return undefined;
-    const [selection, report, tasks] = await Promise.all([
+    const [selection, report, tasks, visible] = await Promise.all([
       listSelection(deps.db, month),
       screeningReport(deps.db, month),
       listTasks(deps.db, { month, limit: 1_000, offset: 0 }),
+      listTasks(deps.db, { month, limit: 1_000, offset: 0 }, scopes.screeningTasks(viewer)),
     ]);
-    const taskByDossier = new Map(tasks.items.map((t) => [t.dossier_id, t]));
+    const taskByDossier = new Map(visible.items.map((t) => [t.dossier_id, t]));
     const progress = live ?? (row?.status === 'afgerond' && row.progress ? row.progress : {
       phase: 'voorbereiden',
       totalLocations: row?.total_locations ?? 0,
@@ -187,7 +193,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: [{ key: processKindKey, value: 'screening_run' }],
     });
-    const view = (await runView(month)) ?? {
+    const view = (await runView(month, await viewerOf(request, deps.db))) ?? {
       month,
       status: 'gestart',
       workflowId: screeningRunWorkflowId(month),
@@ -249,7 +255,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       response: { 200: { $ref: 'ScreeningRun#' }, ...errorResponses(400, 404) },
     },
   }, async (request) => {
-    const view = await runView(request.params.month);
+    const view = await runView(request.params.month, await viewerOf(request, deps.db));
     if (!view) throw notFound(`Screening run ${request.params.month}`);
     return view;
   });
@@ -310,8 +316,10 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
       response: { 200: { $ref: 'ScreeningTask#' }, ...errorResponses(400, 404) },
     },
   }, async (request) => {
-    const row = await findTask(deps.db, request.params.taskId, scopes.screeningTasks(await viewerOf(request, deps.db)));
+    const viewer = await viewerOf(request, deps.db);
+    const row = await findTask(deps.db, request.params.taskId, scopes.screeningTasks(viewer));
     if (!row) throw notFound(`Screening task ${request.params.taskId}`);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'screening_task.read', 'screening_task', row.id);
     const [followUp] = await followUpsFor(deps.db, [row.id]);
     return taskView(row, followUp, row.status === 'open' ? await liveTask(row.workflow_id) : null);
   });

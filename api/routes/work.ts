@@ -15,6 +15,7 @@ import { staffReaders, type Role } from '../../db/tables/reference.js';
 import type { WorkFilterRow } from '../../db/tables/work-surfaces.js';
 import type { AppDependencies } from '../dependencies.js';
 import { DueRuleExplainer, type DueRule } from '../work/due-rule.js';
+import { viewerOf } from '../access/viewer.js';
 import { forbidden, notFound } from '../problems.js';
 import { errorResponses, idPattern } from '../schemas/common.js';
 
@@ -134,14 +135,22 @@ export function seesAllTeams(user: { role: Role; teamId: string | null }): boole
   return user.role === 'admin' || (user.role === 'teamcoordinator' && user.teamId === CENTRAL_TEAM);
 }
 
-/** The scope a caller asked for, or 403 when it is not theirs to see. */
-function scopeFor(request: FastifyRequest, p: WorkParams): WorkScope {
+/**
+ * The scope a caller asked for, or 403 when it is not theirs to see. The work of every team is case
+ * content (docs/access.md): an admin, and the central team's coordinator, see it only under
+ * break-glass; without it an admin has no work of their own, and the central coordinator their team's.
+ */
+function scopeFor(request: FastifyRequest, p: WorkParams, breakGlass: boolean): WorkScope {
   const user = request.user!;
   const self = !p.teamId && (!p.assignee || p.assignee === user.id);
-  if (seesAllTeams(user)) {
+  if (seesAllTeams(user) && breakGlass) {
     if (self && !p.teamId && !p.assignee && user.role === 'admin') return { kind: 'team', teamId: null };
     if (self) return { kind: 'person', userId: user.id, role: user.role, teamId: user.teamId };
     return { kind: 'team', teamId: p.teamId ?? null, assigneeId: p.assignee };
+  }
+  if (user.role === 'admin') {
+    if (self) return { kind: 'person', userId: user.id, role: user.role, teamId: user.teamId };
+    throw forbidden('An admin sees the work of teams only under break-glass (docs/access.md)');
   }
   if (user.role === 'teamcoordinator') {
     if (self) return { kind: 'person', userId: user.id, role: user.role, teamId: user.teamId };
@@ -282,8 +291,8 @@ export default async function workRoutes(app: FastifyInstance, deps: AppDependen
       tags: ['work'],
       summary: 'Mijn werk: one inbox across processes, overdue first, then by due moment',
       description:
-        'Without parameters: the signed-in person\'s own work (an admin: all open work). `teamId` and `assignee` ask for a team\'s ' +
-        'work: a team coordinator for their own team only (403 otherwise), an admin (or the central team coordinator) for any. ' +
+        'Without parameters: the signed-in person\'s own work (an admin under break-glass: all open work). `teamId` and `assignee` ask for a team\'s ' +
+        'work: a team coordinator for their own team only (403 otherwise); an admin or the central team coordinator for any, under break-glass only (docs/access.md). ' +
         '`filter` applies a saved filter (GET /work/filters) under the explicit parameters. Each item says which rule set its due ' +
         'moment (`dueRule`) and lists its commands (`actions`, with `assign` to reassign a report).',
       querystring: {
@@ -331,7 +340,7 @@ export default async function workRoutes(app: FastifyInstance, deps: AppDependen
       if (!saved) throw notFound(`Saved filter ${filter}`);
       params = { ...(saved.filter as WorkParams), ...explicit };
     }
-    const scope = scopeFor(request, params);
+    const scope = scopeFor(request, params, (await viewerOf(request, deps.db)).breakGlass);
     const { rows, total } = await listWork(deps.db, { scope, processes: params.process, overdue: params.overdue, limit, offset });
     return {
       items: rows.map(toItem(request.user!.role)),
@@ -366,7 +375,7 @@ export default async function workRoutes(app: FastifyInstance, deps: AppDependen
       response: { 200: filterSchema, 201: filterSchema, ...errorResponses(400, 413, 415) },
     },
   }, async (request, reply) => {
-    scopeFor(request, request.body);
+    scopeFor(request, request.body, (await viewerOf(request, deps.db)).breakGlass);
     const { row, created } = await saveWorkFilter(deps.db, request.user!.id, request.params.name, request.body as Record<string, unknown>);
     return reply.code(created ? 201 : 200).send(filterView(row));
   });

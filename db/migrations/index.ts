@@ -10,6 +10,7 @@ import * as enforcementEffectiveDate from './2026_12_01_0020_enforcement_effecti
 import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as workSurfaces from './2026_12_01_0040_work_surfaces.js';
 import * as retention from './2026_12_01_0060_retention.js';
+import * as listIndexes from './2026_12_01_0070_list_indexes.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -26,6 +27,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0030_break_glass': breakGlass,
   '2026_12_01_0040_work_surfaces': workSurfaces,
   '2026_12_01_0060_retention': retention,
+  '2026_12_01_0070_list_indexes': listIndexes,
   '2026_12_01_0090_audit_chain': auditChain,
 };
 import * as lettersChannels from './2026_12_01_0050_letters_channels.js';

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { EnforcementCaseRow, NewEnforcementCaseRow } from '../tables/enforcement.js';
 
@@ -12,8 +12,12 @@ export async function saveCaseProjection(db: Kysely<Database>, row: NewEnforceme
     .execute();
 }
 
-export function findCase(db: Kysely<Database>, id: string): Promise<EnforcementCaseRow | undefined> {
-  return db.selectFrom('enforcement_cases').selectAll().where('id', '=', id).executeTakeFirst();
+/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
+export type CaseScope = (eb: ExpressionBuilder<Database, 'enforcement_cases'>) => Expression<SqlBool>;
+const everyCase: CaseScope = () => sql<SqlBool>`true`;
+
+export function findCase(db: Kysely<Database>, id: string, scope: CaseScope = everyCase): Promise<EnforcementCaseRow | undefined> {
+  return db.selectFrom('enforcement_cases').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
 export interface CaseFilter {
@@ -29,8 +33,8 @@ export interface CaseFilter {
   offset: number;
 }
 
-export async function listCases(db: Kysely<Database>, f: CaseFilter) {
-  let query = db.selectFrom('enforcement_cases');
+export async function listCases(db: Kysely<Database>, f: CaseFilter, scope: CaseScope = everyCase) {
+  let query = db.selectFrom('enforcement_cases').where(scope);
   if (f.status) query = query.where('status', '=', f.status);
   if (f.step) query = query.where('step', '=', f.step);
   if (f.teamId) query = query.where('team_id', '=', f.teamId);

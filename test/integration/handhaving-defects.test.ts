@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feedEnforcementCase } from '../../lib/enforcement-starter.js';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { dueAtKey } from '../../workflows/search-attributes.js';
-import { caseApi, type CaseView, enforcementOverrides, inDays, jurist, kb, tc } from './handhaving-helpers.js';
+import { caseApi, type CaseView, enforcementOverrides, inDays, jurist, kb, tc, kbTeam } from './handhaving-helpers.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
 
@@ -28,6 +28,7 @@ beforeAll(async () => {
     .innerJoin('locations as l', 'l.id', 'd.location_id')
     .select(['d.location_id', 'd.team_id'])
     .where('l.licence_status', '=', 'actief')
+    .where('d.team_id', '=', kbTeam)
     .orderBy('d.id')
     .limit(12)
     .execute();

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { caseApi, DAY, enforcementOverrides, inDays, jurist, kb, lettersOf, tc } from './handhaving-helpers.js';
+import { caseApi, DAY, enforcementOverrides, inDays, jurist, kb, lettersOf, tc, kbTeam } from './handhaving-helpers.js';
 import { eventually, replayAll } from './melding-helpers.js';
 
 // Enforcement cases on the real Temporal dev server and PostgreSQL, with day terms of 1.5 s.
@@ -20,6 +20,7 @@ beforeAll(async () => {
     .innerJoin('locations as l', 'l.id', 'd.location_id')
     .select(['d.location_id', 'l.capacity'])
     .where('l.licence_status', '=', 'actief')
+    .where('d.team_id', '=', kbTeam)
     .orderBy('d.id')
     .limit(12)
     .execute();
@@ -79,6 +80,9 @@ describe('aanmaning → voornemen → schorsing → bezwaar', () => {
       'beslissing/aangetekende_brief',
       'beslissing_ouders/email',
       'beslissing_lokaal_bestuur/email',
+      // Issue 13: the end of the suspension, to parents and local government.
+      'einde_schorsing_ouders/email',
+      'einde_schorsing_ouders/email',
     ]);
     const parents = letters.find((l) => l.template === 'beslissing_ouders')!;
     expect(parents.body).toContain('onvoldoende toezicht');

@@ -22,6 +22,12 @@ let limburg: Awaited<ReturnType<typeof locationOfTeam>>;
 let meldingA: { id: string; assigneeId: string | null };
 let meldingL: { id: string; assigneeId: string | null };
 
+/** Opens break-glass (docs/access.md): an admin reads the work of teams only so. */
+async function breakGlass(as: string) {
+  const res = await sys.http('/break-glass', { as, method: 'POST', json: { reason: 'Toezicht op de werklast van alle teams', minutes: 5 } });
+  expect(res.status).toBe(201);
+}
+
 async function get(path: string, as: string, headers: Record<string, string> = {}) {
   const res = await sys.http(path, { as, headers });
   const text = await res.text();
@@ -134,9 +140,14 @@ describe('Mijn werk', () => {
     const assign = team.body.items.find((i: any) => i.id === meldingA.id).actions.find((a: any) => a.rel === 'assign');
     expect(assign.allowed).toBe(true);
     expect((await get('/work?teamId=team-limburg', 'u-tc-antwerpen')).status).toBe(403);
+    // An admin reads case content only under break-glass (docs/access.md).
+    expect((await get('/work?teamId=team-limburg', 'u-admin')).status).toBe(403);
+    expect((await get('/work', 'u-admin')).body.items).toEqual([]);
+    await breakGlass('u-admin');
     const admin = await get('/work?teamId=team-limburg', 'u-admin');
     expect(admin.body.items.map((i: any) => i.id)).toContain(meldingL.id);
     expect(admin.body.items.map((i: any) => i.id)).not.toContain(meldingA.id);
+    expect((await sys.http('/break-glass', { as: 'u-admin', method: 'DELETE' })).status).toBe(204);
     const one = await get(`/work?teamId=team-antwerpen&assignee=${antwerpen.case_manager_id}&process=melding`, 'u-tc-antwerpen');
     expect(one.body.items.every((i: any) => i.assigneeId === antwerpen.case_manager_id && i.process === 'melding')).toBe(true);
   });
@@ -151,6 +162,7 @@ describe('Mijn werk', () => {
   });
 
   it('saves, applies and deletes filters per user', async () => {
+    await breakGlass('u-admin');
     const put = await sys.http('/work/filters/Limburg%20te%20laat', { as: 'u-admin', method: 'PUT', json: { teamId: 'team-limburg', overdue: true } });
     expect(put.status).toBe(201);
     expect((await sys.http('/work/filters/Limburg%20te%20laat', { as: 'u-admin', method: 'PUT', json: { teamId: 'team-limburg' } })).status).toBe(200);
@@ -162,6 +174,7 @@ describe('Mijn werk', () => {
     expect((await sys.http('/work/filters/mijn', { as: 'u-tc-antwerpen', method: 'PUT', json: { teamId: 'team-limburg' } })).status).toBe(403);
     expect((await sys.http('/work/filters/Limburg%20te%20laat', { as: 'u-admin', method: 'DELETE' })).status).toBe(204);
     expect((await sys.http('/work/filters/Limburg%20te%20laat', { as: 'u-admin', method: 'DELETE' })).status).toBe(404);
+    expect((await sys.http('/break-glass', { as: 'u-admin', method: 'DELETE' })).status).toBe(204);
   });
 });
 

@@ -422,7 +422,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List enforcement cases (filters: status, step, team, case manager, urgent, due before, municipality, location) */
+        /** List the enforcement cases in the caller's scope (filters: status, step, team, case manager, urgent, due before, municipality, location) */
         get: operations["listHandhaving"];
         put?: never;
         /** Open an enforcement case for a location with its first milestone; an open case gets the milestone instead (200) */
@@ -459,7 +459,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Close the case at any step (e.g. the shortcomings are remedied), with a reason */
+        /**
+         * Close the case at any step (e.g. the shortcomings are remedied), with a reason
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
+         */
         post: operations["postHandhavingClose"];
         delete?: never;
         options?: never;
@@ -477,8 +480,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Voornemen: after the hearing or its term, proceed to the decision or close
-         * @description Allowed in the step(s): voornemen; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Voornemen: after the hearing or its term, proceed to the decision or close. Allowed in the step(s): voornemen; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingConcludeHearing"];
         delete?: never;
@@ -497,8 +500,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Beslissing: submit the decision (schorsing with end date, opheffing with effective date) for legal review
-         * @description Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Beslissing: submit the decision (schorsing with end date, opheffing with effective date) for legal review. Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingDecision"];
         delete?: never;
@@ -551,8 +554,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Voornemen: submit the draft for legal review
-         * @description Allowed in the step(s): voornemen; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Voornemen: submit the draft for legal review. Allowed in the step(s): voornemen; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingDraft"];
         delete?: never;
@@ -570,7 +573,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Interrupt the current step for a decision in urgent necessity (integrity risk), without prior hearing */
+        /**
+         * Interrupt the current step for a decision in urgent necessity (integrity risk), without prior hearing
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
+         */
         post: operations["postHandhavingEscalateUrgent"];
         delete?: never;
         options?: never;
@@ -588,8 +594,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Voornemen: record a hearing request, its planning or its report (hoorrecht)
-         * @description Allowed in the step(s): voornemen; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Voornemen: record a hearing request, its planning or its report (hoorrecht). Allowed in the step(s): voornemen; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingHearing"];
         delete?: never;
@@ -642,8 +648,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Aanmaning: record that Mentes contacted the location
-         * @description Allowed in the step(s): aanmaning; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Aanmaning: record that Mentes contacted the location. Allowed in the step(s): aanmaning; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingMentesContact"];
         delete?: never;
@@ -662,8 +668,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Bezwaar: record an objection, or its outcome (upheld or not)
-         * @description Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Bezwaar: record an objection, or its outcome (upheld or not). Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingObjection"];
         delete?: never;
@@ -682,8 +688,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Beslissing: record that the organiser was informed orally beforehand
-         * @description Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Beslissing: record that the organiser was informed orally beforehand. Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingOralNotice"];
         delete?: never;
@@ -702,8 +708,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Aanmaning: record whether the shortcomings were remedied
-         * @description Allowed in the step(s): aanmaning; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Aanmaning: record whether the shortcomings were remedied. Allowed in the step(s): aanmaning; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingRemedyOutcome"];
         delete?: never;
@@ -722,8 +728,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Jurist: approve or reject (with remarks) the draft voornemen or decision
-         * @description Allowed in the step(s): voornemen, beslissing, dringende_beslissing; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Jurist: approve or reject (with remarks) the draft voornemen or decision. Allowed in the step(s): voornemen, beslissing, dringende_beslissing; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingReview"];
         delete?: never;
@@ -742,8 +748,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Aanmaning: set the shortcomings and the remedy deadline
-         * @description Allowed in the step(s): aanmaning; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Aanmaning: set the shortcomings and the remedy deadline. Allowed in the step(s): aanmaning; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingShortcomings"];
         delete?: never;
@@ -762,8 +768,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Schorsing: at its end, lift it (after verification), extend it, or escalate to opheffing
-         * @description Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Schorsing: at its end, lift it (after verification), extend it, or escalate to opheffing. Allowed in the step(s): beslissing, dringende_beslissing; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingSuspensionEnd"];
         delete?: never;
@@ -782,8 +788,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Aanmaning: record the talk with the organiser (the written aanmaning follows)
-         * @description Allowed in the step(s): aanmaning; 409 otherwise or out of turn. Answers the case with the step's new state.
+         * Aanmaning: record the talk with the organiser (the written aanmaning follows). Allowed in the step(s): aanmaning; 409 otherwise or out of turn
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postHandhavingTalk"];
         delete?: never;
@@ -801,7 +807,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Decide on the proposed decision in urgent necessity (after an urgent advice): confirm it (with its kind), or keep the ordinary route, with a reason */
+        /**
+         * Decide on the proposed decision in urgent necessity (after an urgent advice): confirm it (with its kind), or keep the ordinary route, with a reason
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
+         */
         post: operations["postHandhavingUrgentProposal"];
         delete?: never;
         options?: never;
@@ -816,7 +825,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Places freed by suspension and revocation decisions in force, per municipality */
+        /** Places freed by suspension and revocation decisions in force, per municipality (public figures) */
         get: operations["listHandhavingCapacity"];
         put?: never;
         post?: never;
@@ -1086,7 +1095,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List reports from the register, by default the most urgent first (due moment ascending) */
+        /** List the reports in the caller's scope, by default the most urgent first (due moment ascending); never with the reporter */
         get: operations["listMeldingen"];
         put?: never;
         /**
@@ -1128,7 +1137,7 @@ export interface paths {
         put?: never;
         /**
          * Pick up the report (crisis: acknowledge it); meets its deadline
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingAcknowledge"];
         delete?: never;
@@ -1148,7 +1157,7 @@ export interface paths {
         put?: never;
         /**
          * Reassign the report (absence, workload), with a reason
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingAssign"];
         delete?: never;
@@ -1168,7 +1177,7 @@ export interface paths {
         put?: never;
         /**
          * Close the report with its follow-ups; needs feedback given or a reason why not
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingClose"];
         delete?: never;
@@ -1188,7 +1197,7 @@ export interface paths {
         put?: never;
         /**
          * Extend (verlengen) the deadline by a number of hours, within its cap
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingDeadlineExtend"];
         delete?: never;
@@ -1208,7 +1217,7 @@ export interface paths {
         put?: never;
         /**
          * Pause (opschorten) the running deadline: the remaining budget is kept
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingDeadlinePause"];
         delete?: never;
@@ -1228,7 +1237,7 @@ export interface paths {
         put?: never;
         /**
          * Resume a paused deadline: the due moment moves by the pause
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingDeadlineResume"];
         delete?: never;
@@ -1248,7 +1257,7 @@ export interface paths {
         put?: never;
         /**
          * Record the feedback to the reporter (terugkoppeling); by e-mail it is queued in the outbox
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingFeedback"];
         delete?: never;
@@ -1268,7 +1277,7 @@ export interface paths {
         put?: never;
         /**
          * Link a report from the to-be-linked queue to its location; it is then assigned
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingLink"];
         delete?: never;
@@ -1288,7 +1297,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm or override the proposed triage (crisis or regular), with a reason; later reclassification is recorded too
-         * @description Answers the new state. 409 when the command is not allowed in the current phase. An Idempotency-Key makes a retried command count once.
+         * @description Answers the new state. 404 when the record does not exist or lies outside the caller's scope; 409 when the command is not allowed in the current step. An Idempotency-Key makes a retried command count once.
          */
         post: operations["postMeldingTriage"];
         delete?: never;
@@ -1652,7 +1661,7 @@ export interface paths {
         };
         /**
          * Mijn werk: one inbox across processes, overdue first, then by due moment
-         * @description Without parameters: the signed-in person's own work (an admin: all open work). `teamId` and `assignee` ask for a team's work: a team coordinator for their own team only (403 otherwise), an admin (or the central team coordinator) for any. `filter` applies a saved filter (GET /work/filters) under the explicit parameters. Each item says which rule set its due moment (`dueRule`) and lists its commands (`actions`, with `assign` to reassign a report).
+         * @description Without parameters: the signed-in person's own work (an admin under break-glass: all open work). `teamId` and `assignee` ask for a team's work: a team coordinator for their own team only (403 otherwise); an admin or the central team coordinator for any, under break-glass only (docs/access.md). `filter` applies a saved filter (GET /work/filters) under the explicit parameters. Each item says which rule set its due moment (`dueRule`) and lists its commands (`actions`, with `assign` to reassign a report).
          */
         get: operations["listWork"];
         put?: never;
@@ -1998,11 +2007,16 @@ export interface components {
             locationId?: string | null;
             organiserId?: string | null;
             overdue: boolean;
+            /**
+             * Format: date-time
+             * @description When the retention run erased the report's personal data (docs/retention.md)
+             */
+            personalDataErasedAt?: string | null;
             /** @enum {string} */
             phase: "te_koppelen" | "toegewezen" | "in_behandeling" | "afgesloten";
             /** Format: date-time */
             receivedAt: string;
-            /** @description The reporter's contact (personal data): in a report's own view only, not in lists */
+            /** @description The reporter's contact (personal data): only in a report's own view, only for its assignee (or under break-glass), and every such read is audited; never in lists or in answers to commands */
             reporter?: {
                 email?: string;
                 name?: string;
@@ -2154,13 +2168,16 @@ export interface components {
             };
             report?: components["schemas"]["ScreeningReport"];
             selection?: {
+                /** @description The task's code; null outside the caller's scope */
                 code?: string | null;
                 dossierId?: string;
                 locationId?: string;
                 locationName?: string;
                 rank?: number;
                 score?: number;
+                /** @description The task's status; null outside the caller's scope */
                 status?: string | null;
+                /** @description The dossier's task, when it lies in the caller's scope (docs/access.md); absent otherwise */
                 taskId?: string;
                 teamId?: string | null;
             }[];
@@ -4399,7 +4416,9 @@ export interface operations {
     postHandhavingClose: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path: {
                 caseId: string;
             };
@@ -4462,6 +4481,24 @@ export interface operations {
             };
             /** @description Conflict: RFC 9457 problem details. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: RFC 9457 problem details. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: RFC 9457 problem details. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4956,7 +4993,9 @@ export interface operations {
     postHandhavingEscalateUrgent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path: {
                 caseId: string;
             };
@@ -5021,6 +5060,24 @@ export interface operations {
             };
             /** @description Conflict: RFC 9457 problem details. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: RFC 9457 problem details. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: RFC 9457 problem details. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6188,7 +6245,9 @@ export interface operations {
     postHandhavingUrgentProposal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                "idempotency-key"?: string;
+            };
             path: {
                 caseId: string;
             };
@@ -6258,6 +6317,24 @@ export interface operations {
             };
             /** @description Conflict: RFC 9457 problem details. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload Too Large: RFC 9457 problem details. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported Media Type: RFC 9457 problem details. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7865,6 +7942,15 @@ export interface operations {
             };
             /** @description Forbidden: RFC 9457 problem details. */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict: RFC 9457 problem details. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import {
   type FlowInput,
   type FlowOutcome,
@@ -119,6 +119,8 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
   };
   await run.send('organisator', 'aanmaning', 'email', 'aanmaning', values);
   await run.send('organisator', 'aanmaning', 'aangetekende_brief', 'aanmaning', values);
+  // Issue 13: also to the organiser's e-Box (when it has an enterprise number).
+  if (patched('last-mile-letters')) await run.send('organisator', 'aanmaning', 'ebox', 'aanmaning', values);
   await run.send('mentes', 'aanmaning', 'email', 'mentes_aanmaning', values);
   const sentAt = Date.now();
   data.sentAt = new Date(sentAt).toISOString();

@@ -32,7 +32,7 @@ import {
   milestoneUpdate,
   urgentProposalUpdate,
 } from './definitions.js';
-import { invalid, notNow } from './flow-kit.js';
+import { durable, invalid, notNow } from './flow-kit.js';
 
 const { saveCase, recordEnforcementEvent, alertTeamCoordinator } = proxyActivities<EnforcementActivities>({
   startToCloseTimeout: '30 seconds',
@@ -320,6 +320,10 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   state.closedReason = closedReason;
   state.closedAt = toIsoUtc(Date.now());
   await save(closedBy, 'handhaving.closed', `Handhavingsdossier gesloten: ${closedReason}`, { reason: closedReason });
+  // Issue 13: the parents' contacts served this case only; once it is closed they are erased.
+  if (patched('parent-contacts-erased-at-closure')) {
+    await durable.eraseParentContacts({ key: `${workflowInfo().workflowId}:${workflowInfo().runId}:erase-parent-contacts`, caseId: input.caseId, location: input.location });
+  }
   await condition(allHandlersFinished);
   return state;
 

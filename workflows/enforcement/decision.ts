@@ -1,4 +1,4 @@
-import { patched, setHandler, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, setHandler, startChild, uuid4 } from '@temporalio/workflow';
 import { daysBetween, localDateOf, toIsoUtc } from '../clock/brussels-time.js';
 import {
   type DecisionCommand,
@@ -6,7 +6,11 @@ import {
   type FlowInput,
   type FlowOutcome,
   flowStateQuery,
+  informationSessionUpdate,
   type ObjectionCommand,
+  type ReplacementCapacityInput,
+  replacementCapacityWorkflowId,
+  replacementCapacityWorkflowType,
   objectionUpdate,
   oralNoticeUpdate,
   reviewUpdate,
@@ -14,6 +18,7 @@ import {
   suspensionEndUpdate,
 } from './definitions.js';
 import { activities, FlowRun, invalid, notNow, system } from './flow-kit.js';
+import { formatSessionMoment } from './replacement-capacity.js';
 
 export interface DecisionData {
   draft?: DecisionCommand & { version: number };
@@ -31,6 +36,10 @@ export interface DecisionData {
   effectiveAt?: string;
   effective?: boolean;
   suspensionEnd?: SuspensionEndCommand;
+  /** Issue 13: interim news sent to parents during a suspension, information sessions planned, the replacement capacity started. */
+  interimNews?: number;
+  sessions?: { at: string; place: string }[];
+  replacementCapacity?: string;
 }
 
 /** How far ahead a decision's date (suspension end, revocation effective date) may lie. */
@@ -44,12 +53,15 @@ export const MAX_DECISION_DAYS_AHEAD = 366;
 export class DecisionFlow {
   readonly run: FlowRun;
   readonly data: DecisionData;
+  /** Issue 13 (letters to the e-Box, parents' interim news, replacement capacity): only runs that reached the decision with this code. */
+  lastMile = false;
 
   constructor(readonly input: FlowInput, readonly urgent: boolean) {
     this.run = new FlowRun(input, 'beslissing opstellen');
     this.data = this.run.state.data as unknown as DecisionData;
     this.data.reviews = [];
     this.registerHandlers();
+    this.registerSessionHandler();
   }
 
   get decision() {
@@ -132,6 +144,26 @@ export class DecisionFlow {
     });
   }
 
+  private registerSessionHandler(): void {
+    const { run, data } = this;
+    setHandler(informationSessionUpdate, async (cmd) => {
+      data.sessions ??= [];
+      const n = data.sessions.push({ at: cmd.at, place: cmd.place });
+      const values = { location: run.location.locationName, when: formatSessionMoment(cmd.at), place: cmd.place, note: cmd.note };
+      await run.send('klantenbeheerder', `infosessie-taak:${n}`, 'intern', 'infosessie_taak', values);
+      await run.send('ouders', `infosessie:${n}`, 'email', 'infosessie_uitnodiging', values);
+      await run.send('lokaal_bestuur', `infosessie:${n}`, 'email', 'infosessie_uitnodiging', values);
+      await run.record(cmd.actor, 'beslissing.information_session', `Informatiesessie voor ouders en lokaal bestuur gepland op ${values.when}`, { at: cmd.at, place: cmd.place });
+      return run.state;
+    }, {
+      validator: (cmd) => {
+        if (!data.sentAt) throw notNow('The decision has not been communicated yet');
+        if (!this.lastMile) throw notNow('This case started before information sessions were built; plan it outside the application');
+        if (Number.isNaN(Date.parse(cmd.at))) throw invalid('at must be an ISO date-time');
+      },
+    });
+  }
+
   private async onObjection(cmd: ObjectionCommand) {
     const { run, data } = this;
     if (cmd.action === 'received') {
@@ -173,6 +205,8 @@ export class DecisionFlow {
     };
     await run.send('organisator', 'beslissing', 'email', 'beslissing', toOrganiser);
     await run.send('organisator', 'beslissing', 'aangetekende_brief', 'beslissing', toOrganiser);
+    this.lastMile = patched('last-mile-letters');
+    if (this.lastMile) await run.send('organisator', 'beslissing', 'ebox', 'beslissing', toOrganiser);
     // Parents and local government: after the organiser, the public motivation only.
     const publicValues = {
       ...common,
@@ -206,10 +240,34 @@ export class DecisionFlow {
     });
     data.sentAt = new Date(sentAt).toISOString();
     data.inForce = true;
+    // Issue 13: the municipality's temporary replacement capacity for the places this decision frees.
+    if (this.lastMile && run.location.capacity > 0) {
+      const rc: ReplacementCapacityInput = { caseId: input.caseId, decisionId: data.decisionId, location: run.location, places: run.location.capacity, decidedOn: localDateOf(sentAt), settings: input.settings };
+      const child = await startChild(replacementCapacityWorkflowType, { workflowId: replacementCapacityWorkflowId(data.decisionId), args: [rc], parentClosePolicy: ParentClosePolicy.ABANDON });
+      data.replacementCapacity = child.workflowId;
+    }
     await run.record(system, 'beslissing.sent', `Beslissing tot ${d.decision} meegedeeld aan organisator, ouders en lokaal bestuur`, {
       decisionId: data.decisionId,
       psychosocialSupport: d.integrityHarmed,
       capacityFreed: run.location.capacity,
+    });
+  }
+
+  /** Interim news to parents during a suspension, every `interimNewsEveryDays` until it ends (lifted, escalated, or lapsed after an objection). */
+  private scheduleInterimNews(from: number): void {
+    const { run, data, input } = this;
+    const n = (data.interimNews ?? 0) + 1;
+    const at = run.calendarDaysFrom(from, input.settings.interimNewsEveryDays ?? 14);
+    run.at(`interim:${n}`, at, `Tussentijds bericht ${n} aan ouders`, async () => {
+      const ended = (data.suspensionEnd && data.suspensionEnd.action !== 'extend') || data.objection?.outcome === 'gegrond';
+      if (ended) return;
+      const news = data.objection && !data.objection.outcome
+        ? 'De organisator heeft bezwaar ingediend; zolang het agentschap daarover niet beslist heeft, is de schorsing niet van kracht.'
+        : 'De schorsing loopt. Het agentschap volgt het herstel van de tekortkomingen op; u hoort van ons zodra er nieuws is.';
+      await run.send('ouders', `tussentijds:${n}`, 'email', 'tussentijds_ouders', { location: run.location.locationName, period: ` tot en met ${data.suspensionEnd?.until ?? this.decision.date}`, number: String(n), news });
+      data.interimNews = n;
+      await run.record(system, 'beslissing.interim_news', `Tussentijds bericht ${n} aan ouders verstuurd`, { number: n });
+      this.scheduleInterimNews(at);
     });
   }
 
@@ -237,6 +295,7 @@ export class DecisionFlow {
       await run.waitUntil(() => objectionSettled() && (data.effective !== false || data.objection?.outcome === 'gegrond'));
       run.cancelTimer('effective');
     } else {
+      if (this.lastMile) this.scheduleInterimNews(Date.now());
       let end = run.endOfDate(d.date);
       for (;;) {
         const until = end;
@@ -254,6 +313,15 @@ export class DecisionFlow {
       }
       if (data.suspensionEnd?.action === 'lift') {
         await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, lifted: true });
+      }
+      run.cancelTimer(`interim:${(data.interimNews ?? 0) + 1}`);
+      if (this.lastMile && (data.suspensionEnd?.action === 'lift' || data.objection?.outcome === 'gegrond')) {
+        const values = {
+          location: run.location.locationName,
+          outcome: data.objection?.outcome === 'gegrond' ? 'na het bezwaar van de organisator is de beslissing vervallen.' : 'na verificatie is de schorsing opgeheven; de opvang mag opnieuw kinderen opvangen.',
+        };
+        await run.send('ouders', 'einde-schorsing', 'email', 'einde_schorsing_ouders', values);
+        await run.send('lokaal_bestuur', 'einde-schorsing', 'email', 'einde_schorsing_ouders', values);
       }
     }
     await run.finish();

@@ -80,6 +80,13 @@ export interface EnforcementSettings {
   reminderBeforeMs: number;
   /** For tests: when set, day-based terms are this many ms instead (seconds on the dev server). */
   compressDayMs?: number;
+  /** Interim news to parents during a suspension, every this many days (default 14, an assumption). */
+  interimNewsEveryDays?: number;
+  /** The municipality's replacement capacity: months from the decision (12) and its one extension (6). */
+  replacementCapacityMonths?: number;
+  replacementExtensionMonths?: number;
+  /** Reminders this many days before the replacement capacity ends (default 30, an assumption). */
+  replacementReminderDays?: number;
 }
 
 export interface CaseInput {
@@ -96,9 +103,12 @@ export interface Communication {
   key: string;
   recipient: 'organisator' | 'ouders' | 'lokaal_bestuur' | 'mentes' | 'klantenbeheerder' | 'jurist';
   kind: string;
-  channel: 'email' | 'aangetekende_brief' | 'brief' | 'intern' | 'mondeling';
+  channel: 'email' | 'aangetekende_brief' | 'brief' | 'intern' | 'mondeling' | 'ebox';
   at: string;
-  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'recorded';
+  /** `skipped`: the channel does not apply (an e-Box for an organiser without enterprise number). */
+  status: 'queued' | 'sent' | 'delivered' | 'failed' | 'recorded' | 'skipped';
+  /** A registered letter's outcome, from the provider's callback (issue 13). */
+  outcome?: { status: string; presentedOn?: string | null; deliveredOn?: string | null; termFrom?: string | null };
 }
 
 export interface PendingDeadline {
@@ -295,3 +305,54 @@ export const oralNoticeUpdate = defineUpdate<FlowState, [OralNoticeCommand]>('re
 export const objectionUpdate = defineUpdate<FlowState, [ObjectionCommand]>('recordObjection');
 export const suspensionEndUpdate = defineUpdate<FlowState, [SuspensionEndCommand]>('endSuspension');
 export const letterDeliveryUpdate = defineUpdate<FlowState, [LetterDeliveryCommand]>('recordLetterDelivery');
+
+// --- issue 13: letters' outcomes, the information session, replacement capacity -------------
+
+/** A channel's callback about a letter of this flow (registered mail: delivered, not collected, returned). */
+export interface LetterOutcome {
+  key: string;
+  status: 'bezorgd' | 'niet_afgehaald' | 'teruggestuurd' | 'gelezen';
+  presentedOn?: string | null;
+  deliveredOn?: string | null;
+  termFrom?: string | null;
+}
+export const letterOutcomeSignal = defineSignal<[LetterOutcome]>('letterOutcome');
+
+export interface InformationSessionCommand extends FlowCommand {
+  /** When, ISO instant. */
+  at: string;
+  place: string;
+  note: string;
+}
+export const informationSessionUpdate = defineUpdate<FlowState, [InformationSessionCommand]>('planInformationSession');
+
+export const replacementCapacityWorkflowType = 'replacementCapacityWorkflow';
+export const replacementCapacityWorkflowId = (decisionId: string) => `vervangcapaciteit:${decisionId}`;
+
+export interface ReplacementCapacityInput {
+  caseId: string;
+  decisionId: string;
+  location: CaseLocation;
+  places: number;
+  /** The decision's date (sending), 'YYYY-MM-DD'. */
+  decidedOn: string;
+  settings: EnforcementSettings;
+}
+
+export interface ReplacementCapacityState {
+  decisionId: string;
+  status: 'lopend' | 'verlengd' | 'afgelopen' | 'beeindigd';
+  startsOn: string;
+  endsOn: string;
+  endsAt: string;
+  extended: boolean;
+  reminders: number;
+}
+
+export interface ReplacementCapacityCommand {
+  actor: Actor;
+  action: 'extend' | 'end';
+  reason: string;
+}
+export const replacementCapacityUpdate = defineUpdate<ReplacementCapacityState, [ReplacementCapacityCommand]>('changeReplacementCapacity');
+export const replacementCapacityQuery = defineQuery<ReplacementCapacityState>('replacementCapacityState');

@@ -1,18 +1,22 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EnforcementActivities } from '../../activities/enforcement.js';
 import type { TemplateName } from '../../activities/templates.js';
 import { addDays, daysBetween, endOfLocalDay, localDateOf, startOfLocalDay, toIsoUtc } from '../clock/brussels-time.js';
 import { addWorkingDays, createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import type { Actor } from '../shared/actor.js';
 import { refusals } from '../melding/definitions.js';
-import { type Block, type Communication, type FlowInput, type FlowState, flowProgressSignal } from './definitions.js';
+import { type Block, type Communication, type FlowInput, type FlowState, flowProgressSignal, type LetterOutcome, letterOutcomeSignal } from './definitions.js';
+import { durableActivities } from '../shared/durable-activities.js';
 
 export const activities = proxyActivities<EnforcementActivities>({
   startToCloseTimeout: '30 seconds',
   // Every activity is idempotent by key: retrying until the database is back repeats nothing.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+/** Activities added with issue 13, with incidents when they keep failing (docs/incidents.md). */
+export const durable = durableActivities<EnforcementActivities>({ startToCloseTimeout: '30 seconds' });
 
 export const system: Actor = { id: 'systeem', role: 'systeem' };
 
@@ -53,7 +57,20 @@ export class FlowRun {
       communications: [],
       history: [],
     };
+    // A channel's callback (registered mail: delivered, not collected, returned) shows on the communication.
+    // Only a state change: no command, so older histories replay unchanged.
+    setHandler(letterOutcomeSignal, (o: LetterOutcome) => {
+      const c = this.state.communications.find((x) => x.key === o.key);
+      if (!c) return;
+      c.status = o.status === 'teruggestuurd' ? 'failed' : o.status === 'niet_afgehaald' ? 'sent' : 'delivered';
+      c.outcome = { status: o.status, presentedOn: o.presentedOn ?? null, deliveredOn: o.deliveredOn ?? null, termFrom: o.termFrom ?? null };
+      this.letterOutcomes.push(o);
+      this.changed = true;
+    });
   }
+
+  /** Outcomes reported by the channels, in order of arrival. */
+  readonly letterOutcomes: LetterOutcome[] = [];
 
   get location() {
     return this.input.location;

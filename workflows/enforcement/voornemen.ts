@@ -1,4 +1,4 @@
-import { setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import {
   type ConcludeCommand,
   concludeUpdate,
@@ -107,6 +107,8 @@ export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> 
   };
   await run.send('organisator', 'voornemen', 'email', 'voornemen', values);
   await run.send('organisator', 'voornemen', 'aangetekende_brief', 'voornemen', values);
+  // Issue 13: also to the organiser's e-Box (when it has an enterprise number).
+  if (patched('last-mile-letters')) await run.send('organisator', 'voornemen', 'ebox', 'voornemen', values);
   data.sentAt = new Date(sentAt).toISOString();
   await run.record(system, 'voornemen.sent', 'Voornemen verstuurd (e-mail en aangetekend); hoorrecht loopt', { hearingUntil: data.hearingUntil });
 

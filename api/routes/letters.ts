@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { checkContact, contactRetentionDays, contactsOf, eraseContacts, type ParentContact, parseContactsCsv, sealContact } from '../../activities/letters/parent-contacts.js';
+import { recordAudit } from '../../db/repositories/audit.js';
+import { scopes } from '../access/scope.js';
+import { viewerOf } from '../access/viewer.js';
+import { findCase } from '../../db/repositories/enforcement.js';
+import type { Role } from '../../db/tables/reference.js';
+import {
+  caseStateQuery,
+  informationSessionUpdate,
+  replacementCapacityUpdate,
+} from '../../workflows/enforcement/definitions.js';
+import type { AppDependencies } from '../dependencies.js';
+import { actorOf } from '../plugins/auth.js';
+import { conflict, forbidden, HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
+import { errorResponses, idPattern } from '../schemas/common.js';
+import { caseParams } from '../schemas/handhaving.js';
+import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
+
+const readers: Role[] = ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist', 'admin'];
+const caseManagers: Role[] = ['klantenbeheerder', 'teamcoordinator'];
+/** Parents' contacts: only the staff of the location's own team (checked per request against the dossier's team). */
+const contactRoles: Role[] = ['klantenbeheerder', 'teamcoordinator'];
+
+const locationParams = { type: 'object', required: ['locationId'], properties: { locationId: { type: 'string', pattern: idPattern } } } as const;
+const contactSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'email'],
+  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email', maxLength: 200 } },
+} as const;
+const importAnswer = {
+  type: 'object',
+  properties: {
+    locationId: { type: 'string' },
+    imported: { type: 'integer' },
+    total: { type: 'integer' },
+    eraseAfter: { type: 'string' },
+    rejected: { type: 'array', items: { type: 'object', properties: { line: { type: 'integer' }, message: { type: 'string' } } } },
+  },
+} as const;
+
+/**
+ * Issue 13: letters as documents (download), the parents' contacts (import, upload, read, erase),
+ * the information session for parents, and the municipalities' replacement capacity.
+ */
+function routeKit(app: FastifyInstance, deps: AppDependencies) {
+  /** A case in the caller's scope (api/access/scope.ts): outside it, 404 as for an unknown id. */
+  async function requireCase(request: FastifyRequest, id: string) {
+    const row = await findCase(deps.db, id, scopes.enforcementCases(await viewerOf(request, deps.db)));
+    if (!row) throw notFound(`Case ${id}`);
+    return row;
+  }
+
+  /**
+   * Scope of the parents' contacts: a case manager or team coordinator of the team that holds the
+   * location's dossier: narrower than the dossier scope of api/access/scope.ts (no break-glass, no
+   * jurist, no own-case exception), since the contacts are for this purpose only.
+   */
+  async function requireTeamStaff(request: FastifyRequest, locationId: string): Promise<{ dossierId: string; teamId: string }> {
+    const actor = actorOf(request);
+    const dossier = await deps.db.selectFrom('dossiers').select(['id', 'team_id']).where('location_id', '=', locationId).executeTakeFirst();
+    if (!dossier) throw notFound(`Location ${locationId}`);
+    const viewer = await viewerOf(request, deps.db);
+    if (viewer.teamId !== dossier.team_id || actor.id !== viewer.id) throw forbidden(`Only staff of team ${dossier.team_id}, which holds the dossier of ${locationId}, may handle its parents' contacts`);
+    return { dossierId: dossier.id, teamId: dossier.team_id };
+  }
+
+  function codec() {
+    const c = deps.codecServer?.codec;
+    if (!c) throw unavailable('No key to encrypt parents\' contacts is configured (PAYLOAD_KEYS)');
+    return c;
+  }
+
+  async function importContacts(request: FastifyRequest, locationId: string, contacts: ParentContact[], mode: 'replace' | 'add', rejected: { line: number; message: string }[]) {
+    const { dossierId } = await requireTeamStaff(request, locationId);
+    const actor = actorOf(request);
+    const existing = mode === 'add' ? await contactsOf(deps.db, codec(), locationId) : [];
+    const seen = new Set(existing.map((c) => c.email.toLowerCase()));
+    const fresh = contacts.filter((c) => {
+      const e = c.email.toLowerCase();
+      if (seen.has(e)) return false;
+      seen.add(e);
+      return true;
+    });
+    const sealed = await Promise.all(fresh.map((c) => sealContact(codec(), { name: c.name, email: c.email.toLowerCase() })));
+    const eraseAfter = new Date(Date.now() + contactRetentionDays * 86_400_000);
+    await deps.db.transaction().execute(async (tx) => {
+      if (mode === 'replace') await tx.deleteFrom('parent_contacts').where('location_id', '=', locationId).execute();
+      if (sealed.length > 0) {
+        await tx.insertInto('parent_contacts').values(sealed.map((s) => ({ id: `PC-${randomUUID()}`, location_id: locationId, sealed: s.sealed, key_id: s.keyId, imported_by: actor.id, erase_after: eraseAfter }))).execute();
+      }
+      await recordAudit(tx, {
+        actor_id: actor.id, actor_role: actor.role, action: 'location.parent_contacts.imported', subject_type: 'location', subject_id: locationId,
+        details: { dossierId, mode, imported: sealed.length, rejected: rejected.length }, request_id: request.id, idempotency_key: `parent-contacts:${request.id}`,
+      });
+    });
+    const total = await deps.db.selectFrom('parent_contacts').select((eb) => eb.fn.countAll<string>().as('n')).where('location_id', '=', locationId).executeTakeFirstOrThrow();
+    return { locationId, imported: sealed.length, total: Number(total.n), eraseAfter: eraseAfter.toISOString(), rejected };
+  }
+
+  return { requireCase, importContacts, requireTeamStaff, codec };
+}
+
+type Kit = ReturnType<typeof routeKit>;
+
+function documentRoutes(app: FastifyInstance, deps: AppDependencies, { requireCase }: Kit) {
+  // ----- documents -----
+
+  app.get<{ Params: { caseId: string } }>('/handhaving/:caseId/documents', {
+    config: { roles: readers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'The letters of a case as documents (PDF), with their SHA-256 (also in the audit log)',
+      params: caseParams,
+      response: {
+        200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, template: { type: 'string' }, audience: { type: 'string' }, title: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' }, createdAt: { type: 'string' } } } },
+        ...errorResponses(400, 404),
+      },
+    },
+  }, async (request) => {
+    const row = await requireCase(request, request.params.caseId);
+    const docs = await deps.db.selectFrom('enforcement_documents').select(['id', 'template', 'audience', 'title', 'sha256', 'bytes', 'created_at']).where('case_id', '=', row.id).orderBy('created_at').orderBy('id').execute();
+    return docs.map((d) => ({ id: d.id, template: d.template, audience: d.audience, title: d.title, sha256: d.sha256, bytes: d.bytes, createdAt: d.created_at.toISOString() }));
+  });
+
+  app.get<{ Params: { caseId: string; documentId: string } }>('/handhaving/:caseId/documents/:documentId', {
+    config: { roles: readers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'Download one letter (application/pdf); the header x-content-sha256 carries its hash',
+      params: { type: 'object', required: ['caseId', 'documentId'], properties: { ...caseParams.properties, documentId: { type: 'string', pattern: '^DOC-[0-9A-F]{20}$' } } },
+      response: { 200: { type: 'string', format: 'binary', description: 'The PDF' }, ...errorResponses(400, 404) },
+    },
+  }, async (request, reply) => {
+    const row = await requireCase(request, request.params.caseId);
+    const doc = await deps.db.selectFrom('enforcement_documents').select(['id', 'pdf', 'sha256', 'template']).where('case_id', '=', row.id).where('id', '=', request.params.documentId).executeTakeFirst();
+    if (!doc) throw notFound(`Document ${request.params.documentId} of case ${row.id}`);
+    const actor = actorOf(request);
+    await recordAudit(deps.db, { actor_id: actor.id, actor_role: actor.role, action: 'handhaving.document.downloaded', subject_type: 'handhaving', subject_id: row.id, details: { documentId: doc.id, sha256: doc.sha256 }, request_id: request.id, idempotency_key: `document-download:${request.id}` });
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${doc.template}-${row.id}.pdf"`)
+      .header('x-content-sha256', doc.sha256)
+      .send(doc.pdf);
+  });
+}
+
+function contactRoutes(app: FastifyInstance, deps: AppDependencies, { importContacts, requireTeamStaff, codec }: Kit) {
+  // ----- parents' contacts -----
+
+  app.post<{ Params: { locationId: string }; Body: { contacts: ParentContact[]; mode: 'replace' | 'add' } }>('/locations/:locationId/parent-contacts', {
+    config: { roles: contactRoles },
+    schema: {
+      tags: ['locations'],
+      summary: 'Import the parents\' contacts the organiser gave (JSON): only for enforcement communication, encrypted, erased when the case closes',
+      description: 'Only staff of the team that holds the location\'s dossier. mode replace (default): the list replaces the previous one; add: adds new addresses.',
+      params: locationParams,
+      body: { type: 'object', additionalProperties: false, required: ['contacts'], properties: { contacts: { type: 'array', minItems: 1, maxItems: 2000, items: contactSchema }, mode: { type: 'string', enum: ['replace', 'add'], default: 'replace' } } },
+      response: { 200: importAnswer, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    const problems = request.body.contacts.map((c, i) => ({ line: i + 1, message: checkContact(c) })).filter((p): p is { line: number; message: string } => p.message !== undefined);
+    if (problems.length > 0) throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `The contacts are invalid: ${problems.slice(0, 5).map((p) => `#${p.line} ${p.message}`).join('; ')}`, { errors: problems.map((p) => ({ field: `body.contacts.${p.line - 1}`, message: p.message })) });
+    return importContacts(request, request.params.locationId, request.body.contacts, request.body.mode, []);
+  });
+
+  app.post<{ Params: { locationId: string }; Querystring: { mode: 'replace' | 'add' }; Body: string }>('/locations/:locationId/parent-contacts/upload', {
+    config: { roles: contactRoles },
+    schema: {
+      tags: ['locations'],
+      summary: 'Upload the organiser\'s file of parents\' contacts (text/csv: a header naam;email, one parent a line)',
+      description: 'Lines that are not valid are reported with their line number and not imported; a file without one valid line is 400.',
+      params: locationParams,
+      querystring: { type: 'object', properties: { mode: { type: 'string', enum: ['replace', 'add'], default: 'replace' } } },
+      consumes: ['text/csv'],
+      body: { type: 'string', minLength: 1, maxLength: 1_000_000 },
+      response: { 200: importAnswer, ...errorResponses(400, 404, 415) },
+    },
+  }, async (request) => {
+    if (typeof request.body !== 'string') throw new HttpProblem(415, problemTypes.validation, 'Unsupported Media Type', 'Send the file as text/csv');
+    const { contacts, errors } = parseContactsCsv(request.body);
+    if (contacts.length === 0) throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `The file has no valid contact: ${errors.slice(0, 5).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`, { errors: errors.slice(0, 20).map((e) => ({ field: `line ${e.line}`, message: e.message })) });
+    return importContacts(request, request.params.locationId, contacts, request.query.mode, errors);
+  });
+
+  app.get<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', {
+    config: { roles: contactRoles },
+    schema: {
+      tags: ['locations'],
+      summary: 'The parents\' contacts of a location (decrypted; every read is audited)',
+      params: locationParams,
+      response: { 200: { type: 'object', properties: { locationId: { type: 'string' }, contacts: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } } } } } }, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    await requireTeamStaff(request, request.params.locationId);
+    const actor = actorOf(request);
+    const contacts = await contactsOf(deps.db, codec(), request.params.locationId);
+    await recordAudit(deps.db, { actor_id: actor.id, actor_role: actor.role, action: 'location.parent_contacts.read', subject_type: 'location', subject_id: request.params.locationId, details: { count: contacts.length }, request_id: request.id, idempotency_key: `parent-contacts-read:${request.id}` });
+    return { locationId: request.params.locationId, contacts };
+  });
+
+  app.delete<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', {
+    config: { roles: contactRoles },
+    schema: {
+      tags: ['locations'],
+      summary: 'Erase the parents\' contacts of a location now',
+      params: locationParams,
+      response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } }, ...errorResponses(400, 404) },
+    },
+  }, async (request) => {
+    await requireTeamStaff(request, request.params.locationId);
+    const actor = actorOf(request);
+    const erased = await eraseContacts(deps.db, request.params.locationId);
+    await recordAudit(deps.db, { actor_id: actor.id, actor_role: actor.role, action: 'location.parent_contacts.erased', subject_type: 'location', subject_id: request.params.locationId, details: { erased }, request_id: request.id, idempotency_key: `parent-contacts-erase:${request.id}` });
+    return { erased };
+  });
+}
+
+function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, { requireCase }: Kit) {
+  // ----- information session -----
+
+  app.post<{ Params: { caseId: string }; Body: { at: string; place: string; note: string } }>('/handhaving/:caseId/information-session', {
+    config: { roles: caseManagers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'Plan an oral information session for parents and local government after a decision: a task for the case manager and the invitations',
+      params: caseParams,
+      body: { type: 'object', additionalProperties: false, required: ['at', 'place'], properties: { at: { type: 'string', format: 'date-time' }, place: { type: 'string', minLength: 3, maxLength: 300 }, note: { type: 'string', maxLength: 2000, default: '' } } },
+      response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(400, 404, 409) },
+    },
+  }, async (request) => {
+    const row = await requireCase(request, request.params.caseId);
+    const live = await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
+    const current = live?.caseId === row.id ? live.current : null;
+    if (!current || (current.flow !== 'beslissing' && current.flow !== 'dringende_beslissing')) throw conflict(`Case ${row.id} has no decision running`);
+    try {
+      const state = await deps.temporal.workflow.getHandle(current.workflowId).executeUpdate(informationSessionUpdate, { args: [{ ...request.body, actor: actorOf(request) }] });
+      return { caseId: row.id, sessions: (state.data as { sessions?: unknown[] }).sessions ?? [], waitingFor: state.waitingFor };
+    } catch (err) {
+      throw refusalToProblem(err) ?? (isWorkflowGone(err) ? conflict(`The decision of case ${row.id} has ended`) : err);
+    }
+  });
+
+  // ----- replacement capacity -----
+
+  const capacityItem = {
+    type: 'object',
+    properties: {
+      decisionId: { type: 'string' }, caseId: { type: 'string' }, locationId: { type: 'string' }, municipality: { type: 'string' }, places: { type: 'integer' },
+      startsOn: { type: 'string' }, endsOn: { type: 'string' }, extended: { type: 'boolean' }, status: { type: 'string' },
+    },
+  } as const;
+
+  app.get<{ Querystring: { municipality?: string; status?: string } }>('/handhaving/replacement-capacity', {
+    config: { roles: readers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'Register of temporary replacement capacity per municipality (12 months from the decision, one extension of 6)',
+      querystring: { type: 'object', properties: { municipality: { type: 'string', maxLength: 100 }, status: { type: 'string', enum: ['lopend', 'verlengd', 'afgelopen', 'beeindigd'] } } },
+      response: { 200: { type: 'array', items: capacityItem }, ...errorResponses(400) },
+    },
+  }, async (request) => {
+    let q = deps.db.selectFrom('replacement_capacities').selectAll();
+    if (request.query.municipality) q = q.where('municipality', '=', request.query.municipality);
+    if (request.query.status) q = q.where('status', '=', request.query.status as 'lopend');
+    const rows = await q.orderBy('municipality').orderBy('starts_on').execute();
+    return rows.map((r) => ({ decisionId: r.decision_id, caseId: r.case_id, locationId: r.location_id, municipality: r.municipality, places: r.places, startsOn: r.starts_on, endsOn: r.ends_on, extended: r.extended, status: r.status }));
+  });
+
+  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/handhaving/replacement-capacity/:decisionId', {
+    config: { roles: caseManagers },
+    schema: {
+      tags: ['handhaving'],
+      summary: 'Extend the replacement capacity once (6 months) or end it early, with a reason',
+      params: { type: 'object', required: ['decisionId'], properties: { decisionId: { type: 'string', pattern: '^BES-[0-9A-F]{8}$' } } },
+      body: { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { type: 'string', enum: ['extend', 'end'] }, reason: { type: 'string', minLength: 3, maxLength: 2000 } } },
+      response: { 200: capacityItem, ...errorResponses(400, 404, 409) },
+    },
+  }, async (request) => {
+    const row = await deps.db.selectFrom('replacement_capacities').selectAll().where('decision_id', '=', request.params.decisionId).executeTakeFirst();
+    if (!row) throw notFound(`Replacement capacity of decision ${request.params.decisionId}`);
+    try {
+      const s = await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(replacementCapacityUpdate, { args: [{ ...request.body, actor: actorOf(request) }] });
+      return { decisionId: row.decision_id, caseId: row.case_id, locationId: row.location_id, municipality: row.municipality, places: row.places, startsOn: s.startsOn, endsOn: s.endsOn, extended: s.extended, status: s.status };
+    } catch (err) {
+      throw refusalToProblem(err) ?? (isWorkflowGone(err) ? conflict('The replacement capacity has ended') : err);
+    }
+  });
+}
+
+export default async function letterRoutes(app: FastifyInstance, deps: AppDependencies) {
+  // The organiser's file of parents' contacts, as it comes: CSV (text/csv), in this plugin only.
+  app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  const kit = routeKit(app, deps);
+  documentRoutes(app, deps, kit);
+  contactRoutes(app, deps, kit);
+  sessionAndCapacityRoutes(app, deps, kit);
+}
