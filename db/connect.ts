@@ -24,8 +24,11 @@ export interface DatabaseHandle {
 export async function connectDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
-    // An idle client losing its server must not crash the process: the next query reports it.
+    // A client losing its server must not crash the process, idle or busy: an idle one's error
+    // comes to the pool, a busy one's to the client (its query is rejected with it, which the API
+    // answers as 503 and an activity retries).
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(target.url);
     return {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),

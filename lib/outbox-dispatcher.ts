@@ -41,8 +41,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): RunningDispat
         .selectAll()
         .where('status', '=', 'queued')
         .where('channel', '=', 'email')
-        .where('recipient_address', 'like', '%@%')
-        .where('attempts', '<', 10);
+        .where('recipient_address', 'like', '%@%');
       if (triedThisRound.length > 0) query = query.where('id', 'not in', triedThisRound);
       const message = await query.orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst();
       if (!message) return undefined;
@@ -58,9 +57,13 @@ export function startOutboxDispatcher(options: DispatcherOptions): RunningDispat
         return { id: message.id, sent: true };
       } catch (err) {
         const attempts = message.attempts + 1;
+        // Only the server's permanent refusal (SMTP 5xx) may end a message; a server that is away
+        // or slow never does: the e-mail waits, however long the outage (docs/reliability.md).
+        const code = (err as { responseCode?: number }).responseCode;
+        const refused = typeof code === 'number' && code >= 500 && code < 600;
         await tx
           .updateTable('outbox_messages')
-          .set({ attempts, last_error: (err as Error).message.slice(0, 500), status: attempts >= 10 ? 'failed' : 'queued' })
+          .set({ attempts, last_error: (err as Error).message.slice(0, 500), status: refused && attempts >= 3 ? 'failed' : 'queued' })
           .where('id', '=', message.id)
           .execute();
         return { id: message.id, sent: false };

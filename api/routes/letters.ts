@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { checkContact, contactRetentionDays, contactsOf, eraseContacts, type ParentContact, parseContactsCsv, sealContact } from '../../activities/letters/parent-contacts.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { scopes } from '../access/scope.js';
-import { viewerOf } from '../access/viewer.js';
+import { auditRead, viewerOf } from '../access/viewer.js';
 import { findCase } from '../../db/repositories/enforcement.js';
 import type { Role } from '../../db/tables/reference.js';
 import {
@@ -48,8 +48,10 @@ const importAnswer = {
 function routeKit(app: FastifyInstance, deps: AppDependencies) {
   /** A case in the caller's scope (api/access/scope.ts): outside it, 404 as for an unknown id. */
   async function requireCase(request: FastifyRequest, id: string) {
-    const row = await findCase(deps.db, id, scopes.enforcementCases(await viewerOf(request, deps.db)));
+    const viewer = await viewerOf(request, deps.db);
+    const row = await findCase(deps.db, id, scopes.enforcementCases(viewer));
     if (!row) throw notFound(`Case ${id}`);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'handhaving.read', 'handhaving', row.id);
     return row;
   }
 

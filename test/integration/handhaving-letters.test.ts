@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { caseApi, enforcementOverrides, kb, lettersOf, tc } from './handhaving-helpers.js';
+import { caseApi, enforcementOverrides, kb, kbTeam, lettersOf, tc } from './handhaving-helpers.js';
 
 // Every sendCommunication attempt 1 fails right after writing its letter, as a worker crash
 // between the write and the answer would; the retry must find the letter, not write a second one.
@@ -12,10 +12,11 @@ afterAll(async () => sys?.stop());
 
 it('sends each letter exactly once when the activity fails after its side effect and retries', async () => {
   const api = caseApi(sys);
-  const { location_id } = await sys.db.selectFrom('dossiers').select('location_id').orderBy('id').executeTakeFirstOrThrow();
+  const { location_id } = await sys.db.selectFrom('dossiers').select('location_id').where('team_id', '=', kbTeam).orderBy('id').executeTakeFirstOrThrow();
   const { id } = await api.open(location_id);
   const sent = await api.sendAanmaning(id);
-  expect(sent.live!.current!.communications).toHaveLength(4); // the talk, then three letters
+  expect(sent.live!.current!.communications).toHaveLength(5); // the talk, then three letters, and the e-Box (skipped: no e-Box channel here)
+  expect(sent.live!.current!.communications.find((c) => c.channel === 'ebox')).toMatchObject({ status: 'skipped' });
 
   const letters = await lettersOf(sys, id);
   expect(letters.map((l) => `${l.template}/${l.channel}`)).toEqual(['aanmaning/email', 'aanmaning/aangetekende_brief', 'mentes_aanmaning/email']);

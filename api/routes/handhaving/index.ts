@@ -6,7 +6,7 @@ import { openOrFeedEnforcementCase } from '../../../lib/enforcement-starter.js';
 import { type CaseState, caseStateQuery, enforcementCaseWorkflowId, type FlowState, type MilestoneKind } from '../../../workflows/enforcement/definitions.js';
 import { dossierOfLocationInScope } from '../../access/cases.js';
 import { scopes, type Viewer } from '../../access/scope.js';
-import { viewerOf } from '../../access/viewer.js';
+import { auditRead, viewerOf } from '../../access/viewer.js';
 import { registerCommands } from '../../commands/command-path.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { actorOf } from '../../plugins/auth.js';
@@ -81,7 +81,9 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
   }
 
   async function one(request: FastifyRequest<{ Params: { caseId: string } }>) {
+    const viewer = await viewerOf(request, deps.db);
     const row = await requireCase(request, request.params.caseId);
+    if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'handhaving.read', 'handhaving', row.id);
     return toView(row, await liveState(row));
   }
 
