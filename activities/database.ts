@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { recordAudit } from '../db/repositories/audit.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
-import type { TimelineEntry } from '../db/tables/timeline.js';
+import { toTimelineView } from '../workflows/dossier-note/timeline-view.js';
 import type { TimelineEntryView } from '../workflows/dossier-note/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 
@@ -26,17 +26,6 @@ export interface AuditInput {
   idempotencyKey: string;
 }
 
-export function toTimelineView(e: TimelineEntry): TimelineEntryView {
-  return {
-    id: e.id,
-    dossierId: e.dossier_id,
-    occurredAt: e.occurred_at.toISOString(),
-    kind: e.kind,
-    title: e.title,
-    details: e.details,
-    actorId: e.actor_id,
-  };
-}
 
 /** Activities that write the agency's own records in PostgreSQL. Each is idempotent by key. */
 export function createDatabaseActivities(db: Kysely<Database>) {

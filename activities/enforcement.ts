@@ -8,7 +8,7 @@ import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import { type CaseInput, type CaseLocation, type CaseState, caseDueAt, caseWaitingFor, type Communication, type DecisionKind } from '../workflows/enforcement/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { render, type TemplateName } from './templates.js';
+import { render, type TemplateName } from '../workflows/shared/templates.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { type ChannelOptions, eboxChannel, registeredMailChannel, type SendingChannel, smtpChannel } from '../channels/clients.js';
 import { createLetterActivities, deliverToChannel, letterContextOf, publicValuesOf, storeDocument } from './letters/activities.js';

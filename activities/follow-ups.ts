@@ -1,8 +1,8 @@
 import type { FollowUp } from '../workflows/melding/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { feedEnforcementCase } from '../lib/enforcement-starter.js';
-import { requestInspection } from '../lib/inspection-starter.js';
-import type { ActivityDependencies } from './index.js';
+import { feedEnforcementCase } from '../workflows/enforcement/client.js';
+import { requestInspection } from '../workflows/inspection/client.js';
+import type { ActivityDependencies } from './dependencies.js';
 
 export interface MeldingFollowUpInput {
   meldingId: string;

@@ -6,13 +6,13 @@ import { saveInspectionProjection } from '../db/repositories/inspections.js';
 import { enqueueMessage } from '../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
-import { feedEnforcementCase } from '../lib/enforcement-starter.js';
+import { feedEnforcementCase } from '../workflows/enforcement/client.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
 import { enforcementCaseWorkflowId, caseStateQuery, milestoneSignal } from '../workflows/enforcement/definitions.js';
 import type { Delivery, InspectionInput, InspectionState } from '../workflows/inspection/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import type { ActivityDependencies } from './index.js';
-import { formatBrussels } from './templates.js';
+import type { ActivityDependencies } from './dependencies.js';
+import { formatBrussels } from '../workflows/shared/templates.js';
 
 type Record_ = Omit<InspectionInput, 'settings'>;
 

@@ -9,13 +9,28 @@ import type { Database } from '../db/schema.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
 import type { FeedbackCommand, MeldingInput, MeldingState } from '../workflows/melding/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { formatBrussels, render, type TemplateName } from './templates.js';
+import { formatBrussels, render, type TemplateName } from '../workflows/shared/templates.js';
+
+/** One change of a report, noted at `version` (its timeline entry's and audit record's key). */
+export interface MeldingEvent {
+  version: number;
+  phase: MeldingState['phase'];
+  action: string;
+  title: string;
+  actor: Actor;
+  details?: Record<string, unknown>;
+}
 
 export interface SaveMeldingInput {
   input: Omit<MeldingInput, 'settings'>;
   state: MeldingState;
   /** What happened, for the timeline (when the report has a dossier) and the audit log. */
   event: { action: string; title: string; actor: Actor; details?: Record<string, unknown> };
+  /**
+   * Several changes saved in one write (the intake since issue 15: registered and assigned), each
+   * with its own version; `event` is then the last of them. Absent: `event` at `state.version`.
+   */
+  events?: MeldingEvent[];
 }
 
 export interface EscalateInput {
@@ -63,8 +78,8 @@ export function createMeldingActivities(db: Kysely<Database>) {
      * Saves the projection, the timeline entry and the audit record of one change, in one
      * transaction, keyed by the report's version: a retry writes nothing twice.
      */
-    async saveMelding({ input, state, event }: SaveMeldingInput): Promise<void> {
-      const key = `melding:${state.meldingId}:v${state.version}`;
+    async saveMelding({ input, state, event, events }: SaveMeldingInput): Promise<void> {
+      const changes: MeldingEvent[] = events ?? [{ ...event, version: state.version, phase: state.phase }];
       await db.transaction().execute(async (tx) => {
         await saveMeldingProjection(tx, {
           id: input.meldingId,
@@ -96,27 +111,35 @@ export function createMeldingActivities(db: Kysely<Database>) {
           created_by: input.createdBy.id,
           version: state.version,
         });
+        const keyOf = (change: MeldingEvent) => `melding:${state.meldingId}:v${change.version}`;
         if (state.link) {
-          await appendTimelineEntry(tx, {
-            dossier_id: state.link.dossierId,
-            occurred_at: new Date(),
-            kind: state.triage === 'crisis' ? 'crisismelding' : 'melding',
-            title: event.title,
-            details: { meldingId: state.meldingId, action: event.action, phase: state.phase, ...event.details },
-            actor_id: event.actor.id,
+          for (const change of changes) {
+            await appendTimelineEntry(tx, {
+              dossier_id: state.link.dossierId,
+              occurred_at: new Date(),
+              kind: state.triage === 'crisis' ? 'crisismelding' : 'melding',
+              title: change.title,
+              details: { meldingId: state.meldingId, action: change.action, phase: change.phase, ...change.details },
+              actor_id: change.actor.id,
+              idempotency_key: keyOf(change),
+            });
+          }
+        }
+        // The audit records last: appending to the hash chain takes a lock that every writer of
+        // the audit log waits for until this transaction commits (docs/performance.md).
+        for (const change of changes) {
+          const key = keyOf(change);
+          await recordAudit(tx, {
+            actor_id: change.actor.id,
+            actor_role: change.actor.role,
+            action: change.action,
+            subject_type: 'melding',
+            subject_id: state.meldingId,
+            details: { version: change.version, phase: change.phase, ...change.details },
+            request_id: change.actor.requestId ?? null,
             idempotency_key: key,
           });
         }
-        await recordAudit(tx, {
-          actor_id: event.actor.id,
-          actor_role: event.actor.role,
-          action: event.action,
-          subject_type: 'melding',
-          subject_id: state.meldingId,
-          details: { version: state.version, phase: state.phase, ...event.details },
-          request_id: event.actor.requestId ?? null,
-          idempotency_key: key,
-        });
       });
     },
 

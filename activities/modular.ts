@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { createModularClient, type ModularClient, type ModularClientOptions, ModularError } from '../lib/modular/client.js';
-import type { CreateOrderRequest, ModularOrderStatus } from '../lib/modular/contract.js';
+import { createModularClient, type ModularClient, type ModularClientOptions, ModularError } from '../modular/client.js';
+import type { CreateOrderRequest, ModularOrderStatus } from '../modular/contract.js';
 
 export interface CreateOrderInput {
   /** Derived from the request: every retry of this activity sends the same key. */

@@ -20,10 +20,9 @@ import {
 } from '../db/repositories/screening.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
-import type { RiskModelRow } from '../db/tables/screening.js';
-import type { LogisticModel } from '../lib/risk-model/logistic.js';
-import { scoreRows } from '../lib/risk-model/scoring.js';
-import { trainModel } from '../lib/risk-model/train.js';
+import type { LogisticModel } from './risk-model/logistic.js';
+import { scoreRows } from './risk-model/scoring.js';
+import { trainModel } from './risk-model/train.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
 import {
   notAgainForMonths,
@@ -36,7 +35,7 @@ import {
 } from '../workflows/screening/definitions.js';
 import { monthStart, previousMonths } from '../workflows/screening/months.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { formatBrussels } from './templates.js';
+import { formatBrussels } from '../workflows/shared/templates.js';
 
 const system: Actor = { id: 'systeem', role: 'systeem' };
 
@@ -49,30 +48,9 @@ function heartbeat(details?: unknown): void {
   }
 }
 
-export interface RiskModelView {
-  version: number;
-  active: boolean;
-  createdAt: string;
-  createdBy: string;
-  metrics: Record<string, unknown>;
-  training: Record<string, unknown>;
-  coefficients: { feature: string; weight: number }[];
-  intercept: number;
-}
+import { type RiskModelView, toModelView } from '../workflows/screening/model-view.js';
 
-export function toModelView(row: RiskModelRow): RiskModelView {
-  const model = row.model as unknown as LogisticModel;
-  return {
-    version: row.version,
-    active: row.active,
-    createdAt: row.created_at.toISOString(),
-    createdBy: row.created_by,
-    metrics: row.metrics,
-    training: row.training,
-    coefficients: model.featureNames.map((feature, i) => ({ feature, weight: model.weights[i]! })),
-    intercept: model.intercept,
-  };
-}
+export { type RiskModelView, toModelView };
 
 /** Trains on the history, stores the model as the next version, and returns it. */
 export async function trainAndStore(db: Kysely<Database>, input: TrainRiskModelInput): Promise<RiskModelView> {

@@ -2,9 +2,9 @@ import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ModularWebhookSettings } from '../lib/modular/setup.js';
-import type { ProcessSettings } from '../lib/process-settings.js';
-import type { TokenService } from '../lib/tokens.js';
+import type { ModularWebhookSettings } from '../modular/setup.js';
+import type { ProcessSettings } from '../workflows/settings.js';
+import type { TokenService } from './auth/tokens.js';
 import type { RateLimits } from './plugins/security.js';
 
 // What the app is built from, in a module of its own: routes import these types without importing

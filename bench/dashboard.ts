@@ -21,9 +21,9 @@ import { migrateToLatest } from '../db/migrate.js';
 import { dashboardViews, type DashboardFilter } from '../db/repositories/dashboard.js';
 import type { Database } from '../db/schema.js';
 import { seedFlanders } from '../db/seed/index.js';
-import { loadConfig } from '../lib/config.js';
-import { createProcessSettings } from '../lib/process-settings.js';
-import { createTokenService } from '../lib/tokens.js';
+import { loadConfig } from '../platform/config.js';
+import { createProcessSettings } from '../workflows/settings.js';
+import { createTokenService } from '../api/auth/tokens.js';
 
 const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, fallback: number) => {

@@ -1,161 +1,218 @@
 /**
- * `npm run bench`: how fast the monthly risk screening scores, and in how much memory.
+ * `npm run bench`: the performance figures of issue 15, each beside a baseline measured in the
+ * same run, written to bench/RESULTS.md (with the machine and the date) and printed.
  *
- * In a scratch PostgreSQL database that it creates and drops (on TEST_DATABASE_ADMIN_URL, default
- * postgres://postgres@127.0.0.1:5432/postgres):
- *  1. all of the synthetic Flanders (6,300 locations, three years of history): features computed
- *     from the timelines by the production query, scored with a freshly trained model, scores
- *     written; batch by batch, exactly as the run workflow's scoring activity does;
- *  2. 630,000 locations (100× Flanders): a synthetic feature table of that size, streamed in
- *     batches (keyset paging) through the same scoring and the same score writes.
- * Prints the time and the peak memory (RSS and heap) of each. Nothing is loaded whole.
+ *   npm run bench                     full profile (about 16 minutes on 2 cores)
+ *   BENCH_PROFILE=quick npm run bench a smaller run of every part (about 3 minutes)
+ *
+ * Parts: intake (and each lever of it), lists and dashboard at volume on PostgreSQL and PGlite,
+ * 10,000 open processes on one worker, a year of Flanders (bench/year.ts); on request
+ * (BENCH_PARTS=…,scoring, full profile) the risk scoring of 6,300 and 630,000 locations
+ * (bench/scoring.ts, issue 11, about 2 minutes more). One Temporal dev server (in
+ * memory, 127.0.0.1, a free port) and scratch databases, all removed at the end. Every client and
+ * worker uses the payload codec, as production does. BENCH_PARTS=intake,lists,open,year,scoring
+ * (default intake,lists,open,year) runs a subset; BENCH_OUT writes elsewhere than bench/RESULTS.md.
  */
-import { randomBytes } from 'node:crypto';
-import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
-import { connectDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
-import { featureBatches, type FeatureRow } from '../db/repositories/screening-features.js';
-import { saveScores } from '../db/repositories/screening.js';
-import type { Database } from '../db/schema.js';
-import { seedFlanders } from '../db/seed/index.js';
-import { scoreRows } from '../lib/risk-model/scoring.js';
-import { trainModel } from '../lib/risk-model/train.js';
-import { monthStart } from '../workflows/screening/months.js';
+import { writeFileSync } from 'node:fs';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { type IntakeResults, runIntakeBench } from './intake.js';
+import { fullVolume, type ListsResult, runListsBench } from './lists.js';
+import { type OpenProcessesResult, runOpenProcessesBench } from './open-processes.js';
+import { runScoringBench } from './scoring.js';
+import { type BenchDatabase, log, scratchDatabase, startBenchServer } from './system.js';
+import { printYear, runYear, type YearResult, yearDefaults } from './year.js';
 
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const batchSize = 5_000;
-const bigCount = 630_000;
+const profileName = process.env.BENCH_PROFILE === 'quick' ? 'quick' : 'full';
+const quick = profileName === 'quick';
+const parts = new Set((process.env.BENCH_PARTS ?? 'intake,lists,open,year').split(',').map((p) => p.trim()));
+const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+const profile = {
+  intake: quick ? { sequential: 15, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, concurrent: 100, maxMs: 20_000, levers: true },
+  lists: quick
+    ? { requests: 15, volume: { reports: 10_000, cases: 1_000, timeline: 63_000 }, embedded: { reports: 5_000, cases: 500, timeline: 40_000 }, embeddedSeed: 0.1 }
+    : { requests: 60, volume: fullVolume, embedded: fullVolume, embeddedSeed: 1 },
+  open: quick ? { reports: 300, probes: 100, windowMs: 5_000, maxMs: 30_000 } : { reports: 9_000, probes: 1_000, windowMs: 30_000, maxMs: 180_000 },
+  // The bench's year runs a day in 700 ms (the year in ~4.5 minutes); `npm run simulate:year` in 1 s.
+  year: quick ? { ...yearDefaults, scale: 0.1, days: 30, dayMs: 1_000, maxMs: 45_000 } : { ...yearDefaults, dayMs: 700, maxMs: 330_000 },
+};
 
-/** Samples memory while `fn` runs; answers its duration and the peaks. */
-async function measure<T>(fn: () => Promise<T>) {
-  globalThis.gc?.();
-  const start = process.memoryUsage();
-  let peakRss = start.rss;
-  let peakHeap = start.heapUsed;
-  const sample = () => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const timer = setInterval(sample, 10);
-  const t0 = performance.now();
-  const result = await fn();
-  const ms = performance.now() - t0;
-  clearInterval(timer);
-  sample();
-  return { result, ms, peakRss, peakHeap, startRss: start.rss, startHeap: start.heapUsed };
-}
+const machine = () => {
+  const c = cpus();
+  return `${c.length} × ${c[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GB RAM (${(freemem() / 2 ** 30).toFixed(1)} GB free), ` +
+    `${process.platform} ${process.arch}, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`;
+};
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : 'n/a');
+const x = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+const yes = (ok: boolean) => (ok ? '**met**' : '**not met**');
 
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+const started = new Date();
+const machineAtStart = machine();
+const t0 = performance.now();
+log(`npm run bench (${profileName}) on ${machineAtStart}`);
 
-/** 630,000 locations' raw features, drawn in SQL with distributions like the seed's (seeded). */
-async function createSyntheticFeatures(db: Kysely<Database>, n: number) {
-  await sql`select setseed(0.20261122)`.execute(db);
-  await sql`
-    create table bench_features as
-    select
-      'BLOC-' || lpad(i::text, 7, '0') as location_id,
-      'BDOS-' || lpad(i::text, 7, '0') as dossier_id,
-      case when random() < 0.6 then 'gezinsopvang' else 'groepsopvang' end as kind,
-      (1 + floor(random() * 60))::int as capacity,
-      (floor(random() * 240))::int as months_licensed,
-      (random() < 0.02)::int as meldingen_3,
-      (floor(-ln(1 - random()) * 0.15))::int as meldingen_12,
-      (random() < 0.05)::int as crisis_12,
-      (floor(-ln(1 - random()) * 0.45))::int as reports_36,
-      (random() < 0.05)::int as added_to_dossier_12,
-      (random() < 0.06)::int as advies_handhaving_12,
-      (random() < 0.15)::int as advies_handhaving_36,
-      (random() < 0.02)::int as urgent_advice_12,
-      (random() < 0.2)::int as negative_inspections_12,
-      case when random() < 0.1 then null else random() * 36 end as months_since_inspection,
-      (array['gunstig', 'gunstig', 'gunstig', 'aandachtspunten', 'handhaving'])[1 + floor(random() * 5)::int] as last_advice,
-      (random() < 0.01)::int as enforcement_3,
-      (random() < 0.04)::int as enforcement_12,
-      (random() < 0.1)::int as enforcement_36,
-      (random() < 0.02)::int as schorsing_36,
-      (random() < 0.004)::int as bezwaar_36,
-      (1 + floor(-ln(1 - random()) * 3))::int as organiser_locations,
-      (random() < 0.03)::int as sister_enforcement_12,
-      false as label,
-      case when random() < 0.96 then 'actief' else 'stopgezet' end as licence_status,
-      false as revoked_before
-    from generate_series(1, ${n}::int) as i
-  `.execute(db);
-  await sql`alter table bench_features add primary key (location_id)`.execute(db);
-  await sql`analyze bench_features`.execute(db);
-}
+let intake: IntakeResults | undefined;
+const lists: ListsResult[] = [];
+let open: OpenProcessesResult | undefined;
+let year: { result: YearResult; lines: string[] } | undefined;
+let scoring: string[] | undefined;
+const failures: string[] = [];
 
-async function* syntheticBatches(db: Kysely<Database>): AsyncGenerator<FeatureRow[]> {
-  let after = '';
-  for (;;) {
-    const { rows } = await sql<FeatureRow>`select * from bench_features where location_id > ${after} order by location_id limit ${batchSize}`.execute(db);
-    if (rows.length === 0) return;
-    yield rows;
-    after = rows[rows.length - 1]!.location_id;
-  }
-}
-
-async function scoreAll(db: Kysely<Database>, month: string, modelVersion: number, model: Parameters<typeof scoreRows>[0], batches: AsyncGenerator<FeatureRow[]>) {
-  let scored = 0;
-  for await (const batch of batches) {
-    await saveScores(db, month, modelVersion, scoreRows(model, batch));
-    scored += batch.length;
-  }
-  return scored;
-}
-
-function report(label: string, m: Awaited<ReturnType<typeof measure<number>>>, target: number) {
-  const ok = m.ms <= target ? 'within' : 'OVER';
-  process.stdout.write(
-    `${label.padEnd(44)} ${String(m.result).padStart(8)} locations  ${(m.ms / 1000).toFixed(2).padStart(6)} s ` +
-      `(${ok} the ${target / 1000} s target)  ${Math.round((m.result / m.ms) * 1000).toLocaleString('en')}/s  ` +
-      `peak RSS ${mb(m.peakRss)} (+${mb(m.peakRss - m.startRss)}), peak heap ${mb(m.peakHeap)} (+${mb(m.peakHeap - m.startHeap)})\n`,
-  );
-}
-
-const name = `hh_bench_${randomBytes(4).toString('hex')}`;
-await admin(`create database "${name}"`);
-const url = new URL(adminUrl);
-url.pathname = `/${name}`;
-const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+const server = await startBenchServer();
+let shared: BenchDatabase | undefined;
 try {
-  process.stdout.write(`scratch database ${name}; batches of ${batchSize}\n`);
-  await migrateToLatest(db);
-  let t = performance.now();
-  await seedFlanders(db, { scale: 1 });
-  process.stdout.write(`seeded the synthetic Flanders in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
-  t = performance.now();
-  const trained = await trainModel(db);
-  process.stdout.write(
-    `trained a model in ${((performance.now() - t) / 1000).toFixed(1)} s: AUC ${trained.metrics.auc.toFixed(3)}, ` +
-      `lift at the top ${trained.metrics.topK} ${trained.metrics.liftTopK.toFixed(1)}× (held-out cut-offs ${trained.training.testCutoffs.join(', ')})\n`,
-  );
-  const version = 1;
-  await db.insertInto('risk_models').values({ active: true, model: JSON.stringify(trained.model), metrics: '{}', training: '{}', created_by: 'bench' }).execute();
-
-  const flanders = await measure(() =>
-    scoreAll(db, '2026-11', version, trained.model, featureBatches(db, { asOf: new Date(monthStart('2026-11')), horizonMonths: 0, limit: batchSize })),
-  );
-  report('Flanders: features from the history + scoring', flanders, 1_000);
-
-  t = performance.now();
-  await createSyntheticFeatures(db, bigCount);
-  process.stdout.write(`generated ${bigCount.toLocaleString('en')} synthetic feature rows in ${((performance.now() - t) / 1000).toFixed(1)} s (not timed below)\n`);
-  const big = await measure(() => scoreAll(db, '2099-01', version, trained.model, syntheticBatches(db)));
-  report('100× Flanders: streamed features + scoring', big, 30_000);
+  if (parts.has('intake') || parts.has('open') || parts.has('year')) {
+    const t = performance.now();
+    shared = await scratchDatabase('postgres', { seedScale: 1 });
+    log(`scratch PostgreSQL database with the synthetic Flanders in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+  }
+  const part = async (name: string, fn: () => Promise<void>) => {
+    if (!parts.has(name)) return;
+    const t = performance.now();
+    log(`\n== ${name}`);
+    try {
+      await fn();
+    } catch (err) {
+      failures.push(`${name}: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+      log(`  FAILED: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    log(`  (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+  };
+  await part('intake', async () => {
+    intake = await runIntakeBench(server, shared!, profile.intake);
+  });
+  await part('lists', async () => {
+    for (const kind of ['postgres', 'embedded'] as const) {
+      const t = performance.now();
+      const db = await scratchDatabase(kind, { seedScale: kind === 'embedded' ? profile.lists.embeddedSeed : 1 });
+      log(`  ${kind}: migrated and seeded in ${((performance.now() - t) / 1000).toFixed(0)} s`);
+      try {
+        lists.push(await runListsBench(db, { requests: profile.lists.requests, volume: kind === 'embedded' ? profile.lists.embedded : profile.lists.volume }));
+      } finally {
+        await db.drop();
+      }
+    }
+  });
+  await part('open', async () => {
+    open = await runOpenProcessesBench(server, shared!, profile.open);
+  });
+  await part('year', async () => {
+    const result = await runYear(server, shared!, profile.year);
+    year = { result, lines: printYear(result) };
+  });
+  if (!quick && parts.has('scoring')) {
+    await part('scoring', async () => {
+      scoring = await runScoringBench();
+    });
+  }
 } finally {
-  await db.destroy();
-  await admin(`drop database if exists "${name}" with (force)`);
+  await shared?.drop();
+  await server.stop();
 }
+
+// ----- bench/RESULTS.md ----------------------------------------------------------------------------
+const seconds = (performance.now() - t0) / 1000;
+const md: string[] = [
+  '# Benchmark results',
+  '',
+  `Written by \`${quick ? 'BENCH_PROFILE=quick ' : ''}npm run bench\` (bench/run.ts) on ${started.toISOString()} in ${(seconds / 60).toFixed(1)} minutes.`,
+  '',
+  `- Machine at the start: ${machineAtStart}`,
+  `- Machine at the end: ${machine()}`,
+  `- Profile: ${profileName} (parts: ${[...parts].join(', ')})`,
+  '- One Temporal dev server (CLI v1.5.1, in memory) and PostgreSQL on 127.0.0.1; API, worker and load in this one process; every Temporal payload encrypted by the codec.',
+  '- Every figure stands beside a baseline measured in the same run: on a shared 2-core machine the ratios mean more than the milliseconds. What each part does and why: [docs/performance.md](../docs/performance.md).',
+  '',
+];
+if (failures.length) md.push('## Parts that failed', '', ...failures.map((f) => `- ${f.split('\n')[0]}`), '');
+
+if (intake) {
+  const i = intake;
+  const kept = i.variants.find((v) => v.lever === 'kept');
+  const before = i.variants.find((v) => v.lever === 'before issue 15');
+  md.push(
+    '## 1. Intake: `POST /meldingen`',
+    '',
+    'Baselines (same server, same input, same codec):',
+    '',
+    '| baseline | p50 | p99 | per second with 8 clients |',
+    '| --- | ---: | ---: | ---: |',
+    `| bare workflow start (StartWorkflowExecution, no worker involved) | ${f1(i.bareStart.p50)} ms | ${f1(i.bareStart.p99)} ms | ${f1(i.bareStartConcurrent.perSecond)} |`,
+    `| raw Temporal client, the API's update-with-start (production path) | ${f1(i.rawUpdateWithStart.p50)} ms | ${f1(i.rawUpdateWithStart.p99)} ms | ${f1(i.rawUpdateWithStartConcurrent.perSecond)} |`,
+    '',
+    `Eager workflow start with update-with-start: ${i.eagerStart.supported ? `accepted, p50 ${f1(i.eagerStart.result!.p50)} ms` : `refused by the server: \`${i.eagerStart.note}\``}.`,
+    '',
+    'Each lever alone, through the API (1 client for p50; 8 concurrent clients for the rate). After every 201 the register is read: a miss would mean the report was not there when the POST answered.',
+    '',
+    '| lever | variant | p50 | p50 / bare start | p50 / raw client | per second, 8 clients | rate / raw client | p99, 8 clients | errors | register misses |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...i.variants.map((v) => `| ${v.lever} | ${v.variant} | ${f1(v.sequential.p50)} ms | ${x(v.sequential.p50, i.bareStart.p50)} | ${x(v.sequential.p50, i.rawUpdateWithStart.p50)} | ` +
+      `${f1(v.concurrent.perSecond)} | ${x(v.concurrent.perSecond, i.rawUpdateWithStartConcurrent.perSecond)} | ${f1(v.concurrent.p99)} ms | ${v.sequential.errors + v.concurrent.errors} | ${v.registerMisses} |`),
+    '',
+  );
+  if (kept) {
+    md.push(
+      `Goal: p50 ≤ 3× a bare start: ${x(kept.sequential.p50, i.bareStart.p50)}, ${yes(kept.sequential.p50 <= 3 * i.bareStart.p50)}. ` +
+        `≥ 40 intakes/s with 8 clients: ${f1(kept.concurrent.perSecond)}/s, ${yes(kept.concurrent.perSecond >= 40)}. ` +
+        `Register shows the report when the POST answers: ${yes(i.variants.every((v) => v.registerMisses === 0))}.` +
+        (before ? ` Against the path before issue 15: p50 ${x(kept.sequential.p50, before.sequential.p50)}, rate ${x(kept.concurrent.perSecond, before.concurrent.perSecond)}.` : ''),
+      '',
+    );
+  }
+}
+
+if (lists.length) {
+  md.push('## 2. Lists and dashboard at volume', '');
+  for (const l of lists) {
+    md.push(
+      `### ${l.database === 'postgres' ? 'PostgreSQL' : 'Embedded (PGlite)'}`,
+      '',
+      `Volume (bulk SQL in ${l.volumeSeconds.toFixed(0)} s): ${Object.entries(l.counts).map(([k, v]) => `${v.toLocaleString('en')} ${k}`).join(', ')}. ` +
+        `Baseline: \`GET /me\` (authentication and one indexed read through the same app) p50 ${f1(l.baseline.p50)} ms, p99 ${f1(l.baseline.p99)} ms.`,
+      '',
+      '| request | caller | p50 | p99 | p99 / baseline p99 | rows | p99 < 50 ms |',
+      '| --- | --- | ---: | ---: | ---: | ---: | --- |',
+      ...l.figures.map((f) => `| \`GET ${f.endpoint}\` | ${f.caller} | ${f1(f.p50)} ms | ${f1(f.p99)} ms | ${x(f.p99, l.baseline.p99)} | ${f.rows} | ${f.p99 < 50 ? 'yes' : '**no**'} |`),
+      '',
+      '<details><summary>Plans (EXPLAIN ANALYZE) of the list statements</summary>',
+      '',
+      ...Object.entries(l.plans).flatMap(([label, lines]) => [`${label}:`, '', '```', ...lines, '```', '']),
+      '</details>',
+      '',
+    );
+  }
+}
+
+if (open) {
+  const o = open;
+  md.push(
+    '## 3. Open processes on one worker',
+    '',
+    `${o.registered.toLocaleString('en')} reports registered and waiting on their deadlines (of ${o.reports.toLocaleString('en')} started in ${o.startSeconds.toFixed(0)} s; all registered after ${o.registerSeconds.toFixed(0)} s) ` +
+      `plus ${o.probes.toLocaleString('en')} timer probes due within the window: ${(o.registered + o.probes).toLocaleString('en')} open processes on one worker with the production tuning (sticky cache ${o.cacheSize?.toLocaleString('en') ?? 'SDK default'}).`,
+    '',
+    '| moment | RSS | heap |',
+    '| --- | ---: | ---: |',
+    ...o.memory.map((m) => `| ${m.label} | ${m.rssMb} MB | ${m.heapMb} MB |`),
+    '',
+    '| timer lag (due → workflow task that it woke) | p50 | p99 | max | timers fired |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| baseline: nothing else open | ${o.idleLag.p50} ms | ${o.idleLag.p99} ms | ${o.idleLag.max} ms | ${o.idleLag.fired} |`,
+    `| with all reports open | ${o.lag.p50} ms | ${o.lag.p99} ms | ${o.lag.max} ms | ${o.lag.fired} of ${o.probes} |`,
+    '',
+    `Goal: timer lag p99 < 2 s: ${yes(o.lag.p99 < 2_000 && o.lag.fired === o.probes)}; p99 against the idle baseline ${x(o.lag.p99, o.idleLag.p99)}.`,
+    '',
+  );
+}
+
+if (year) {
+  md.push('## 4. A year of Flanders', '', '```', ...year.lines, '```', '',
+    `Goal: under 10 minutes on 2 cores: ${year.result.seconds.toFixed(0)} s, ${yes(year.result.seconds < 600)}; invariants: ${yes(year.result.invariants.every((i) => i.ok))}.`, '');
+}
+
+if (scoring) md.push('## 5. Risk scoring (issue 11)', '', '```', ...scoring, '```', '');
+
+writeFileSync(out, `${md.join('\n')}\n`);
+log(`\nwrote ${out} (${(seconds / 60).toFixed(1)} minutes)`);
+process.exit(failures.length ? 1 : 0);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Config } from '../lib/config.js';
+import type { Config } from '../platform/config.js';
 import type { ChannelOptions } from './clients.js';
 import type { ChannelWebhookSettings } from './signature.js';
 

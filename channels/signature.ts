@@ -1,4 +1,4 @@
-import { signWebhook, verifyWebhook, type VerifyResult } from '../lib/modular/signature.js';
+import { signWebhook, verifyWebhook, type VerifyResult } from '../modular/signature.js';
 
 /**
  * Callbacks of the sending channels (registered mail, e-Box) are signed like Modular's webhooks:

@@ -1,11 +1,11 @@
-import type { SigningTokenService } from '../lib/tokens.js';
+import type { SigningTokenService } from '../api/auth/tokens.js';
 
-/** What the demo needs of the token service: signing (lib/tokens.ts createTokenService). */
+/** What the demo needs of the token service: signing (api/auth/tokens.ts createTokenService). */
 export type TokenSigner = Pick<SigningTokenService, 'sign'>;
 
 /**
  * The demo's HTTP client: every request goes to the real API as a seeded user, with a bearer
- * token signed by the development token service (lib/tokens.ts), exactly as `npm run tokens`
+ * token signed by the development token service (api/auth/tokens.ts), exactly as `npm run tokens`
  * makes them. 429 answers are waited out (retry-after); network errors and 5xx on requests that
  * are safe to repeat (GETs, and POSTs carrying an Idempotency-Key or being idempotent by design)
  * are tried again a few times.

@@ -1,4 +1,4 @@
-import { inspectionIdForKey } from '../lib/inspection-starter.js';
+import { inspectionIdForKey } from '../workflows/inspection/client.js';
 import { type DemoHttp, unexpected, until } from './http.js';
 import type { DemoLocation, World } from './world.js';
 

@@ -1,4 +1,4 @@
-import { meldingIdFor } from '../lib/ids.js';
+import { meldingIdFor } from '../workflows/melding/client.js';
 import { type DemoHttp, unexpected } from './http.js';
 import type { DemoLocation, World } from './world.js';
 

@@ -16,7 +16,7 @@ import { LocationAllocator, readWorld, type DemoLocation } from './world.js';
 export interface PresentOptions {
   /** Base URL of the API, e.g. http://127.0.0.1:3000. */
   apiUrl: string;
-  /** Signs bearer tokens for the seeded users (the development token service, lib/tokens.ts). */
+  /** Signs bearer tokens for the seeded users (the development token service, api/auth/tokens.ts). */
   tokens: TokenSigner;
   /** The Modular simulator's base URL; undefined with a real Modular (statuses then follow Modular). */
   simulatorUrl?: string;

@@ -1,12 +1,12 @@
-import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
-import { createTemporalClient, jwtSecret, onShutdownSignal, openDatabase } from '../lib/runtime.js';
-import { runApi } from '../lib/services.js';
-import { createProcessSettings } from '../lib/process-settings.js';
-import { tokenServiceFromConfig } from '../lib/tokens.js';
-import { modularWebhookSecret } from '../lib/modular/setup.js';
+import { exitOnConfigError, loadConfigOrExit } from '../platform/config.js';
+import { createTemporalClient, jwtSecret, onShutdownSignal, openDatabase } from '../platform/runtime.js';
+import { runApi } from '../platform/services.js';
+import { createProcessSettings } from '../workflows/settings.js';
+import { tokenServiceFromConfig } from '../api/auth/tokens.js';
+import { modularWebhookSecret } from '../modular/setup.js';
 import { channelWebhookSecret, channelWebhookSettings } from '../channels/setup.js';
 import { signInFromConfig } from '../api/routes/sign-in.js';
-import { codecServerOrigins, createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
+import { codecServerOrigins, createDataConverter, payloadCodecFromConfig } from '../platform/payload-codec.js';
 
 // The API as its own process (production path): needs a reachable Temporal and database.
 const config = loadConfigOrExit();

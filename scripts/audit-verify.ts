@@ -1,6 +1,6 @@
 import { verifyAuditChain } from '../db/repositories/audit.js';
-import { loadConfigOrExit } from '../lib/config.js';
-import { openDatabase } from '../lib/runtime.js';
+import { loadConfigOrExit } from '../platform/config.js';
+import { openDatabase } from '../platform/runtime.js';
 
 // `npm run audit:verify`: walks the audit log's hash chain (docs/security.md, "Audit trail").
 // Prints { valid, checked, firstBrokenId, lastHash } as JSON; exit 1 when the chain is broken.

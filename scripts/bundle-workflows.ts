@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsPath } from '../lib/worker.js';
+import { workflowsPath } from '../platform/worker.js';
 
 // Production workers load this bundle (WORKFLOW_BUNDLE) instead of bundling at every start.
 const out = resolve(process.argv[2] ?? 'dist/workflows.js');

@@ -1,6 +1,6 @@
-import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
-import { jwtSecret } from '../lib/runtime.js';
-import { createTokenService } from '../lib/tokens.js';
+import { exitOnConfigError, loadConfigOrExit } from '../platform/config.js';
+import { jwtSecret } from '../platform/runtime.js';
+import { createTokenService } from '../api/auth/tokens.js';
 import { createPresent } from '../demo/present.js';
 
 // `npm run demo`: makes (or finishes) the living demo against a running `npm start` or `npm run api`

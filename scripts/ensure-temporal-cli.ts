@@ -1,4 +1,4 @@
-import { ensureTemporalCli } from '../lib/temporal-cli.js';
+import { ensureTemporalCli } from '../platform/temporal-cli.js';
 
 // Run by `npm start`, `npm test` and .ci/run before anything needs the dev server.
 const path = await ensureTemporalCli();

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { connectDatabase } from '../db/connect.js';
 import { ApplicationRoleError, grantApplicationRole, migrateToLatest } from '../db/migrate.js';
-import { ConfigError, exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
+import { ConfigError, exitOnConfigError, loadConfigOrExit } from '../platform/config.js';
 
 // Runs as the owner: MIGRATION_DATABASE_URL, else DATABASE_URL, else the embedded database.
 // With APP_DATABASE_ROLE it then gives the application's role its grants (docs/security.md).

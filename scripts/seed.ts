@@ -1,7 +1,7 @@
 import { migrateToLatest } from '../db/migrate.js';
 import { isDatabaseEmpty, referenceMoment, seedFlanders } from '../db/seed/index.js';
-import { loadConfigOrExit } from '../lib/config.js';
-import { openDatabase } from '../lib/runtime.js';
+import { loadConfigOrExit } from '../platform/config.js';
+import { openDatabase } from '../platform/runtime.js';
 
 // Fills an empty database with the synthetic Flanders (docs/synthetic-data.md). Refuses a
 // database that already holds locations: the seed is for new environments, never for real data.

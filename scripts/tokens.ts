@@ -1,8 +1,8 @@
 import { listActiveUsers } from '../db/repositories/users.js';
 import { buildStaff } from '../db/seed/index.js';
-import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
-import { jwtSecret, openDatabase } from '../lib/runtime.js';
-import { createTokenService } from '../lib/tokens.js';
+import { exitOnConfigError, loadConfigOrExit } from '../platform/config.js';
+import { jwtSecret, openDatabase } from '../platform/runtime.js';
+import { createTokenService } from '../api/auth/tokens.js';
 
 // Development aid: HS256 bearer tokens (valid JWT_MAX_LIFETIME_S, 12 hours by default), one line
 // per user, or one user's token alone with `npm run tokens -- u-kb-antwerpen-1`. Users come from

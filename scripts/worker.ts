@@ -1,14 +1,14 @@
-import { exitOnConfigError, loadConfigOrExit } from '../lib/config.js';
-import { installWorkerLogging } from '../lib/worker.js';
-import { createProcessSettings } from '../lib/process-settings.js';
-import { createTemporalClient, onShutdownSignal, openDatabase } from '../lib/runtime.js';
-import { outboxFromConfig } from '../lib/outbox-dispatcher.js';
-import { runWorker } from '../lib/services.js';
-import { modularClientOptions } from '../lib/modular/setup.js';
+import { exitOnConfigError, loadConfigOrExit } from '../platform/config.js';
+import { installWorkerLogging } from '../platform/worker.js';
+import { createProcessSettings } from '../workflows/settings.js';
+import { createTemporalClient, onShutdownSignal, openDatabase } from '../platform/runtime.js';
+import { outboxFromConfig } from '../platform/outbox-dispatcher.js';
+import { runWorker } from '../platform/services.js';
+import { modularClientOptions } from '../modular/setup.js';
 import { channelOptions } from '../channels/setup.js';
-import { ensureScreeningSchedule } from '../lib/risk-model/screening-schedule.js';
-import { ensureRetentionSchedule } from '../lib/retention-schedule.js';
-import { createDataConverter, payloadCodecFromConfig } from '../lib/payload-codec.js';
+import { ensureScreeningSchedule } from '../workflows/screening/schedule.js';
+import { ensureRetentionSchedule } from '../workflows/retention/schedule.js';
+import { createDataConverter, payloadCodecFromConfig } from '../platform/payload-codec.js';
 
 // A worker as its own process (production path). Start as many as the load needs: they share
 // the task queue and Temporal spreads the work.

@@ -8,9 +8,9 @@ import { appendTimelineEntry } from '../../db/repositories/timeline.js';
 import type { Database } from '../../db/schema.js';
 import type { OutboxMessage } from '../../db/tables/meldingen.js';
 import type { CaseLocation, Communication } from '../../workflows/enforcement/definitions.js';
-import type { TemplateName } from '../templates.js';
+import type { TemplateName } from '../../workflows/shared/templates.js';
 import { isPublicTemplate, letterLayout, letterTemplates, redact } from './letters.js';
-import { contactsOf, eraseContacts } from './parent-contacts.js';
+import { contactsOf, eraseContacts } from '../../db/repositories/parent-contacts.js';
 import { renderLetterPdf } from './pdf.js';
 
 /** What a letter needs to know of its location and organiser, and the personal data it must never show. */

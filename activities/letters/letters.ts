@@ -1,4 +1,4 @@
-import { render, type TemplateName } from '../templates.js';
+import { render, type TemplateName } from '../../workflows/shared/templates.js';
 import type { LetterLayout } from './pdf.js';
 
 /**

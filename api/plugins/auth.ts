@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { findUser } from '../../db/repositories/users.js';
 import type { Database } from '../../db/schema.js';
 import type { Role } from '../../db/tables/reference.js';
-import { InvalidTokenError, MAX_TOKEN_BYTES, TokenKeysUnavailableError, type TokenService } from '../../lib/tokens.js';
+import { InvalidTokenError, MAX_TOKEN_BYTES, TokenKeysUnavailableError, type TokenService } from '../auth/tokens.js';
 import type { Actor } from '../../workflows/shared/actor.js';
 import { forbidden, unauthorized, unavailable } from '../problems.js';
 
@@ -35,7 +35,7 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 /**
- * Bearer tokens (lib/tokens.ts, docs/security.md "Tokens"): HS256 with JWT_SECRET, or the identity
+ * Bearer tokens (api/auth/tokens.ts, docs/security.md "Tokens"): HS256 with JWT_SECRET, or the identity
  * provider's RS256/ES256 keys with JWT_JWKS_URL. The token names the user; the role comes from the
  * database, so deactivating a user or changing a role takes effect at the next request. Every
  * refusal is a 401 whose detail never repeats the token.

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { enqueueMessage } from '../../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../../db/repositories/timeline.js';
-import { render } from '../../activities/templates.js';
+import { render } from '../../workflows/shared/templates.js';
 import { channelHeaders, type ChannelWebhookSettings, verifyChannelCallback } from '../../channels/signature.js';
 import { letterOutcomeSignal, type LetterOutcome } from '../../workflows/enforcement/definitions.js';
 import type { AppDependencies } from '../dependencies.js';

@@ -20,7 +20,7 @@ import { forbidden, HttpProblem, problemTypes, unauthorized, unavailable } from 
 import { errorResponses } from '../schemas/common.js';
 
 export interface CodecServerOptions {
-  /** The codec the API's own Temporal client uses (lib/payload-codec.ts). */
+  /** The codec the API's own Temporal client uses (platform/payload-codec.ts). */
   codec: PayloadCodec;
   /** Browser origins allowed to call the endpoint: the Temporal Web UI (TEMPORAL_UI_ORIGIN). */
   allowedOrigins: readonly string[];

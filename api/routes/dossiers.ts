@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findDossier } from '../../db/repositories/dossiers.js';
 import { staffReaders } from '../../db/tables/reference.js';
 import { listTimeline } from '../../db/repositories/timeline.js';
-import { toTimelineView } from '../../activities/database.js';
+import { toTimelineView } from '../../workflows/dossier-note/timeline-view.js';
 import {
   type DossierNoteInput,
   dossierNoteWorkflowId,

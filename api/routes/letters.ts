@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { checkContact, contactRetentionDays, contactsOf, eraseContacts, type ParentContact, parseContactsCsv, sealContact } from '../../activities/letters/parent-contacts.js';
+import { checkContact, contactRetentionDays, contactsOf, eraseContacts, type ParentContact, parseContactsCsv, sealContact } from '../../db/repositories/parent-contacts.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { scopes } from '../access/scope.js';
 import { auditRead, viewerOf } from '../access/viewer.js';

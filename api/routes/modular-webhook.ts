@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { deliverySeen, findInspectionForOrder, recordDelivery } from '../../db/repositories/inspections.js';
-import { adviceUrgencies, type ModularEventType, type ModularWebhookBody, webhookHeaders } from '../../lib/modular/contract.js';
-import { verifyWebhook } from '../../lib/modular/signature.js';
+import { adviceUrgencies, type ModularEventType, type ModularWebhookBody, webhookHeaders } from '../../modular/contract.js';
+import { verifyWebhook } from '../../modular/signature.js';
 import { modularEventSignal } from '../../workflows/inspection/definitions.js';
 import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, notFound, problemTypes, unauthorized, unavailable } from '../problems.js';

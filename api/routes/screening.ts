@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
-import { toModelView } from '../../activities/screening.js';
+import { toModelView } from '../../workflows/screening/model-view.js';
 import { recordAudit } from '../../db/repositories/audit.js';
 import {
   countScores,

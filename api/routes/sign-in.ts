@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type * as OidcClient from 'openid-client';
 import { findUser } from '../../db/repositories/users.js';
-import { ConfigError, type Config } from '../../lib/config.js';
-import { InvalidTokenError, type SigningTokenService, type TokenService } from '../../lib/tokens.js';
+import { ConfigError, type Config } from '../../platform/config.js';
+import type { AppDependencies } from '../dependencies.js';
+import { InvalidTokenError, type SigningTokenService, type TokenService } from '../auth/tokens.js';
 import { HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
 import { idPattern, problemRef } from '../schemas/common.js';
 
@@ -112,7 +113,7 @@ const tokenAnswer = {
   },
 } as const;
 
-export default async function signInRoutes(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies) {
+export default async function signInRoutes(app: FastifyInstance, deps: AppDependencies) {
   const settings = deps.signIn ?? {};
 
   app.get('/sign-in/options', {
@@ -143,7 +144,7 @@ export default async function signInRoutes(app: FastifyInstance, deps: import('.
 
 // ----- development: the user picker -------------------------------------------------------------
 
-function registerDevSignIn(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies, dev: NonNullable<SignInSettings['dev']>) {
+function registerDevSignIn(app: FastifyInstance, deps: AppDependencies, dev: NonNullable<SignInSettings['dev']>) {
   app.get('/dev/users', {
     config: { public: true },
     schema: {
@@ -198,7 +199,7 @@ function registerDevSignIn(app: FastifyInstance, deps: import('../dependencies.j
 
 // ----- production: OpenID Connect, authorization code with PKCE -----------------------------------
 
-function registerOidc(app: FastifyInstance, deps: import('../dependencies.js').AppDependencies, oidc: OidcSettings) {
+function registerOidc(app: FastifyInstance, deps: AppDependencies, oidc: OidcSettings) {
   const secure = new URL(oidc.redirectUri).protocol === 'https:';
   const callbackPath = '/sign-in/oidc';
   let discovered: Promise<{ client: typeof OidcClient; config: OidcClient.Configuration }> | undefined;
@@ -209,7 +210,7 @@ function registerOidc(app: FastifyInstance, deps: import('../dependencies.js').A
       const client = await import('openid-client');
       const issuer = new URL(oidc.issuer);
       const auth = oidc.clientSecret ? client.ClientSecretBasic(oidc.clientSecret) : client.None();
-      // http is allowed only on the loopback interface (lib/config.ts checks OIDC_ISSUER).
+      // http is allowed only on the loopback interface (platform/config.ts checks OIDC_ISSUER).
       const options = issuer.protocol === 'http:' ? { execute: [client.allowInsecureRequests], timeout: 10 } : { timeout: 10 };
       const config = await client.discovery(issuer, oidc.clientId, undefined, auth, options);
       return { client, config };

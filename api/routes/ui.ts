@@ -2,10 +2,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { uiDist } from '../../lib/ui-build.js';
+import { uiDist } from '../ui-dist.js';
 import { unavailable } from '../problems.js';
 
-/** Assets carry a content hash in their name (lib/ui-build.ts): a new build is a new name. */
+/** Assets carry a content hash in their name (platform/ui-build.ts): a new build is a new name. */
 const immutable = 'public, max-age=31536000, immutable';
 
 /**

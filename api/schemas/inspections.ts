@@ -1,4 +1,4 @@
-import { adviceUrgencies, modularEventTypes } from '../../lib/modular/contract.js';
+import { adviceUrgencies, modularEventTypes } from '../../modular/contract.js';
 import { inspectionStatuses, requesterTypes, urgencies } from '../../workflows/inspection/definitions.js';
 import { idPattern, pagingQuery } from './common.js';
 

@@ -6,7 +6,7 @@
  * the recomputed moment differs from the stored one, the deadline was extended or paused, and the
  * explanation says so rather than pretending.
  */
-import { flemishClosingDays } from '../../activities/calendar/flemish-holidays.js';
+import { flemishClosingDays } from '../../workflows/clock/flemish-holidays.js';
 import {
   addDays,
   createDeadlineOfKind,
@@ -20,7 +20,7 @@ import {
   type LocalDate,
   type WorkingCalendar,
 } from '../../workflows/clock/index.js';
-import type { ProcessSettings } from '../../lib/process-settings.js';
+import type { ProcessSettings } from '../../workflows/settings.js';
 
 export interface SkippedDay {
   date: string;

@@ -27,7 +27,7 @@ export async function listNotifications(
     .leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId))
     .where('o.channel', '=', 'intern')
     .where('o.recipient_user_id', '=', userId);
-  if (page.afterId) query = query.where('o.id', '>', page.afterId as never);
+  if (page.afterId) query = query.where('o.id', '>', page.afterId);
   const filtered = page.unread === undefined ? query : page.unread ? query.where('r.read_at', 'is', null) : query.where('r.read_at', 'is not', null);
   const [items, counts] = await Promise.all([
     filtered
@@ -53,7 +53,7 @@ export function notificationsAfter(db: Kysely<Database>, userId: string, afterId
     .leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId))
     .where('o.channel', '=', 'intern')
     .where('o.recipient_user_id', '=', userId)
-    .where('o.id', '>', afterId as never)
+    .where('o.id', '>', afterId)
     .select(['o.id', 'o.template', 'o.subject', 'o.body', 'o.subject_type', 'o.subject_id', 'o.created_at', 'r.read_at'])
     .orderBy('o.id', 'asc')
     .limit(limit)
@@ -88,7 +88,7 @@ export async function markRead(db: Kysely<Database>, userId: string, messageId: 
   const own = await db
     .selectFrom('outbox_messages')
     .select('id')
-    .where('id', '=', messageId as never)
+    .where('id', '=', messageId)
     .where('channel', '=', 'intern')
     .where('recipient_user_id', '=', userId)
     .executeTakeFirst();

@@ -1,5 +1,4 @@
 import { type Kysely, sql } from 'kysely';
-import type { RawFeatures } from '../../lib/risk-model/features.js';
 import type { Database } from '../schema.js';
 
 /** Timeline kinds that are an enforcement step. */
@@ -15,6 +14,42 @@ export interface FeatureBatchQuery {
   /** Keyset paging over location ids: the batch starts after this id. */
   afterLocationId: string;
   limit: number;
+}
+
+/** What the feature query returns per location (counts over windows ending at the cut-off). */
+export interface RawFeatures {
+  location_id: string;
+  dossier_id: string;
+  kind: string;
+  capacity: number;
+  /** Whole months between the licence start and the cut-off. */
+  months_licensed: number;
+  meldingen_3: number;
+  meldingen_12: number;
+  crisis_12: number;
+  /** Meldingen and crisismeldingen over the 36 months before the cut-off. */
+  reports_36: number;
+  /** Meldingen whose follow-up was "toegevoegd aan dossier" (12 months). */
+  added_to_dossier_12: number;
+  advies_handhaving_12: number;
+  advies_handhaving_36: number;
+  /** Advices to enforce with urgentie "hoog" (12 months). */
+  urgent_advice_12: number;
+  /** Inspections with advice aandachtspunten or handhaving (12 months). */
+  negative_inspections_12: number;
+  /** Null when no inspection in the 36 months. */
+  months_since_inspection: number | null;
+  last_advice: string | null;
+  enforcement_3: number;
+  enforcement_12: number;
+  enforcement_36: number;
+  schorsing_36: number;
+  bezwaar_36: number;
+  organiser_locations: number;
+  /** The organiser's other locations with an enforcement step in the 12 months. */
+  sister_enforcement_12: number;
+  /** Training only: an enforcement step or advice to enforce within the horizon after the cut-off. */
+  label: boolean;
 }
 
 export interface FeatureRow extends RawFeatures {

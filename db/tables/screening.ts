@@ -7,7 +7,7 @@ type JsonOf<T> = ColumnType<T, T | string, T | string>;
 export interface RiskModelTable {
   version: Generated<number>;
   active: Generated<boolean>;
-  /** A LogisticModel (lib/risk-model/logistic.ts). */
+  /** A LogisticModel (activities/risk-model/logistic.ts). */
   model: JsonOf<Record<string, unknown>>;
   metrics: JsonOf<Record<string, unknown>>;
   training: JsonOf<Record<string, unknown>>;

@@ -1,4 +1,4 @@
-import { flemishWorkingCalendar } from '../../activities/calendar/flemish-holidays.js';
+import { flemishWorkingCalendar } from '../../workflows/clock/flemish-holidays.js';
 import { DEFAULT_DEADLINE_KINDS } from '../../workflows/clock/defaults.js';
 import { createDeadline, dueAt, type BudgetUnit } from '../../workflows/clock/deadline.js';
 import { nextWakeUp, rungsDue } from '../../workflows/clock/escalation.js';

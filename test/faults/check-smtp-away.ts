@@ -77,7 +77,7 @@ export async function smtpAwayCheck(o: SmtpAwayOptions): Promise<CheckResult> {
     const notSent = rows.filter((r) => r.status !== 'sent');
     const dups = await duplicates(database.db, smtp, undefined, since);
     duplicated = totalDuplicates(dups);
-    // The dispatcher's Message-ID is derived from the idempotency key (lib/outbox-dispatcher.ts).
+    // The dispatcher's Message-ID is derived from the idempotency key (platform/outbox-dispatcher.ts).
     const ids = new Set(smtp.received.map((m) => m.messageId.replace(/^<|@.*$/g, '')));
     const missingAtServer = rows.filter((r) => !ids.has(Buffer.from(r.idempotency_key).toString('base64url'))).length;
     Object.assign(figures, {

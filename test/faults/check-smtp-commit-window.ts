@@ -6,7 +6,7 @@ import { ApiClient, awaitAll, driveAll, plan } from './workload.js';
  * Check 1b (KNOWN GAP, deterministic reproduction of what check 1 hit by chance): the worker is
  * killed with SIGKILL right after the SMTP server accepted an e-mail (250 sent) and before the
  * outbox dispatcher committed `sent`. The restarted worker sends the message again (same
- * Message-ID, lib/outbox-dispatcher.ts says so): the SMTP server receives it twice.
+ * Message-ID, platform/outbox-dispatcher.ts says so): the SMTP server receives it twice.
  */
 export async function smtpCommitWindowCheck(): Promise<CheckResult> {
   const t0 = Date.now();

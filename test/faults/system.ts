@@ -12,11 +12,11 @@ import { SMTPServer } from 'smtp-server';
 import { connectDatabase } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
-import { createDataConverter, parsePayloadKeys, payloadKeyring, AesGcmPayloadCodec } from '../../lib/payload-codec.js';
-import { createTemporalClient } from '../../lib/runtime.js';
-import { ensureTemporalCli } from '../../lib/temporal-cli.js';
-import { createTokenService } from '../../lib/tokens.js';
-import { startModularSimulator, type RunningModularSimulator } from '../../modular-sim/simulator.js';
+import { createDataConverter, parsePayloadKeys, payloadKeyring, AesGcmPayloadCodec } from '../../platform/payload-codec.js';
+import { createTemporalClient } from '../../platform/runtime.js';
+import { ensureTemporalCli } from '../../platform/temporal-cli.js';
+import { createTokenService } from '../../api/auth/tokens.js';
+import { startModularSimulator, type RunningModularSimulator } from '../../modular/simulator.js';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes.js';
 
 // The pieces every fault check is made of: real processes (the Temporal CLI's dev server,
@@ -229,7 +229,7 @@ let bundlePath: string | undefined;
 export async function workflowBundle(): Promise<string> {
   if (bundlePath) return bundlePath;
   const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-  // The path lib/worker.ts bundles from (not imported: that would load every activity here).
+  // The path platform/worker.ts bundles from (not imported: that would load every activity here).
   const { code } = await bundleWorkflowCode({ workflowsPath: join(ROOT, 'workflows', 'index.ts'), logger: quiet });
   mkdirSync(RUN_DIR, { recursive: true });
   bundlePath = join(RUN_DIR, 'workflows.js');

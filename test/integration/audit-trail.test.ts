@@ -17,7 +17,7 @@ import { ApplicationRoleError, grantApplicationRole, migrateToLatest } from '../
 import { migrations } from '../../db/migrations/index.js';
 import { AUDIT_CHAIN_GENESIS, recordAudit, verifyAuditChain } from '../../db/repositories/audit.js';
 import type { Database } from '../../db/schema.js';
-import { createTokenService } from '../../lib/tokens.js';
+import { createTokenService } from '../../api/auth/tokens.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 
 const CHAIN_MIGRATION = '2026_12_01_0090_audit_chain';

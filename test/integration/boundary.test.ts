@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../lib/modular/signature.js';
+import { signWebhook } from '../../modular/signature.js';
 import { type TestSystem, startTestSystem } from './harness.js';
 import { intake, locationOfTeam } from './melding-helpers.js';
 

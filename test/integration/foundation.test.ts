@@ -1,8 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTemporalClient } from '../../lib/runtime.js';
-import { runApi } from '../../lib/services.js';
-import { createTokenService } from '../../lib/tokens.js';
+import { createTemporalClient } from '../../platform/runtime.js';
+import { runApi } from '../../platform/services.js';
+import { createTokenService } from '../../api/auth/tokens.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 
 const caseManager = 'u-kb-antwerpen-1';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhook } from '../../lib/modular/signature.js';
+import { signWebhook } from '../../modular/signature.js';
 import { type TestSystem, startTestSystem } from './harness.js';
 
 // Issue 10, "Must show": a fuzz test generated from the OpenAPI document. Every operation of

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { startDevServer } from '../../lib/dev-server.js';
-import { workflowsPath } from '../../lib/worker.js';
-import { ensureTemporalCli } from '../../lib/temporal-cli.js';
-import { buildUi } from '../../lib/ui-build.js';
+import { startDevServer } from '../../platform/dev-server.js';
+import { workflowsPath } from '../../platform/worker.js';
+import { ensureTemporalCli } from '../../platform/temporal-cli.js';
+import { buildUi } from '../../platform/ui-build.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

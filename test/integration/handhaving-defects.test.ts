@@ -4,7 +4,7 @@ import { gunzipSync } from 'node:zlib';
 import protos from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { feedEnforcementCase } from '../../lib/enforcement-starter.js';
+import { feedEnforcementCase } from '../../workflows/enforcement/client.js';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { dueAtKey } from '../../workflows/search-attributes.js';
 import { caseApi, type CaseView, enforcementOverrides, inDays, jurist, kb, tc, kbTeam } from './handhaving-helpers.js';

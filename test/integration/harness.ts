@@ -12,14 +12,14 @@ import { connectDatabase } from '../../db/connect.js';
 import { grantApplicationRole, migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
 import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
-import { loadConfig } from '../../lib/config.js';
-import { createProcessSettings, type ProcessSettings } from '../../lib/process-settings.js';
-import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../../lib/payload-codec.js';
-import { createTemporalClient } from '../../lib/runtime.js';
-import { type RunningApi, type RunningService, runApi, runWorker } from '../../lib/services.js';
-import { createTokenService, type TokenService } from '../../lib/tokens.js';
-import { installWorkerLogging } from '../../lib/worker.js';
-import { type RunningModularSimulator, startModularSimulator } from '../../modular-sim/simulator.js';
+import { loadConfig } from '../../platform/config.js';
+import { createProcessSettings, type ProcessSettings } from '../../workflows/settings.js';
+import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../../platform/payload-codec.js';
+import { createTemporalClient } from '../../platform/runtime.js';
+import { type RunningApi, type RunningService, runApi, runWorker } from '../../platform/services.js';
+import { createTokenService, type TokenService } from '../../api/auth/tokens.js';
+import { installWorkerLogging } from '../../platform/worker.js';
+import { type RunningModularSimulator, startModularSimulator } from '../../modular/simulator.js';
 import { type RunningRegisteredMailSimulator, startRegisteredMailSimulator } from '../../channels/registered-mail/simulator.js';
 import { type RunningEboxSimulator, startEboxSimulator } from '../../channels/ebox/simulator.js';
 import { type SmtpSink, startSmtpSink } from '../../channels/smtp-sink.js';
@@ -31,7 +31,7 @@ export const TEST_SEED_REFERENCE_DATE = '2026-11-01';
 
 /** PAYLOAD_KEYS of every test system: a fixed key, so a failing test's history can be decoded afterwards. */
 export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.from('handhaving-test-payload-key-0001').toString('base64')}`;
-/** The codec and data converter every test worker and client uses (lib/payload-codec.ts). */
+/** The codec and data converter every test worker and client uses (platform/payload-codec.ts). */
 export const testPayloadCodec = new AesGcmPayloadCodec(payloadKeyring(parsePayloadKeys(TEST_PAYLOAD_KEYS), undefined));
 export const testDataConverter: DataConverter = createDataConverter(testPayloadCodec);
 /** The Web UI origin the test API's codec endpoint allows (CORS). */

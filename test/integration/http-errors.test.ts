@@ -9,10 +9,10 @@ import { connectDatabase } from '../../db/connect.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
 import { seedFlanders } from '../../db/seed/index.js';
-import { loadConfig } from '../../lib/config.js';
-import { createProcessSettings } from '../../lib/process-settings.js';
-import { type RunningApi, runApi } from '../../lib/services.js';
-import { createTokenService } from '../../lib/tokens.js';
+import { loadConfig } from '../../platform/config.js';
+import { createProcessSettings } from '../../workflows/settings.js';
+import { type RunningApi, runApi } from '../../platform/services.js';
+import { createTokenService } from '../../api/auth/tokens.js';
 
 // Every error is problem+json, also those of the router and of the HTTP layer, over real HTTP on a
 // listening server; the malformed requests over a raw socket. None of these requests reaches a

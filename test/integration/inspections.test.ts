@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { feedEnforcementCase } from '../../lib/enforcement-starter.js';
-import { signWebhook } from '../../lib/modular/signature.js';
+import { feedEnforcementCase } from '../../workflows/enforcement/client.js';
+import { signWebhook } from '../../modular/signature.js';
 import { startTestSystem, type TestSystem, testPayloadCodec } from './harness.js';
 import { eventually, intake, locationOfTeam, replayAll } from './melding-helpers.js';
 

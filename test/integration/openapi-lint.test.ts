@@ -9,10 +9,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppDependencies } from '../../api/app.js';
 import { deriveOperationId } from '../../api/plugins/swagger.js';
-import { loadConfig } from '../../lib/config.js';
-import { createProcessSettings } from '../../lib/process-settings.js';
-import { type RunningApi, runApi } from '../../lib/services.js';
-import { createTokenService } from '../../lib/tokens.js';
+import { loadConfig } from '../../platform/config.js';
+import { createProcessSettings } from '../../workflows/settings.js';
+import { type RunningApi, runApi } from '../../platform/services.js';
+import { createTokenService } from '../../api/auth/tokens.js';
 
 // The OpenAPI document as served, linted by Redocly CLI (the pinned devDependency) with the
 // project's redocly.yaml: the recommended ruleset, exceptions justified in docs/api-errors.md.

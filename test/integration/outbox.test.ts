@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type RunningDispatcher, startOutboxDispatcher } from '../../lib/outbox-dispatcher.js';
+import { type RunningDispatcher, startOutboxDispatcher } from '../../platform/outbox-dispatcher.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { intake, locationOfTeam, post } from './melding-helpers.js';
 

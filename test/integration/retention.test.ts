@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { erasedText } from '../../db/repositories/retention.js';
-import { ensureRetentionSchedule } from '../../lib/retention-schedule.js';
+import { ensureRetentionSchedule } from '../../workflows/retention/schedule.js';
 import { addDays, fromBrusselsLocal, localDateOf, toIsoUtc } from '../../workflows/clock/brussels-time.js';
 import type { RetentionProgress, RetentionRunInput } from '../../workflows/retention/definitions.js';
 import { startTestSystem, type TestSystem } from './harness.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureScreeningSchedule } from '../../lib/risk-model/screening-schedule.js';
+import { ensureScreeningSchedule } from '../../workflows/screening/schedule.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
 

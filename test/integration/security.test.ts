@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningApi, runApi } from '../../lib/services.js';
+import { type RunningApi, runApi } from '../../platform/services.js';
 import { type TestSystem, startTestSystem } from './harness.js';
 import { locationOfTeam } from './melding-helpers.js';
 

@@ -3,8 +3,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type RunningApi, runApi } from '../../lib/services.js';
-import { createJwksTokenService, createTokenService, DEFAULT_AUDIENCE, type TokenService } from '../../lib/tokens.js';
+import { type RunningApi, runApi } from '../../platform/services.js';
+import { createJwksTokenService, createTokenService, DEFAULT_AUDIENCE, type TokenService } from '../../api/auth/tokens.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 
 // Bearer tokens over real HTTP: every refused token answers 401 application/problem+json with a

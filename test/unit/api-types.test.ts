@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateApiTypes } from '../../lib/api-types.js';
+import { generateApiTypes } from '../../platform/api-types.js';
 
 // ui/src/api-types.ts is generated from the OpenAPI document and committed (docs/ui.md, "API
 // types"): it must match the API as it is now.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flemishCalendarSpec, flemishClosingDays, flemishWorkingCalendar } from '../../activities/calendar/flemish-holidays.js';
+import { flemishCalendarSpec, flemishClosingDays, flemishWorkingCalendar } from '../../workflows/clock/flemish-holidays.js';
 import {
   CalendarCoverageError,
   addWorkingDays,

@@ -1,14 +1,14 @@
 /**
  * temporal-dev.yml is never started on the build machine (no Docker engine there), so this test
  * reads it as data and checks what would break a real `docker compose up`: missing services, wiring
- * between them (addresses, database credentials, start order), environment that lib/config.ts would
+ * between them (addresses, database credentials, start order), environment that platform/config.ts would
  * reject, literal secrets, and the Temporal namespace and search attributes the workflows need.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect } from 'vitest';
 import { parse } from 'yaml';
-import { loadConfig, variables } from '../../lib/config.js';
+import { loadConfig, variables } from '../../platform/config.js';
 import { searchAttributeCliArgs } from '../../workflows/search-attributes.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -185,10 +185,10 @@ describe('temporal-dev.yml', () => {
     expect(images.size, 'one image for all app services').toBe(1);
   });
 
-  it('gives the app services only variables declared in lib/config.ts', () => {
+  it('gives the app services only variables declared in platform/config.ts', () => {
     for (const name of APP_SERVICES) {
       for (const variable of Object.keys(rawEnvironment(service(name)))) {
-        expect(declaredNames.has(variable), `${name}: ${variable} is not in lib/config.ts variables`).toBe(true);
+        expect(declaredNames.has(variable), `${name}: ${variable} is not in platform/config.ts variables`).toBe(true);
       }
     }
   });

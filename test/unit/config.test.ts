@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, variables } from '../../lib/config.js';
+import { ConfigError, loadConfig, variables } from '../../platform/config.js';
 
 describe('configuration', () => {
   it('has a documented default for everything a local start needs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flemishCalendarSpec } from '../../activities/calendar/flemish-holidays.js';
+import { flemishCalendarSpec } from '../../workflows/clock/flemish-holidays.js';
 import { deadlineKinds } from '../../workflows/clock/defaults.js';
 import type { InspectionInput, ModularEventMessage } from '../../workflows/inspection/definitions.js';
 import { InspectionCase } from '../../workflows/inspection/inspection-case.js';

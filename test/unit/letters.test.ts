@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type LetterContextData, publicValuesOf } from '../../activities/letters/activities.js';
 import { letterLayout, letterTemplates } from '../../activities/letters/letters.js';
 import { renderLetterPdf, toWinAnsi } from '../../activities/letters/pdf.js';
-import { type TemplateName, templates } from '../../activities/templates.js';
+import { type TemplateName, templates } from '../../workflows/shared/templates.js';
 import { pdfText } from '../integration/letters-helpers.js';
 
 // Every letter kind as a PDF: it opens, reads back, is deterministic (the same hash for the same

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { modularEventTypes, modularOrderStatuses } from '../../lib/modular/contract.js';
-import { signWebhook, verifyWebhook } from '../../lib/modular/signature.js';
+import { modularEventTypes, modularOrderStatuses } from '../../modular/contract.js';
+import { signWebhook, verifyWebhook } from '../../modular/signature.js';
 import { missingEventData } from '../../api/routes/modular-webhook.js';
 
 const secret = 'een-gedeeld-geheim-van-minstens-32-tekens';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
-import { createProcessSettings } from '../../lib/process-settings.js';
+import { ConfigError, loadConfig } from '../../platform/config.js';
+import { createProcessSettings } from '../../workflows/settings.js';
 
 // Issue 9, defect 7: DEADLINE_OVERRIDES and ENFORCEMENT_OVERRIDES are checked in full at start-up;
 // a misspelt key used to be ignored, so a case ran on the default term without anyone noticing.

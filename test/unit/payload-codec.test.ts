@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
+import { ConfigError, loadConfig } from '../../platform/config.js';
 import {
   AesGcmPayloadCodec,
   ENCODING_ENCRYPTED,
@@ -12,7 +12,7 @@ import {
   newPayloadKey,
   parsePayloadKeys,
   payloadKeyring,
-} from '../../lib/payload-codec.js';
+} from '../../platform/payload-codec.js';
 
 const oldKey = newPayloadKey('k2025');
 const newKey = newPayloadKey('k2026');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { featureNames, featureVector, type RawFeatures } from '../../lib/risk-model/features.js';
-import { fitLogistic, predict, sigmoid, solveSpd } from '../../lib/risk-model/logistic.js';
-import { auc, liftAtK } from '../../lib/risk-model/metrics.js';
-import { cutoffsFor } from '../../lib/risk-model/train.js';
+import { featureNames, featureVector, type RawFeatures } from '../../activities/risk-model/features.js';
+import { fitLogistic, predict, sigmoid, solveSpd } from '../../activities/risk-model/logistic.js';
+import { auc, liftAtK } from '../../activities/risk-model/metrics.js';
+import { cutoffsFor } from '../../activities/risk-model/train.js';
 
 /** A small deterministic PRNG (mulberry32) so the synthetic data is the same on every run. */
 function prng(seed: number) {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type CryptoKey, exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
+import { ConfigError, loadConfig } from '../../platform/config.js';
 import {
   CLOCK_SKEW_S,
   createJwksTokenService,
@@ -13,7 +13,7 @@ import {
   MAX_TOKEN_BYTES,
   TokenKeysUnavailableError,
   tokenServiceFromConfig,
-} from '../../lib/tokens.js';
+} from '../../api/auth/tokens.js';
 
 // Token verification against real signatures: HS256 with the shared secret, and ES256/RS256 keys
 // published by a JWKS served over real HTTP on 127.0.0.1.

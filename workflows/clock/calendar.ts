@@ -1,6 +1,6 @@
 /**
  * A working calendar: weekends plus an explicit list of closed dates. The list is computed outside
- * the workflow (activities/calendar/flemish-holidays.ts) and handed in as plain data, so the
+ * the workflow (workflows/clock/flemish-holidays.ts) and handed in as plain data, so the
  * workflow never depends on a holiday library or on the year it happens to be replayed in.
  */
 import { addDays, isoWeekday, parseLocalDate, type LocalDate } from './brussels-time.js';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { allHandlersFinished, condition, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { EnforcementActivities } from '../../activities/enforcement.js';
-import type { TemplateName } from '../../activities/templates.js';
+import type { TemplateName } from '../shared/templates.js';
 import { addDays, daysBetween, endOfLocalDay, localDateOf, startOfLocalDay, toIsoUtc } from '../clock/brussels-time.js';
 import { addWorkingDays, createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import type { Actor } from '../shared/actor.js';

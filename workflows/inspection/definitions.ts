@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { Advice, ModularEventData, ModularEventType } from '../../lib/modular/contract.js';
+import type { Advice, ModularEventData, ModularEventType } from '../../modular/contract.js';
 import type { WorkingCalendarSpec } from '../clock/calendar.js';
 import type { Deadline } from '../clock/deadline.js';
 import type { DeadlineKind, DeadlineKindConfig } from '../clock/defaults.js';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { DraftReportData, FinalReportData, LocationReactionData, ModularOrder, PlannedData, VisitDoneData, CancelledData } from '../../lib/modular/contract.js';
+import type { DraftReportData, FinalReportData, LocationReactionData, ModularOrder, PlannedData, VisitDoneData, CancelledData } from '../../modular/contract.js';
 import { toIsoUtc } from '../clock/brussels-time.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import { dueAt, isOverdue } from '../clock/deadline.js';

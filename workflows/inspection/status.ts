@@ -1,4 +1,4 @@
-import type { ModularEventType } from '../../lib/modular/contract.js';
+import type { ModularEventType } from '../../modular/contract.js';
 
 /**
  * Where an inspection request stands. `aangevraagd`: registered here, the order not yet

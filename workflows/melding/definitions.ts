@@ -48,6 +48,11 @@ export interface LocationLink {
 export interface MeldingSettings {
   deadlines: Pick<Record<DeadlineKind, DeadlineKindConfig>, 'report_follow_up' | 'crisis_report_acknowledgement'>;
   calendar: WorkingCalendarSpec;
+  /**
+   * How the intake writes (issue 15). Absent in production: one save by a local activity. The
+   * benchmark (bench/intake.ts) sets it to measure each lever alone; docs/performance.md.
+   */
+  intakePath?: { localActivities?: boolean; singleSave?: boolean };
 }
 
 export interface MeldingInput {

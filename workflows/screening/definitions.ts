@@ -28,7 +28,7 @@ export const followUpKind = 'inspectieverzoek_voorbereiden';
 /** A dossier selected this many months is not selected again in the following months. */
 export const notAgainForMonths = 3;
 
-/** Fixed at start so replays see the same; from configuration (lib/process-settings.ts). */
+/** Fixed at start so replays see the same; from configuration (workflows/settings.ts). */
 export interface ScreeningSettings {
   /** N: how many dossiers a month selects (SCREENING_SELECTION_SIZE). */
   selectionSize: number;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type CaseFilter, capacityFreedPerMunicipality, findCase, listCases } from '../../../db/repositories/enforcement.js';
 import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
 import type { Role } from '../../../db/tables/reference.js';
-import { openOrFeedEnforcementCase } from '../../../lib/enforcement-starter.js';
+import { openOrFeedEnforcementCase } from '../../../workflows/enforcement/client.js';
 import { type CaseState, caseStateQuery, enforcementCaseWorkflowId, type FlowState, type MilestoneKind } from '../../../workflows/enforcement/definitions.js';
 import { dossierOfLocationInScope } from '../../access/cases.js';
 import { scopes, type Viewer } from '../../access/scope.js';

@@ -3,7 +3,7 @@ import { recordAudit } from '../../../db/repositories/audit.js';
 import { enqueueMessage } from '../../../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../../../db/repositories/timeline.js';
 import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
-import { render } from '../../../activities/templates.js';
+import { render } from '../../../workflows/shared/templates.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { actorOf } from '../../plugins/auth.js';
 import { conflict, notFound } from '../../problems.js';

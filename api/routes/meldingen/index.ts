@@ -4,7 +4,7 @@ import { resolveLocationLink, unknownLocationReferences } from '../../../db/repo
 import { findMelding, listMeldingen, type MeldingFilter } from '../../../db/repositories/meldingen.js';
 import type { MeldingRow } from '../../../db/tables/meldingen.js';
 import type { Role } from '../../../db/tables/reference.js';
-import { meldingIdFor } from '../../../lib/ids.js';
+import { meldingIdFor } from '../../../workflows/melding/client.js';
 import {
   type Channel,
   intakeUpdate,

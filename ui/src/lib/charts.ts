@@ -98,7 +98,7 @@ export function chartFigure(spec: ChartSpec, ...extra: Child[]): ChartFigure {
     ticks: { callback: (v: string | number) => axisFormat(Number(v)), precision: spec.format ? undefined : 0 },
   };
   const categoryAxis = { stacked: Boolean(spec.stacked), ticks: { autoSkip: true, maxRotation: 0 } };
-  const scales: Record<string, unknown> = spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis };
+  const scales: NonNullable<NonNullable<ChartConfiguration<'bar' | 'line'>['options']>['scales']> = spec.horizontal ? { x: valueAxis, y: categoryAxis } : { x: categoryAxis, y: valueAxis };
   if (spec.y2) {
     const f = spec.y2.format ?? plain;
     scales.y2 = { position: 'right', beginAtZero: true, grid: { drawOnChartArea: false }, title: { display: true, text: spec.y2.title }, ticks: { callback: (v: string | number) => f(Number(v)), precision: spec.y2.format ? undefined : 0 } };
@@ -111,7 +111,7 @@ export function chartFigure(spec: ChartSpec, ...extra: Child[]): ChartFigure {
       responsive: true,
       maintainAspectRatio: false,
       spanGaps: true,
-      scales: scales as never,
+      scales,
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 14 } },
         tooltip: {

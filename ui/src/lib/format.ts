@@ -467,7 +467,7 @@ export const screeningStatusLabels: Labels = { open: 'Open', gecodeerd: 'Gecodee
 
 export const runStatusLabels: Labels = { gestart: 'Gestart', lopend: 'Loopt', afgerond: 'Afgerond' };
 
-/** The model's features (lib/risk-model/features.ts) in words. */
+/** The model's features (activities/risk-model/features.ts) in words. */
 export const featureLabels: Labels = {
   meldingen_3m: 'Meldingen, laatste 3 maanden',
   meldingen_12m: 'Meldingen, laatste 12 maanden',

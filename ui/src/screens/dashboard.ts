@@ -15,7 +15,6 @@ import {
   formatDateTime,
   formatMinutes,
   formatMonth,
-  formatNumber,
   formatShare,
   funnelStageLabels,
   inspectionStatusLabels,

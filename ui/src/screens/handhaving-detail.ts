@@ -157,7 +157,7 @@ function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
     show(container, updated, message);
     // The answer holds the step right after the command; what the system does next follows.
     setTimeout(() => {
-      if (container.isConnected && !typing(container)) renderHandhavingDetail(container, c.id, message, 1);
+      if (container.isConnected && !typing(container)) void renderHandhavingDetail(container, c.id, message, 1);
     }, 1_500);
   };
   const live = c.live;
@@ -187,7 +187,7 @@ function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
   if (systemBusy(c) && polls < 20) {
     setTimeout(() => {
       if (container.isConnected && !typing(container)) {
-        renderHandhavingDetail(container, c.id, flash, polls + 1);
+        void renderHandhavingDetail(container, c.id, flash, polls + 1);
       }
     }, 1_000);
   }

@@ -2,7 +2,7 @@
 import { errorBox, handleSubmit } from '../lib/alerts.js';
 import { submission, type PostResult } from '../lib/api.js';
 import { personLabel } from '../lib/people.js';
-import { type Child } from '../lib/dom.js';
+
 
 type Created = PostResult<'/meldingen'>;
 import { checkbox, checked, control, field, h, select, uid, val } from '../lib/dom.js';

@@ -199,12 +199,11 @@ export async function renderWork(container: HTMLElement, params?: URLSearchParam
     status.textContent = text;
   };
   const heading = h('p', { class: 'scope', id: 'werk-scope' });
-  let view: ReturnType<typeof listView<WorkItem>>;
   const rerender = () => {
     container.replaceChildren();
     void renderWork(container);
   };
-  view = listView<WorkItem>({
+  const view: ReturnType<typeof listView<WorkItem>> = listView<WorkItem>({
     id: 'werk-titel',
     title: 'Mijn werk',
     caption: 'Werk, het dringendste eerst: te laat, dan volgens uiterste datum',

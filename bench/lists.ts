@@ -1,0 +1,208 @@
+/**
+ * Lists and dashboard at volume (issue 15, goal 2): 100,000 reports, 10,000 enforcement cases and
+ * 630,000 timeline entries, on PostgreSQL and on the embedded database (PGlite). The volume is
+ * written by bulk SQL (`bulkVolume`), not through workflows: the rows have the shape the live
+ * processes project. Every request goes through the real Fastify app (app.inject: routing, auth,
+ * validation, the SQL, serialisation; no network). Also prints the plan of each list statement
+ * (EXPLAIN), to show which index answers it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { type Kysely, sql } from 'kysely';
+import { buildApp } from '../api/app.js';
+import type { Database } from '../db/schema.js';
+import { loadConfig } from '../platform/config.js';
+import { createProcessSettings } from '../workflows/settings.js';
+import { createTokenService } from '../api/auth/tokens.js';
+import { type BenchDatabase, log, percentile } from './system.js';
+
+export interface Volume {
+  reports: number;
+  cases: number;
+  /** Timeline entries in total (the seed's own included). */
+  timeline: number;
+}
+
+export const fullVolume: Volume = { reports: 100_000, cases: 10_000, timeline: 630_000 };
+
+/** Writes the volume in a few statements; answers the row counts after it. */
+export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Record<string, number>> {
+  await sql`select setseed(0.15)`.execute(db);
+  await sql`create temporary table bench_dossiers as
+    select row_number() over (order by d.id) as rn, d.id, d.location_id, d.team_id, d.case_manager_id, l.organiser_id, l.municipality
+      from dossiers d join locations l on l.id = d.location_id`.execute(db);
+  const n = `(select count(*) from bench_dossiers)`;
+  // Reports: 2 % open and assigned (a due moment, some overdue), 12 % being handled, the rest closed.
+  await sql`
+    insert into meldingen (id, workflow_id, source, channel, received_at, location_id, organiser_id, dossier_id, description, categories,
+                           immediate_danger, triage_proposed, triage, triage_confirmed, phase, assignee_id, team_id, due_at, deadline_paused,
+                           overdue, follow_ups, closed_at, created_by, version)
+    select 'MEL-BULK-' || g, 'melding:MEL-BULK-' || g, (array['derde','voorziening','parket','klantenbeheerder'])[1 + g % 4], 'webformulier',
+           now() - (g % 1095) * interval '1 day' - (g % 24) * interval '1 hour', d.location_id, d.organiser_id, d.id, 'Bulk', '[]',
+           g % 10 = 0, case when g % 10 = 0 then 'crisis' else 'regulier' end, case when g % 10 = 0 then 'crisis' else 'regulier' end, true,
+           case when g % 50 = 0 then 'toegewezen' when g % 8 = 0 then 'in_behandeling' else 'afgesloten' end,
+           d.case_manager_id, d.team_id,
+           case when g % 50 = 0 then now() + (g % 48 - 24) * interval '1 hour' end, false, g % 50 = 0 and g % 48 < 24, '[]',
+           case when g % 50 <> 0 and g % 8 <> 0 then now() - (g % 1095) * interval '1 day' + interval '3 days' end, 'u-admin', 3
+      from generate_series(1, ${v.reports}::int) g
+      join bench_dossiers d on d.rn = 1 + (g::bigint * 7919) % ${sql.raw(n)}`.execute(db);
+  await sql`
+    insert into enforcement_cases (id, workflow_id, location_id, organiser_id, dossier_id, team_id, case_manager_id, municipality, status, step, block,
+                                   urgent, waiting_for, due_at, first_milestone, milestones, steps, opened_at, closed_at, started_by, version)
+    select 'HH-BULK-' || g, 'handhaving:bulk-' || g, d.location_id, d.organiser_id, d.id, d.team_id, d.case_manager_id, d.municipality,
+           case when g % 20 = 0 then 'open' else 'closed' end,
+           case when g % 20 <> 0 then null when g % 3 = 0 then 'voornemen' else 'aanmaning' end,
+           'opvolging', g % 50 = 0, case when g % 20 = 0 then 'herstel nagaan' end,
+           case when g % 20 = 0 then now() + (g % 30 - 5) * interval '1 day' end,
+           '{"kind":"advies_handhaving"}', '[]',
+           jsonb_build_array(jsonb_build_object('flow', 'aanmaning', 'workflowId', 'x', 'startedAt', now() - (g % 1095) * interval '1 day', 'endedAt', null,
+             'outcome', case when g % 20 <> 0 then jsonb_build_object('result', case when g % 3 = 0 then 'not_remedied' else 'remedied' end, 'reason', 'ok') end)),
+           now() - (g % 1095) * interval '1 day', case when g % 20 <> 0 then now() - (g % 1095) * interval '1 day' + interval '30 days' end, 'u-admin', 1
+      from generate_series(1, ${v.cases}::int) g
+      join bench_dossiers d on d.rn = 1 + (g::bigint * 104729) % ${sql.raw(n)}`.execute(db);
+  const existing = Number((await sql<{ n: string }>`select count(*) as n from timeline_entries`.execute(db)).rows[0]!.n);
+  const more = Math.max(0, v.timeline - existing);
+  await sql`
+    insert into timeline_entries (dossier_id, occurred_at, kind, title, details, actor_id, idempotency_key)
+    select d.id, now() - (g % 1095) * interval '1 day' - (g % 1440) * interval '1 minute',
+           (array['melding','melding','melding','crisismelding','inspectie','inspectieverslag','aanmaning','voornemen','notitie','screening'])[1 + g % 10],
+           'Bulk', jsonb_build_object('meldingId', 'MEL-BULK-' || (g % ${v.reports}::int)), null, 'bulk:' || g
+      from generate_series(1, ${more}::int) g
+      join bench_dossiers d on d.rn = 1 + (g::bigint * 15485863) % ${sql.raw(n)}`.execute(db);
+  // What the deadline-performance view reads: when each closed or handled report was picked up.
+  await sql`
+    insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, details, occurred_at)
+    select coalesce(m.assignee_id, 'u-admin'), 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
+           m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
+      from meldingen m where m.id like 'MEL-BULK-%' and m.phase <> 'toegewezen'`.execute(db);
+  await sql`drop table bench_dossiers`.execute(db);
+  // The steady state autovacuum keeps: statistics and visibility maps (index-only scans).
+  await sql`vacuum analyze`.execute(db);
+  const counts = await sql<{ meldingen: string; cases: string; timeline: string; audit: string }>`
+    select (select count(*) from meldingen) as meldingen, (select count(*) from enforcement_cases) as cases,
+           (select count(*) from timeline_entries) as timeline, (select count(*) from audit_log) as audit`.execute(db);
+  const c = counts.rows[0]!;
+  return { meldingen: Number(c.meldingen), cases: Number(c.cases), timeline: Number(c.timeline), audit: Number(c.audit) };
+}
+
+export interface ListFigure {
+  endpoint: string;
+  caller: string;
+  p50: number;
+  p99: number;
+  max: number;
+  rows: number;
+}
+
+export interface ListsResult {
+  database: 'postgres' | 'embedded';
+  counts: Record<string, number>;
+  volumeSeconds: number;
+  figures: ListFigure[];
+  /** The bare `select 1` through the same app stack: the baseline of the figures. */
+  baseline: { p50: number; p99: number };
+  plans: Record<string, string[]>;
+}
+
+/** The list and dashboard requests measured. `{dossier}`: a dossier with many entries. */
+export const endpoints = [
+  '/meldingen',
+  '/meldingen?phase=toegewezen&sort=due_at',
+  '/meldingen?sort=received_at&order=desc',
+  '/meldingen?teamId=team-antwerpen&phase=in_behandeling',
+  '/handhaving',
+  '/handhaving?status=open',
+  '/dossiers/{dossier}/timeline',
+  '/dashboard/phases?from=2024-01',
+  '/dashboard/overdue?from=2024-01',
+  '/dashboard/deadline-performance?from=2024-01',
+  '/dashboard/enforcement-funnel?from=2024-01',
+  '/dashboard/decisions?from=2024-01',
+  '/dashboard/inspections?from=2024-01',
+  '/dashboard/screening?from=2024-01',
+];
+
+export async function runListsBench(database: BenchDatabase, options: { requests: number; volume: Volume }): Promise<ListsResult> {
+  const { db } = database;
+  const t0 = performance.now();
+  const counts = await bulkVolume(db, options.volume);
+  const volumeSeconds = (performance.now() - t0) / 1000;
+  log(`  ${database.kind}: volume written in ${volumeSeconds.toFixed(1)} s: ${JSON.stringify(counts)}`);
+
+  const settings = createProcessSettings({ ...loadConfig({}), deadlineOverrides: {}, enforcementOverrides: {} });
+  const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-bench');
+  const app = await buildApp(
+    { db, temporal: {} as Client, namespace: 'bench', taskQueue: 'bench', tokens, settings },
+    { logger: false, bodyLimit: 1 << 20, rateLimits: { perUserPerMinute: 1e9, perAddressPerMinute: 1e9 } },
+  );
+  await app.ready();
+  const busiest = (await sql<{ dossier_id: string; team_id: string }>`
+    select t.dossier_id, d.team_id from timeline_entries t join dossiers d on d.id = t.dossier_id
+     group by t.dossier_id, d.team_id order by count(*) desc limit 1`.execute(db)).rows[0]!;
+  const dossier = busiest.dossier_id;
+  const dossierCoordinator = `u-tc-${busiest.team_id.replace(/^team-/, '')}`;
+  // Need to know (api/access/scope.ts): no role sees every report; the widest list readers are a
+  // crisis coordinator (every crisis report) and a team coordinator (the team's); the dashboard's
+  // widest reader is the admin (all teams).
+  const dashboardCallers = { 'admin, all teams': 'u-admin', 'team coordinator Antwerpen': 'u-tc-antwerpen' };
+  const figures: ListFigure[] = [];
+
+  async function measure(path: string, userId: string) {
+    const headers = { authorization: `Bearer ${tokens.sign({ sub: userId, role: 'from-db', name: userId })}` };
+    for (let i = 0; i < 5; i++) await app.inject({ method: 'GET', url: path, headers });
+    const times: number[] = [];
+    let rows = 0;
+    const stopAt = performance.now() + 60_000;
+    for (let i = 0; i < options.requests && performance.now() < stopAt; i++) {
+      const start = performance.now();
+      const res = await app.inject({ method: 'GET', url: path, headers });
+      times.push(performance.now() - start);
+      if (res.statusCode !== 200) throw new Error(`${path} as ${userId}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      if (i === 0) {
+        const body = res.json() as { items?: unknown[]; rows?: unknown[] } | unknown[];
+        rows = Array.isArray(body) ? body.length : (body.items ?? body.rows ?? []).length;
+      }
+    }
+    return { p50: percentile(times, 50), p99: percentile(times, 99), max: Math.max(...times), rows };
+  }
+
+  // Baseline: the cheapest authenticated read, through the same stack.
+  const base = await measure('/me', 'u-admin');
+  for (const endpoint of endpoints) {
+    const callers = endpoint.startsWith('/dashboard') ? dashboardCallers
+      : endpoint.startsWith('/meldingen') ? { 'team coordinator Antwerpen': 'u-tc-antwerpen', 'crisis coordinator': 'u-cc-1' }
+        : endpoint.startsWith('/handhaving') ? { 'team coordinator Antwerpen': 'u-tc-antwerpen', jurist: 'u-jur-1' }
+          : { 'team coordinator of the dossier': '{tc}' };
+    for (const [caller, userIdOrTeam] of Object.entries(callers)) {
+      const userId = userIdOrTeam === '{tc}' ? dossierCoordinator : userIdOrTeam;
+      const path = endpoint.replace('{dossier}', dossier);
+      const f = await measure(path, userId);
+      figures.push({ endpoint: path, caller, ...f });
+      log(`  ${database.kind.padEnd(9)} GET ${path.padEnd(56)} ${caller.padEnd(27)} p50 ${f.p50.toFixed(1).padStart(6)} p99 ${f.p99.toFixed(1).padStart(6)} ms  rows ${f.rows}`);
+    }
+  }
+  await app.close();
+
+  const plans = await explainLists(db, dossier);
+  return { database: database.kind, counts, volumeSeconds, figures, baseline: { p50: base.p50, p99: base.p99 }, plans };
+}
+
+/** The plan of each list statement (as the repositories write them), for docs/performance.md. */
+async function explainLists(db: Kysely<Database>, dossier: string): Promise<Record<string, string[]>> {
+  const statements: Record<string, string> = {
+    'GET /meldingen (due_at asc)': `select * from meldingen order by due_at asc nulls last, id limit 50`,
+    'GET /meldingen?sort=received_at&order=desc': `select * from meldingen order by received_at desc nulls last, id limit 50`,
+    'GET /meldingen?phase=toegewezen': `select * from meldingen where phase = 'toegewezen' order by due_at asc nulls last, id limit 50`,
+    'GET /meldingen total': `select count(*) from meldingen`,
+    'GET /meldingen as a crisis coordinator': `select * from meldingen where (triage = 'crisis' or assignee_id = 'u-cc-1') order by due_at asc nulls last, id limit 50`,
+    'GET /meldingen total as a crisis coordinator': `select count(*) from meldingen where (triage = 'crisis' or assignee_id = 'u-cc-1')`,
+    'GET /handhaving': `select * from enforcement_cases order by due_at asc nulls last, opened_at desc limit 50`,
+    'GET /dossiers/:id/timeline': `select * from timeline_entries where dossier_id = '${dossier}' order by occurred_at desc, id desc limit 100`,
+  };
+  const plans: Record<string, string[]> = {};
+  for (const [label, statement] of Object.entries(statements)) {
+    const res = await sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off) ${sql.raw(statement)}`.execute(db);
+    plans[label] = res.rows.map((r) => r['QUERY PLAN']);
+  }
+  return plans;
+}

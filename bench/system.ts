@@ -1,0 +1,291 @@
+/**
+ * The system under measurement, as production runs it but in one process: a Temporal dev server
+ * (in memory, on a free port of 127.0.0.1), a scratch PostgreSQL database (or PGlite in a temporary
+ * folder), the real migrations and the synthetic Flanders, a worker with the payload codec and the
+ * API listening on 127.0.0.1. Everything it makes it removes again in `stop()`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Client, Connection, Client as TemporalClient } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { connectDatabase } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import type { Database } from '../db/schema.js';
+import { seedFlanders } from '../db/seed/index.js';
+import { loadConfig } from '../platform/config.js';
+import { type DevServer, startDevServer } from '../platform/dev-server.js';
+import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../platform/payload-codec.js';
+import { createProcessSettings, type ProcessSettings } from '../workflows/settings.js';
+import { type RunningApi, type RunningService, runApi, runWorker } from '../platform/services.js';
+import { ensureTemporalCli } from '../platform/temporal-cli.js';
+import { createTokenService, type TokenService } from '../api/auth/tokens.js';
+import { installWorkerLogging, type WorkerTuning } from '../platform/worker.js';
+import { startModularSimulator } from '../modular/simulator.js';
+
+installWorkerLogging('warn');
+
+export const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const namespace = 'handhaving-bench';
+
+/** The bench's payload key: every client and worker encrypts, as in production. */
+const codec = new AesGcmPayloadCodec(payloadKeyring(parsePayloadKeys(`bench-1:${randomBytes(32).toString('base64')}`), undefined));
+export const dataConverter = createDataConverter(codec);
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export async function adminQuery(query: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(query);
+  } finally {
+    await client.end();
+  }
+}
+
+/** One dev server and one workflow bundle for the whole bench run. */
+export interface BenchServer {
+  dev: DevServer;
+  bundlePath: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchServer(): Promise<BenchServer> {
+  const cli = await ensureTemporalCli();
+  const [dev, bundle] = await Promise.all([
+    startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' }),
+    bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)), logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } }),
+  ]);
+  const bundlePath = join(tmpdir(), `handhaving-bench-workflows-${randomBytes(4).toString('hex')}.js`);
+  writeFileSync(bundlePath, bundle.code);
+  return {
+    dev,
+    bundlePath,
+    async stop() {
+      await dev.stop();
+      rmSync(bundlePath, { force: true });
+    },
+  };
+}
+
+export interface BenchDatabase {
+  db: Kysely<Database>;
+  kind: 'postgres' | 'embedded';
+  /** A second pool on the same database (PostgreSQL only), for the API when it gets its own. */
+  url?: string;
+  drop(): Promise<void>;
+}
+
+/** A scratch database with the real migrations; seeded with `seedScale` of Flanders when given. */
+export async function scratchDatabase(kind: 'postgres' | 'embedded', options: { poolSize?: number; seedScale?: number } = {}): Promise<BenchDatabase> {
+  let db: Kysely<Database>;
+  let drop: () => Promise<void>;
+  let url: string | undefined;
+  if (kind === 'embedded') {
+    const dir = mkdtempSync(join(tmpdir(), 'handhaving-bench-pglite-'));
+    ({ db } = await connectDatabase({ kind: 'embedded', dataDir: dir }));
+    drop = async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    const name = `hh_bench_${randomBytes(4).toString('hex')}`;
+    await adminQuery(`create database "${name}"`);
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    ({ db } = await connectDatabase({ kind: 'postgres', url, poolSize: options.poolSize ?? 10 }));
+    drop = async () => {
+      await db.destroy();
+      await adminQuery(`drop database if exists "${name}" with (force)`);
+    };
+  }
+  try {
+    await migrateToLatest(db);
+    if (options.seedScale) await seedFlanders(db, { scale: options.seedScale, now: new Date(), rosterAround: new Date() });
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+  return { db, kind, url, drop };
+}
+
+export interface BenchSystemOptions {
+  server: BenchServer;
+  database: BenchDatabase;
+  /** Connections in the API's pool and in the worker's (PostgreSQL only); default 10 each. */
+  poolSize?: number;
+  tuning?: WorkerTuning;
+  deadlineOverrides?: Record<string, unknown>;
+  enforcementOverrides?: Record<string, unknown>;
+  /** Settings of every new report's intake (the levers of bench/intake.ts). */
+  intakePath?: { localActivities?: boolean; singleSave?: boolean };
+  /** Start the Modular simulator, advancing each order one status every stepMs. */
+  modularStepMs?: number;
+  /** Share the worker's NativeConnection with the API's client (needed for eager workflow start). */
+  sharedConnection?: boolean;
+  screeningSelectionSize?: number;
+}
+
+export interface BenchSystem {
+  url: string;
+  db: Kysely<Database>;
+  temporal: Client;
+  taskQueue: string;
+  settings: ProcessSettings;
+  tokens: TokenService;
+  token(userId: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchSystem(options: BenchSystemOptions): Promise<BenchSystem> {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch {
+        // Best effort: the rest is still cleaned up.
+      }
+    }
+  };
+  try {
+    // As in production (`npm run api`, `npm run worker`): the API and the worker each have their
+    // own pool of DATABASE_POOL_SIZE (10) connections. PGlite has one connection for both.
+    let db = options.database.db;
+    let workerDb = options.database.db;
+    if (options.database.url) {
+      ({ db } = await connectDatabase({ kind: 'postgres', url: options.database.url, poolSize: options.poolSize ?? 10 }));
+      ({ db: workerDb } = await connectDatabase({ kind: 'postgres', url: options.database.url, poolSize: options.poolSize ?? 10 }));
+      const [apiPool, workerPool] = [db, workerDb];
+      cleanups.push(() => apiPool.destroy(), () => workerPool.destroy());
+    }
+    const address = options.server.dev.address;
+    const taskQueue = `bench-${randomBytes(4).toString('hex')}`;
+    const base = createProcessSettings({
+      ...loadConfig({}),
+      deadlineOverrides: options.deadlineOverrides ?? {},
+      enforcementOverrides: options.enforcementOverrides ?? {},
+      ...(options.screeningSelectionSize ? { screeningSelectionSize: options.screeningSelectionSize } : {}),
+    });
+    const settings: ProcessSettings = options.intakePath
+      ? { ...base, melding: (at: Date) => ({ ...base.melding(at), intakePath: options.intakePath }) }
+      : base;
+    let modular: { baseUrl: string; timeoutMs: number; backoffMs: number } | undefined;
+    let modularWebhook: { secret: string; toleranceMs: number } | undefined;
+    let setCallback: ((url: string) => void) | undefined;
+    if (options.modularStepMs !== undefined) {
+      const secret = randomBytes(32).toString('hex');
+      const sim = await startModularSimulator({ host: '127.0.0.1', port: 0, secret, stepMs: options.modularStepMs });
+      cleanups.push(() => sim.stop());
+      modular = { baseUrl: sim.url, timeoutMs: 5_000, backoffMs: 200 };
+      modularWebhook = { secret, toleranceMs: 300_000 };
+      setCallback = (url) => sim.setCallbackUrl(url);
+    }
+    const worker: RunningService = await runWorker({
+      address, namespace, taskQueue, db: workerDb, settings, dataConverter, modular,
+      workflowBundlePath: options.server.bundlePath, shutdownGraceMs: 2_000, tuning: options.tuning,
+    });
+    cleanups.push(() => worker.stop());
+    let temporal: Client;
+    if (options.sharedConnection) {
+      const native = await NativeConnection.connect({ address });
+      cleanups.push(() => native.close());
+      temporal = new TemporalClient({ connection: native as unknown as Connection, namespace, dataConverter });
+    } else {
+      const connection = await Connection.connect({ address });
+      cleanups.push(() => connection.close());
+      temporal = new TemporalClient({ connection, namespace, dataConverter });
+    }
+    const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-bench');
+    const api: RunningApi = await runApi(
+      { db, temporal, namespace, taskQueue, tokens, settings, ...(modularWebhook ? { modularWebhook } : {}) },
+      // The per-user limits would answer 429 long before a load run ends: lifted for measuring.
+      { logger: false, bodyLimit: 1 << 20, rateLimits: { perUserPerMinute: 1e9, processStartsPerHour: 1e9, perAddressPerMinute: 1e9 } },
+      '127.0.0.1',
+      0,
+    );
+    cleanups.push(() => api.stop());
+    setCallback?.(`${api.url}/modular/webhook`);
+    return {
+      url: api.url,
+      db,
+      temporal,
+      taskQueue,
+      settings,
+      tokens,
+      token: (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId }),
+      stop: cleanup,
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+// ----- measuring -------------------------------------------------------------------------------
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export interface LoadResult {
+  count: number;
+  errors: number;
+  firstError?: string;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * Runs `fn` from `concurrency` clients until `count` calls are made or `maxMs` has passed
+ * (bounded in both), and answers the latencies of the successful ones.
+ */
+export async function load(fn: (i: number) => Promise<void>, { count, concurrency, maxMs }: { count: number; concurrency: number; maxMs: number }): Promise<LoadResult> {
+  const times: number[] = [];
+  let next = 0;
+  let errors = 0;
+  let firstError: string | undefined;
+  const t0 = performance.now();
+  const stopAt = t0 + maxMs;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count && performance.now() < stopAt) {
+      const i = next++;
+      const s = performance.now();
+      try {
+        await fn(i);
+        times.push(performance.now() - s);
+      } catch (err) {
+        errors += 1;
+        firstError ??= err instanceof Error ? err.message : String(err);
+      }
+    }
+  }));
+  const seconds = (performance.now() - t0) / 1000;
+  return { count: times.length, errors, firstError, seconds, perSecond: times.length / seconds, p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
+export const ms = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} ms` : 'n/a');
+export const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a');
+export const log = (line: string) => process.stdout.write(`${line}\n`);
