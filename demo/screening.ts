@@ -56,7 +56,16 @@ export async function driveScreening(ctx: ScreeningContext): Promise<{ month: st
   run = done.value;
 
   // The tasks are registered by the run; their projection may trail it by a moment.
-  const tasksOf = () => http.get<{ items: TaskView[]; total: number }>(`/screening-tasks?month=${month}&limit=500`, world.admin);
+  // Each team coordinator sees their own team's tasks (docs/access.md): the month's tasks are theirs together.
+  const tasksOf = async () => {
+    const items: TaskView[] = [];
+    for (const team of world.teams) {
+      const res = await http.get<{ items: TaskView[]; total: number }>(`/screening-tasks?month=${month}&limit=500`, world.coordinatorOf(team));
+      if (res.status !== 200) return { status: res.status, body: { items, total: items.length } };
+      items.push(...res.body.items);
+    }
+    return { status: 200, body: { items, total: items.length } };
+  };
   const listed = await until(http, tasksOf, (r) => r.status === 200 && r.body.items.length >= run.body.progress.tasksOpened, 30_000, 500);
   const tasks = [...listed.value.body.items].sort((a, b) => a.rank - b.rank);
   for (const [i, c] of codes.entries()) {

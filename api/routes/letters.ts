@@ -255,7 +255,7 @@ function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, {
     },
   } as const;
 
-  app.get<{ Querystring: { municipality?: string; status?: string } }>('/handhaving/replacement-capacity', {
+  app.get<{ Querystring: { municipality?: string; status?: string } }>('/replacement-capacity', {
     config: { roles: readers },
     schema: {
       tags: ['handhaving'],
@@ -271,7 +271,7 @@ function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, {
     return rows.map((r) => ({ decisionId: r.decision_id, caseId: r.case_id, locationId: r.location_id, municipality: r.municipality, places: r.places, startsOn: r.starts_on, endsOn: r.ends_on, extended: r.extended, status: r.status }));
   });
 
-  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/handhaving/replacement-capacity/:decisionId', {
+  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/replacement-capacity/:decisionId', {
     config: { roles: caseManagers },
     schema: {
       tags: ['handhaving'],

@@ -908,7 +908,7 @@ let operations: Operation[];
 let pools: Pools;
 
 beforeAll(async () => {
-  sys = await startTestSystem({ modular: {} });
+  sys = await startTestSystem({ modular: {}, channels: true });
   const doc = (await (await fetch(`${sys.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
   operations = operationsOf(doc);
   pools = await makeFixtures(sys);

@@ -92,17 +92,17 @@ describe('parents and the municipality during a suspension', () => {
 
     // The replacement capacity: in the register per municipality, extended once, reminded before each end, then ended.
     const decision = await sys.db.selectFrom('enforcement_decisions').select(['id']).where('case_id', '=', id).executeTakeFirstOrThrow();
-    const register = async () => (await (await sys.http(`/handhaving/replacement-capacity?municipality=${encodeURIComponent(loc.municipality)}`, { as: tc })).json()) as { decisionId: string; status: string; places: number; endsOn: string; extended: boolean }[];
+    const register = async () => (await (await sys.http(`/replacement-capacity?municipality=${encodeURIComponent(loc.municipality)}`, { as: tc })).json()) as { decisionId: string; status: string; places: number; endsOn: string; extended: boolean }[];
     const first = (await register()).find((r) => r.decisionId === decision.id)!;
     expect(first).toMatchObject({ status: 'lopend', places: loc.capacity, extended: false });
     const reminded = () => sys.channels!.smtp.received.filter((m) => keyOf(m.messageId).startsWith(`${id}:`) && keyOf(m.messageId).includes(':vervangcapaciteit-herinnering:'));
     // The reminder before the end (30 compressed days before 12 months), to the municipality and the case manager; then the extension.
     await eventually(async () => reminded().length, (n) => n === 1, 40_000);
-    const extended = await sys.http(`/handhaving/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog geen structurele oplossing.' } });
+    const extended = await sys.http(`/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog geen structurele oplossing.' } });
     expect(extended.status, await extended.clone().text()).toBe(200);
     const ext = (await extended.json()) as { endsOn: string; status: string };
     expect(ext.status).toBe('verlengd');
-    expect((await sys.http(`/handhaving/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog eens.' } })).status).toBe(409);
+    expect((await sys.http(`/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog eens.' } })).status).toBe(409);
     const done = await eventually(async () => (await register()).find((r) => r.decisionId === decision.id)!, (r) => r.status === 'afgelopen', 40_000);
     expect(done.extended).toBe(true);
     expect(done.endsOn).toBe(ext.endsOn);

@@ -160,7 +160,11 @@ describe('the path to a final report', () => {
     const row = await sys.db.selectFrom('inspections').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.location_reaction).toMatchObject({ text: reaction });
     expect(row).toMatchObject({ status: 'eindverslag', advice_enforce: false, advice_urgency: 'middel', modular_order_id: orderId });
-    const timeline = await sys.db.selectFrom('timeline_entries').select(['kind', 'title', 'details']).where('dossier_id', '=', loc.id).where(sql<string>`details->>'inspectionId'`, '=', id).execute();
+    // The delivery's timeline entry is the projection of the state above: it may land a moment later.
+    const timeline = await eventually(
+      () => sys.db.selectFrom('timeline_entries').select(['kind', 'title', 'details']).where('dossier_id', '=', loc.id).where(sql<string>`details->>'inspectionId'`, '=', id).execute(),
+      (rows) => rows.some((t) => (t.details as { action: string }).action === 'inspectie.verslag_bezorgd'),
+    );
     expect(timeline.map((t) => (t.details as { action: string }).action)).toEqual(expect.arrayContaining([
       'inspectie.aangevraagd', 'inspectie.opdracht_aangemaakt', 'inspectie.gepland', 'inspectie.bezoek_uitgevoerd',
       'inspectie.ontwerpverslag', 'inspectie.reactie_voorziening', 'inspectie.eindverslag', 'inspectie.verslag_bezorgd',

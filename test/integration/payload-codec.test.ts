@@ -67,7 +67,18 @@ function payloadsOf(node: unknown, out: Payload[] = []): Payload[] {
     out.push(obj as Payload);
     return out;
   }
-  for (const [key, value] of Object.entries(obj)) if (key !== 'searchAttributes') payloadsOf(value, out);
+  // The SDK's markers carry its own bookkeeping as plain JSON: a patch's id (`core_patch`), a local
+  // activity's id, type, attempt and times (`data` of `core_local_activity`, whose result goes
+  // through the codec like any payload). Neither can hold data of a report.
+  const bookkeeping = obj.markerName === 'core_patch' ? ['patch-data'] : obj.markerName === 'core_local_activity' ? ['data'] : [];
+  for (const [key, value] of Object.entries(obj)) {
+    if (key === 'searchAttributes') continue;
+    if (bookkeeping.length > 0 && key === 'details' && value && typeof value === 'object') {
+      for (const [detail, payloads] of Object.entries(value)) if (!bookkeeping.includes(detail)) payloadsOf(payloads, out);
+      continue;
+    }
+    payloadsOf(value, out);
+  }
   return out;
 }
 

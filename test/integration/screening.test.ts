@@ -151,7 +151,7 @@ describe('the monthly run', () => {
     expect(again.selection.map((s) => s.dossierId)).toEqual(november.selection.map((s) => s.dossierId));
     expect(again.progress).toMatchObject({ phase: 'afgerond', scored: november.progress.scored, selected: N, tasksOpened: N });
     // It really ran a second time (a new execution of the month's workflow), and changed nothing.
-    expect((await sys.temporal.workflow.count(`WorkflowId = "screening-run:2026-11"`)).count).toBe(2);
+    expect((await sys.temporal.workflow.count(`WorkflowId = "screening-run:2026-11" AND TaskQueue = "${sys.taskQueue}"`)).count).toBe(2);
     const rows = await sys.db.selectFrom('screening_tasks').select('id').where('month', '=', '2026-11').execute();
     expect(rows).toHaveLength(N);
     const selectedEntries = await sys.db.selectFrom('timeline_entries').select('id').where('kind', '=', 'screening')

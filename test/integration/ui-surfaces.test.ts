@@ -15,8 +15,8 @@ import { expectAccessible, expectText, launchChromium, newPage, screenshot, sign
 // - admin: the model versions (activating an older one), incidents, the audit trail; the crisis roster.
 // `npm run screenshots` runs this file too.
 
-const TEAM = 'team-oost-vlaanderen';
-const tc = 'u-tc-oost-vlaanderen';
+const TEAM = 'team-west-vlaanderen';
+const tc = 'u-tc-west-vlaanderen';
 const jurist = 'u-jur-1';
 const admin = 'u-admin';
 
@@ -140,7 +140,7 @@ describe('the web UI per role, continued', () => {
     await expectAccessible(page, 'dashboard (teamcoördinator)');
     // CSV export: fetched with the token, saved under the server's name.
     const [download] = await Promise.all([page.waitForEvent('download'), phases.getByRole('button', { name: 'CSV-export: Per proces en fase' }).click()]);
-    expect(download.suggestedFilename()).toMatch(/^dashboard-phases-team-oost-vlaanderen-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
+    expect(download.suggestedFilename()).toMatch(/^dashboard-phases-team-west-vlaanderen-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
     const csvPath = await download.path();
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(csvPath, 'utf8').split('\r\n')[0]).toBe('process,phase,variant,count,overdue');
