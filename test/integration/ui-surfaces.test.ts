@@ -131,7 +131,7 @@ describe('the web UI per role, continued', () => {
 
     await page.getByRole('link', { name: 'Dashboard', exact: true }).click();
     await page.getByRole('heading', { name: 'Teamdashboard', level: 1 }).waitFor();
-    await expectText(page.locator('#dashboard-bijgewerkt'), /Bijgewerkt om .* team Oost-Vlaanderen/);
+    await expectText(page.locator('#dashboard-bijgewerkt'), /Bijgewerkt om .* team West-Vlaanderen/);
     expect(await page.locator('figure.chart canvas').count()).toBe(7);
     // The figures behind the charts, as a table: the report just made is counted.
     const phases = page.getByRole('region', { name: 'Per proces en fase' });

@@ -54,11 +54,14 @@ export default async function handhavingRoutes(app: FastifyInstance, deps: AppDe
     const { locationId, milestone, urgent } = request.body;
     if (!(await dossierOfLocationInScope(deps.db, await viewerOf(request, deps.db), locationId))) throw notFound(`Location ${locationId}`);
     if (urgent) {
-      // An urgent start must not turn into a mere milestone of an open case: ask for the escalation instead.
-      const open = await deps.temporal.workflow.getHandle(enforcementCaseWorkflowId(locationId)).query(caseStateQuery).catch((err) => {
-        if (isWorkflowGone(err)) return undefined;
+      // An urgent start must not turn into a mere milestone of an open case: ask for the escalation
+      // instead. Only a running case is asked: a query to a closed one is answered by replaying it.
+      const handle = deps.temporal.workflow.getHandle(enforcementCaseWorkflowId(locationId));
+      const running = await handle.describe().then((d) => d.status.name === 'RUNNING', (err) => {
+        if (isWorkflowGone(err)) return false;
         throw err;
       });
+      const open = running ? await handle.query(caseStateQuery) : undefined;
       if (open?.status === 'open') throw conflict(`Location ${locationId} has an open case ${open.caseId}: escalate it with POST /handhaving/${open.caseId}/escalate-urgent`);
     }
     const { state, created } = await openOrFeedEnforcementCase(
