@@ -17,3 +17,11 @@ export function isDependencyUnavailable(err: unknown): boolean {
   }
   return false;
 }
+
+/** A gRPC call that ran out of its deadline (code 4), anywhere in the cause chain. */
+export function isDeadlineExceeded(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    if ((e as { code?: unknown }).code === 4) return true;
+  }
+  return false;
+}

@@ -1,6 +1,7 @@
 import { type Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { refusals } from '../workflows/melding/definitions.js';
+import { isDeadlineExceeded } from './dependency-errors.js';
 import { conflict, HttpProblem, problemTypes } from './problems.js';
 
 /** True when the workflow is gone or already finished, so it takes no more commands. */
@@ -29,9 +30,14 @@ export function refusalToProblem(err: unknown): HttpProblem | undefined {
 /** A workflow's live state by query, or null once Temporal no longer has the workflow. */
 export async function liveStateOf<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
   try {
-    return await temporal.workflow.getHandle(workflowId).query(query);
+    // A query needs a worker (a closed workflow is even replayed for it); when none answers soon,
+    // the register's record is the answer rather than a request that waits for its time limit.
+    return await temporal.withDeadline(Date.now() + liveStateWaitMs, () => temporal.workflow.getHandle(workflowId).query(query));
   } catch (err) {
-    if (isWorkflowGone(err)) return null;
+    if (isWorkflowGone(err) || isDeadlineExceeded(err)) return null;
     throw err;
   }
 }
+
+/** How long a read waits for a process's live state before it answers from the register alone. */
+export const liveStateWaitMs = 2_000;
