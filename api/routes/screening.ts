@@ -28,6 +28,7 @@ import {
   screeningRunWorkflowType,
   type ScreeningTaskState,
   type TrainRiskModelInput,
+  taskStateQuery,
 } from '../../workflows/screening/definitions.js';
 import { monthOf } from '../../workflows/screening/months.js';
 import { processKindKey } from '../../workflows/search-attributes.js';
@@ -51,7 +52,7 @@ import {
   trainBody,
   triggerRunBody,
 } from '../schemas/screening.js';
-import { isWorkflowGone, refusalToProblem } from '../temporal-errors.js';
+import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 
 /** Who screens: case managers and team coordinators; admins read along. */
 const screeners: Role[] = ['klantenbeheerder', 'teamcoordinator'];
@@ -324,14 +325,7 @@ export default async function screeningRoutes(app: FastifyInstance, deps: AppDep
     return taskView(row, followUp, row.status === 'open' ? await liveTask(row.workflow_id) : null);
   });
 
-  async function liveTask(workflowId: string): Promise<ScreeningTaskState | null> {
-    try {
-      return await deps.temporal.workflow.getHandle(workflowId).query<ScreeningTaskState>('state');
-    } catch (err) {
-      if (isWorkflowGone(err)) return null;
-      throw err;
-    }
-  }
+  const liveTask = (workflowId: string): Promise<ScreeningTaskState | null> => liveStateOf(deps.temporal, workflowId, taskStateQuery);
 
   app.post<{ Params: { taskId: string }; Body: { code: ScreeningCode; motivation: string }; Headers: { 'idempotency-key'?: string } }>(
     '/screening-tasks/:taskId/code',
