@@ -198,7 +198,9 @@ describe('the web UI per role, continued', () => {
   });
 
   it('screening: the month\'s selection with scores and weights; a case manager codes a task', async () => {
-    const started = await json<{ month: string }>('/screening-runs', tc, { method: 'POST', json: { selectionSize: 8 } });
+    // A month of its own: workflow ids are per month and dossier, and the dev server is shared by
+    // every test file (the fuzz test runs the current month); and no test depends on today.
+    const started = await json<{ month: string }>('/screening-runs', tc, { method: 'POST', json: { month: '2026-07', selectionSize: 8 } });
     expect(started.status).toBe(202);
     const month = started.body.month;
     await eventually(() => json<{ status: string }>(`/screening-runs/${month}`, tc).then((r) => r.body), (r) => r.status === 'afgerond', 60_000);
