@@ -17,12 +17,25 @@ export interface Viewer {
 }
 
 type Filter<T extends keyof Database> = (eb: ExpressionBuilder<Database, T>) => Expression<SqlBool>;
+type Condition = Expression<SqlBool>;
 
 const nothing = sql<SqlBool>`false`;
 const everything = sql<SqlBool>`true`;
+const either = (...conditions: Condition[]): Condition => sql<SqlBool>`(${sql.join(conditions, sql` or `)})`;
 
 /** Steps of an enforcement case a jurist reviews; a case with a decision stays in their scope. */
 const legalSteps = ['voornemen', 'beslissing', 'dringende_beslissing'];
+
+/**
+ * The one rule every register shares: a case manager sees their team's and their own, a team
+ * coordinator their team's; a table adds what its other roles see (or widens these), every other
+ * role sees nothing; break-glass sees everything.
+ */
+function byRole(viewer: Viewer, team: Condition, own: Condition, others: Partial<Record<Role, Condition>> = {}): Condition {
+  if (viewer.breakGlass) return everything;
+  const rules: Partial<Record<Role, Condition>> = { klantenbeheerder: either(team, own), teamcoordinator: team, ...others };
+  return rules[viewer.role] ?? nothing;
+}
 
 export const scopes = {
   /**
@@ -32,78 +45,45 @@ export const scopes = {
    */
   meldingen(viewer: Viewer): Filter<'meldingen'> {
     return (eb) => {
-      if (viewer.breakGlass) return everything;
       const own = eb('meldingen.assignee_id', '=', viewer.id);
       const team = viewer.teamId ? eb('meldingen.team_id', '=', viewer.teamId) : nothing;
       const toBeLinked = eb.and([eb('meldingen.team_id', 'is', null), eb('meldingen.phase', '=', 'te_koppelen')]);
-      switch (viewer.role) {
-        case 'klantenbeheerder':
-          return eb.or([team, own, toBeLinked]);
-        case 'teamcoordinator':
-          return eb.or([team, toBeLinked]);
-        case 'crisiscoordinator':
-          return eb.or([eb('meldingen.triage', '=', 'crisis'), own]);
-        default:
-          return nothing;
-      }
+      return byRole(viewer, team, own, {
+        klantenbeheerder: either(team, own, toBeLinked),
+        teamcoordinator: either(team, toBeLinked),
+        crisiscoordinator: either(eb('meldingen.triage', '=', 'crisis'), own),
+      });
     };
   },
 
   /** Enforcement cases: the team's and one's own; a jurist those in a legal step or decided. */
   enforcementCases(viewer: Viewer): Filter<'enforcement_cases'> {
     return (eb) => {
-      if (viewer.breakGlass) return everything;
       const own = eb('enforcement_cases.case_manager_id', '=', viewer.id);
       const team = viewer.teamId ? eb('enforcement_cases.team_id', '=', viewer.teamId) : nothing;
-      switch (viewer.role) {
-        case 'klantenbeheerder':
-          return eb.or([team, own]);
-        case 'teamcoordinator':
-          return team;
-        case 'crisiscoordinator':
-          return own;
-        case 'jurist':
-          return eb.or([
-            eb('enforcement_cases.step', 'in', legalSteps),
-            eb.exists(eb.selectFrom('enforcement_decisions').select('enforcement_decisions.id').whereRef('enforcement_decisions.case_id', '=', 'enforcement_cases.id')),
-          ]);
-        default:
-          return nothing;
-      }
+      return byRole(viewer, team, own, {
+        crisiscoordinator: own,
+        jurist: either(
+          eb('enforcement_cases.step', 'in', legalSteps),
+          eb.exists(eb.selectFrom('enforcement_decisions').select('enforcement_decisions.id').whereRef('enforcement_decisions.case_id', '=', 'enforcement_cases.id')),
+        ),
+      });
     };
   },
 
   inspections(viewer: Viewer): Filter<'inspections'> {
     return (eb) => {
-      if (viewer.breakGlass) return everything;
       const own = eb('inspections.case_manager_id', '=', viewer.id);
       const team = viewer.teamId ? eb('inspections.team_id', '=', viewer.teamId) : nothing;
-      switch (viewer.role) {
-        case 'klantenbeheerder':
-          return eb.or([team, own]);
-        case 'teamcoordinator':
-          return team;
-        case 'crisiscoordinator':
-          return own;
-        default:
-          return nothing;
-      }
+      return byRole(viewer, team, own, { crisiscoordinator: own });
     };
   },
 
   screeningTasks(viewer: Viewer): Filter<'screening_tasks'> {
     return (eb) => {
-      if (viewer.breakGlass) return everything;
       const own = eb('screening_tasks.assignee_id', '=', viewer.id);
       const team = viewer.teamId ? eb('screening_tasks.team_id', '=', viewer.teamId) : nothing;
-      switch (viewer.role) {
-        case 'klantenbeheerder':
-          return eb.or([team, own]);
-        case 'teamcoordinator':
-          return team;
-        default:
-          return nothing;
-      }
+      return byRole(viewer, team, own);
     };
   },
 
@@ -113,29 +93,20 @@ export const scopes = {
    */
   dossiers(viewer: Viewer): Filter<'dossiers'> {
     return (eb) => {
-      if (viewer.breakGlass) return everything;
       const own = eb('dossiers.case_manager_id', '=', viewer.id);
       const team = viewer.teamId ? eb('dossiers.team_id', '=', viewer.teamId) : nothing;
-      switch (viewer.role) {
-        case 'klantenbeheerder':
-          return eb.or([team, own]);
-        case 'teamcoordinator':
-          return team;
-        case 'crisiscoordinator':
-          return eb.exists(
-            eb.selectFrom('meldingen').select('meldingen.id').whereRef('meldingen.dossier_id', '=', 'dossiers.id').where('meldingen.triage', '=', 'crisis'),
-          );
-        case 'jurist':
-          return eb.exists(
-            eb
-              .selectFrom('enforcement_cases')
-              .select('enforcement_cases.id')
-              .whereRef('enforcement_cases.dossier_id', '=', 'dossiers.id')
-              .where((c) => scopes.enforcementCases(viewer)(c)),
-          );
-        default:
-          return nothing;
-      }
+      return byRole(viewer, team, own, {
+        crisiscoordinator: eb.exists(
+          eb.selectFrom('meldingen').select('meldingen.id').whereRef('meldingen.dossier_id', '=', 'dossiers.id').where('meldingen.triage', '=', 'crisis'),
+        ),
+        jurist: eb.exists(
+          eb
+            .selectFrom('enforcement_cases')
+            .select('enforcement_cases.id')
+            .whereRef('enforcement_cases.dossier_id', '=', 'dossiers.id')
+            .where((c) => scopes.enforcementCases(viewer)(c)),
+        ),
+      });
     };
   },
 };
