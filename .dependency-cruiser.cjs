@@ -2,30 +2,27 @@
 // clients (workflows/) → activities → db. Integrations (modular/, channels/) and the clock sit
 // beside the chain and import none of it. The configuration schema (platform/config.ts, with its
 // error and the payload key parsing) is read by every layer. Checked by `npm run lint` in `npm test`.
+// The entries and the tooling around the application: nothing of the application imports them.
+const outside = 'scripts|demo|bench|test';
+// What any layer may read of the composition root: the configuration and the payload codec.
+const platformBelow = 'platform/(?!config|payload-codec)';
+
+/** A layer (`from`) that must not import the folders named in `to` (one alternation), nor the tooling. */
+const importsNot = (name, from, to, comment) => ({
+  name,
+  severity: 'error',
+  ...(comment ? { comment } : {}),
+  from: { path: `^${from}/` },
+  to: { path: `^(${to}|${outside})/` },
+});
+
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'A cycle, even of types only, means two modules are one.', from: {}, to: { circular: true } },
-    {
-      name: 'db-is-the-bottom',
-      severity: 'error',
-      comment: 'The database layer imports only itself and the clock.',
-      from: { path: '^db/' },
-      to: { path: '^(api|activities|workflows/(?!clock/)|platform|modular|channels|scripts|demo|bench|test)/' },
-    },
-    {
-      name: 'activities-below-api',
-      severity: 'error',
-      from: { path: '^activities/' },
-      to: { path: '^(api|platform/(?!config|payload-codec)|scripts|demo|bench|test)/' },
-    },
-    {
-      name: 'processes-below-api',
-      severity: 'error',
-      comment: 'Process definitions, workflows and their clients never import the API or the start-up code.',
-      from: { path: '^workflows/' },
-      to: { path: '^(api|platform/(?!config|payload-codec)|scripts|demo|bench|test)/' },
-    },
+    importsNot('db-is-the-bottom', 'db', 'api|activities|workflows/(?!clock/)|platform|modular|channels', 'The database layer imports only itself and the clock.'),
+    importsNot('activities-below-api', 'activities', `api|${platformBelow}`),
+    importsNot('processes-below-api', 'workflows', `api|${platformBelow}`, 'Process definitions, workflows and their clients never import the API or the start-up code.'),
     {
       name: 'workflow-code-is-sandboxed',
       severity: 'error',
@@ -33,25 +30,28 @@ module.exports = {
       from: { path: '^workflows/', pathNot: '^workflows/.*/(client|schedule)\\.ts$|^workflows/settings\\.ts$|^workflows/clock/flemish-holidays\\.ts$' },
       to: { path: '^(activities|db)/', dependencyTypesNot: ['type-only'] },
     },
-    {
-      name: 'api-does-not-run-activities',
-      severity: 'error',
-      comment: 'The API starts and commands processes; it never runs their activities.',
-      from: { path: '^api/' },
-      to: { path: '^(activities|platform/(?!config|payload-codec)|scripts|demo|bench|test)/' },
-    },
-    {
-      name: 'integrations-stand-alone',
-      severity: 'error',
-      from: { path: '^(modular|channels)/' },
-      to: { path: '^(api|activities|workflows/(?!clock/)|db|platform/(?!config|payload-codec)|scripts|demo|bench|test)/' },
-    },
+    importsNot('api-does-not-run-activities', 'api', `activities|${platformBelow}`, 'The API starts and commands processes; it never runs their activities.'),
+    importsNot('integrations-stand-alone', '(modular|channels)', `api|activities|workflows/(?!clock/)|db|${platformBelow}`),
     {
       name: 'platform-not-from-below',
       severity: 'error',
       comment: 'Start-up and configuration is the composition root: only entries and tests import it.',
-      from: { pathNot: '^(platform|scripts|demo|bench|test)/' },
+      from: { pathNot: `^(platform|${outside})/` },
       to: { path: '^platform/', pathNot: '^platform/(config|config-error|payload-codec)\\.ts$' },
+    },
+    {
+      name: 'bench-shares-only-test-support',
+      severity: 'error',
+      comment: 'The bench reuses the tests\' helpers of test/support/ (databases, ports, deadlines), never a test itself.',
+      from: { path: '^bench/' },
+      to: { path: '^test/(?!support/)' },
+    },
+    {
+      name: 'test-support-stands-alone',
+      severity: 'error',
+      comment: 'Helpers shared by the tests, the fault checks and the bench: plain tooling, none of the application.',
+      from: { path: '^test/support/' },
+      to: { path: `^(api|activities|workflows|db|platform|modular|channels|scripts|demo|bench)/` },
     },
   ],
   options: {

@@ -5,7 +5,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'ui/dist/**', 'tmp/**', '.test-artifacts/**', 'eslint.config.js', '.dependency-cruiser.cjs'] },
+  { ignores: ['node_modules/**', 'data/**', 'dist/**', 'coverage/**', 'ui/dist/**', 'tmp/**', '.test-artifacts/**', 'eslint.config.js', '.dependency-cruiser.cjs', 'ui/src/api-types.ts'] },
   ...tseslint.configs.recommended,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
@@ -43,10 +43,8 @@ export default tseslint.config(
   },
   {
     // Route plugins stay readable: a route's handler is a named function, none over 120 lines.
-    // A warning for now: seven plugin functions that register many routes are still longer
-    // (docs/architecture.md, "Not yet").
     files: ['api/routes/**/*.ts'],
-    rules: { 'max-lines-per-function': ['warn', { max: 120, skipBlankLines: true, skipComments: true }] },
+    rules: { 'max-lines-per-function': ['error', { max: 120, skipBlankLines: true, skipComments: true }] },
   },
   {
     // Kysely's convention: migrations are frozen in time and take Kysely<any>.

@@ -1,10 +1,10 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../db/repositories/audit.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import { toTimelineView } from '../workflows/dossier-note/timeline-view.js';
 import type { TimelineEntryView } from '../workflows/dossier-note/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
+import { auditAction } from './records.js';
 
 export interface AppendTimelineInput {
   dossierId: string;
@@ -44,16 +44,7 @@ export function createDatabaseActivities(db: Kysely<Database>) {
     },
 
     async recordAudit(input: AuditInput): Promise<void> {
-      await recordAudit(db, {
-        actor_id: input.actor.id,
-        actor_role: input.actor.role,
-        action: input.action,
-        subject_type: input.subjectType,
-        subject_id: input.subjectId,
-        details: input.details,
-        request_id: input.actor.requestId ?? null,
-        idempotency_key: input.idempotencyKey,
-      });
+      await auditAction(db, input, { type: input.subjectType, id: input.subjectId }, input.details, input.idempotencyKey);
     },
   };
 }

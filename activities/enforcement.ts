@@ -1,17 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { type Kysely, sql } from 'kysely';
-import { recordAudit } from '../db/repositories/audit.js';
 import { teamCoordinator } from '../db/repositories/crisis-roster.js';
 import { saveCaseProjection } from '../db/repositories/enforcement.js';
-import { enqueueMessage } from '../db/repositories/outbox.js';
+import { enqueueMessage, queueNotification } from '../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import { type CaseInput, type CaseLocation, type CaseState, caseDueAt, caseWaitingFor, type Communication, type DecisionKind } from '../workflows/enforcement/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
-import { render, type TemplateName } from '../workflows/shared/templates.js';
+import { render } from '../workflows/shared/templates.js';
 import type { PayloadCodec } from '@temporalio/common';
 import { type ChannelOptions, eboxChannel, registeredMailChannel, type SendingChannel, smtpChannel } from '../channels/clients.js';
-import { createLetterActivities, deliverToChannel, letterContextOf, publicValuesOf, storeDocument } from './letters/activities.js';
+import { auditAction } from './records.js';
+import { type CommunicationInput, createLetterActivities, deliverToChannel, letterContextOf, publicValuesOf, storeDocument } from './letters/activities.js';
 
 /**
  * Test hook: activities named here fail their first attempt right after their side effect, as a
@@ -45,15 +45,7 @@ export interface EnforcementEventInput {
   details?: Record<string, unknown>;
 }
 
-export interface CommunicationInput {
-  key: string;
-  caseId: string;
-  location: CaseLocation;
-  recipient: Communication['recipient'];
-  channel: Communication['channel'];
-  template: TemplateName;
-  values: Record<string, string>;
-}
+export type { CommunicationInput };
 
 export interface DecisionRecordInput {
   decisionId: string;
@@ -166,16 +158,7 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
           actor_id: e.actor.id,
           idempotency_key: e.key,
         });
-        await recordAudit(tx, {
-          actor_id: e.actor.id,
-          actor_role: e.actor.role,
-          action: e.action,
-          subject_type: 'handhaving',
-          subject_id: e.caseId,
-          details: e.details ?? {},
-          request_id: e.actor.requestId ?? null,
-          idempotency_key: e.key,
-        });
+        await auditAction(tx, e, { type: 'handhaving', id: e.caseId }, e.details ?? {}, e.key);
       });
     },
 
@@ -266,19 +249,7 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
       const subject = `Dringend: handhaving ${a.caseId} voor ${a.location.locationName}`;
       const body = `Handhavingsdossier ${a.caseId} voor ${a.location.locationName} (${a.location.locationId}): ${a.what}.${a.note ? `\n${a.note}` : ''}`;
       await db.transaction().execute(async (tx) => {
-        await enqueueMessage(tx, {
-          idempotency_key: `alert:${a.key}`,
-          channel: 'intern',
-          recipient_user_id: recipientId,
-          recipient_address: null,
-          template: 'herinnering_handhaving',
-          subject,
-          body,
-          subject_type: 'handhaving',
-          subject_id: a.caseId,
-          last_error: null,
-          sent_at: null,
-        });
+        await queueNotification(tx, `alert:${a.key}`, recipientId, { template: 'herinnering_handhaving', subject, body }, { type: 'handhaving', id: a.caseId });
         await appendTimelineEntry(tx, {
           dossier_id: a.location.dossierId,
           occurred_at: new Date(),

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { teamCoordinator } from '../db/repositories/crisis-roster.js';
 import { raiseIncident, reopenIncident, resolveIncident } from '../db/repositories/incidents.js';
-import { enqueueMessage } from '../db/repositories/outbox.js';
+import { queueNotification } from '../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import type { IncidentKind } from '../db/tables/incidents.js';
@@ -53,19 +53,11 @@ export function createIncidentActivities(db: Kysely<Database>) {
       const key = `incident:${input.incidentId}`;
       const recipient = (input.teamId ? await teamCoordinator(db, input.teamId) : undefined) ?? (await teamCoordinator(db, centralTeam)) ?? null;
       // The alert names the step, not the error text: that may quote personal data from the input.
-      await enqueueMessage(db, {
-        idempotency_key: key,
-        channel: 'intern',
-        recipient_user_id: recipient,
-        recipient_address: null,
+      await queueNotification(db, key, recipient, {
         template: 'incident',
         subject: `Incident: stap ${input.activityType} van ${input.workflowType} loopt vast`,
         body: `De stap ${input.activityType} van ${input.workflowId} is ${input.attempts} keer mislukt en wacht op een beheerder (incident ${input.incidentId}).`,
-        subject_type: 'incident',
-        subject_id: input.incidentId,
-        last_error: null,
-        sent_at: null,
-      });
+      }, { type: 'incident', id: input.incidentId });
       if (input.dossierId) {
         await appendTimelineEntry(db, {
           dossier_id: input.dossierId,

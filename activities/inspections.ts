@@ -1,17 +1,18 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../db/repositories/audit.js';
 import { teamCoordinator } from '../db/repositories/crisis-roster.js';
 import { saveInspectionProjection } from '../db/repositories/inspections.js';
-import { enqueueMessage } from '../db/repositories/outbox.js';
+import { queueNotification } from '../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import type { Database } from '../db/schema.js';
 import { feedEnforcementCase } from '../workflows/enforcement/client.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
 import { enforcementCaseWorkflowId, caseStateQuery, milestoneSignal } from '../workflows/enforcement/definitions.js';
+import { inspectionRecord } from '../workflows/inspection/client.js';
 import type { Delivery, InspectionInput, InspectionState } from '../workflows/inspection/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import type { ActivityDependencies } from './dependencies.js';
+import { auditAction } from './records.js';
 import { formatBrussels } from '../workflows/shared/templates.js';
 
 type Record_ = Omit<InspectionInput, 'settings'>;
@@ -62,60 +63,17 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
   }
 
   async function internalMessage(key: string, recipient: string | null, subject: string, body: string, inspectionId: string) {
-    await enqueueMessage(db, {
-      idempotency_key: key,
-      channel: 'intern',
-      recipient_user_id: recipient,
-      recipient_address: null,
-      template: 'inspectie',
-      subject,
-      body,
-      subject_type: 'inspectie',
-      subject_id: inspectionId,
-      last_error: null,
-      sent_at: null,
-    });
+    await queueNotification(db, key, recipient, { template: 'inspectie', subject, body }, { type: 'inspectie', id: inspectionId });
   }
 
   return {
     /** Projection, timeline entry and audit record of one change, in one transaction, keyed by version. */
     async saveInspection({ input, state, event }: SaveInspectionInput): Promise<void> {
       const key = `inspectie:${state.inspectionId}:v${state.version}`;
-      const report = state.finalReport;
       await db.transaction().execute(async (tx) => {
-        await saveInspectionProjection(tx, {
-          id: input.inspectionId,
-          workflow_id: `inspectie:${input.inspectionId}`,
-          idempotency_key: input.idempotencyKey,
-          location_id: input.location.locationId,
-          organiser_id: input.location.organiserId,
-          dossier_id: input.location.dossierId,
-          team_id: input.location.teamId,
-          case_manager_id: input.location.caseManagerId,
-          reason: input.reason,
-          questions: JSON.stringify(input.questions),
-          urgency: input.urgency,
-          four_eyes: input.fourEyes,
-          requested_by_type: input.requestedBy.type,
-          requested_by_id: input.requestedBy.id,
-          status: state.status,
-          modular_order_id: state.orderId,
-          planned_visit_at: state.plannedVisit ? new Date(state.plannedVisit.visitDate) : null,
-          visited_at: state.visitedAt ? new Date(state.visitedAt) : null,
-          draft_document_ref: state.draft?.documentRef ?? null,
-          location_reaction: state.locationReaction ? { ...state.locationReaction } : null,
-          final_report: report ? { ...report } : null,
-          advice_enforce: report?.advice.enforce ?? null,
-          advice_urgency: report?.advice.urgency ?? null,
-          cancellation: state.cancellation ? { ...state.cancellation } : null,
-          deliveries: JSON.stringify(state.deliveries),
-          due_at: state.dueAt ? new Date(state.dueAt) : null,
-          overdue: state.overdue,
-          requested_at: new Date(input.requestedAt),
-          closed_at: state.closedAt ? new Date(state.closedAt) : null,
-          created_by: input.createdBy.id,
-          version: state.version,
-        });
+        const record = inspectionRecord(input, state);
+        // jsonb arrays go as JSON text: the driver would send a JavaScript array as a PostgreSQL array.
+        await saveInspectionProjection(tx, { ...record, questions: JSON.stringify(record.questions), deliveries: JSON.stringify(record.deliveries) });
         await appendTimelineEntry(tx, {
           dossier_id: input.location.dossierId,
           occurred_at: new Date(),
@@ -125,16 +83,7 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
           actor_id: event.actor.id,
           idempotency_key: key,
         });
-        await recordAudit(tx, {
-          actor_id: event.actor.id,
-          actor_role: event.actor.role,
-          action: event.action,
-          subject_type: 'inspectie',
-          subject_id: state.inspectionId,
-          details: { version: state.version, status: state.status, ...event.details },
-          request_id: event.actor.requestId ?? null,
-          idempotency_key: key,
-        });
+        await auditAction(tx, event, { type: 'inspectie', id: state.inspectionId }, { version: state.version, status: state.status, ...event.details }, key);
       });
     },
 
@@ -200,16 +149,8 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
           actor_id: modularActor.id,
           idempotency_key: key,
         });
-        await recordAudit(db, {
-          actor_id: modularActor.id,
-          actor_role: modularActor.role,
-          action: `${subjectType}.inspectie_${outcome}`,
-          subject_type: subjectType,
-          subject_id: requester.id,
-          details: { inspectionId: id, advice: report?.advice ?? null, documentRef: report?.documentRef ?? null },
-          request_id: null,
-          idempotency_key: key,
-        });
+        const details = { inspectionId: id, advice: report?.advice ?? null, documentRef: report?.documentRef ?? null };
+        await auditAction(db, { actor: modularActor, action: `${subjectType}.inspectie_${outcome}` }, { type: subjectType, id: requester.id }, details, key);
         deliveries.push({ to: `${subjectType}:${requester.id}`, what: outcome, at, workflowId: null });
       }
 
@@ -234,16 +175,8 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
               actor: modularActor,
             },
           ));
-          await recordAudit(db, {
-            actor_id: modularActor.id,
-            actor_role: modularActor.role,
-            action: 'inspectie.advies_handhaving',
-            subject_type: 'inspectie',
-            subject_id: id,
-            details: { workflowId, locationId: input.location.locationId, urgency: report.advice.urgency },
-            request_id: null,
-            idempotency_key: key,
-          });
+          const details = { workflowId, locationId: input.location.locationId, urgency: report.advice.urgency };
+          await auditAction(db, { actor: modularActor, action: 'inspectie.advies_handhaving' }, { type: 'inspectie', id }, details, key);
         }
         deliveries.push({ to: `handhaving:${input.location.locationId}`, what: 'advies_handhaving', at, workflowId });
       } else if (requester.type === 'handhaving' && outcome === 'eindverslag' && report) {
@@ -265,16 +198,8 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
             if (!(err instanceof WorkflowNotFoundError)) throw err;
             delivered = false;
           }
-          await recordAudit(db, {
-            actor_id: modularActor.id,
-            actor_role: modularActor.role,
-            action: delivered ? 'inspectie.verslag_aan_handhaving' : 'inspectie.handhaving_afgesloten',
-            subject_type: 'inspectie',
-            subject_id: id,
-            details: { workflowId: caseWorkflowId, delivered, caseId: requester.id },
-            request_id: null,
-            idempotency_key: key,
-          });
+          const action = delivered ? 'inspectie.verslag_aan_handhaving' : 'inspectie.handhaving_afgesloten';
+          await auditAction(db, { actor: modularActor, action }, { type: 'inspectie', id }, { workflowId: caseWorkflowId, delivered, caseId: requester.id }, key);
         }
         deliveries.push({ to: `handhaving:${input.location.locationId}`, what: 'inspectieverslag', at, workflowId: caseWorkflowId });
       } else if (requester.type === 'handhaving') {

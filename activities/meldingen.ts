@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../db/repositories/audit.js';
 import { coordinatorsOnDuty, teamCoordinator } from '../db/repositories/crisis-roster.js';
-import { saveMeldingProjection } from '../db/repositories/meldingen.js';
-import { enqueueMessage } from '../db/repositories/outbox.js';
+import { meldingRowOf, saveMeldingProjection } from '../db/repositories/meldingen.js';
+import { enqueueMessage, queueNotification } from '../db/repositories/outbox.js';
+import { auditAction } from './records.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import { findUser } from '../db/repositories/users.js';
 import type { Database } from '../db/schema.js';
@@ -56,6 +56,12 @@ const escalationTemplates: Record<EscalationTarget, TemplateName> = {
 /** The central team's coordinator: the last rung of every ladder. */
 const centralTeam = 'team-centraal';
 
+/** The moment the report was first picked up (its history's first acknowledgement), for the dashboard. */
+const pickedUpAt = (state: MeldingState): Date | null => {
+  const first = state.history.find((h) => h.action === 'melding.acknowledged');
+  return first ? new Date(first.at) : null;
+};
+
 /** Activities of the report process that touch PostgreSQL: register, timeline, audit, outbox. */
 export function createMeldingActivities(db: Kysely<Database>) {
   async function recipientFor(target: EscalationTarget, state: MeldingState): Promise<string | undefined> {
@@ -82,34 +88,10 @@ export function createMeldingActivities(db: Kysely<Database>) {
       const changes: MeldingEvent[] = events ?? [{ ...event, version: state.version, phase: state.phase }];
       await db.transaction().execute(async (tx) => {
         await saveMeldingProjection(tx, {
-          id: input.meldingId,
-          workflow_id: `melding:${input.meldingId}`,
-          idempotency_key: input.idempotencyKey,
-          external_ref: input.externalRef,
-          source: input.source,
-          channel: input.channel,
-          received_at: new Date(input.receivedAt),
-          reporter: input.reporter ? { ...input.reporter } : null,
-          location_id: state.link?.locationId ?? null,
-          organiser_id: state.link?.organiserId ?? input.locationHint.organiserId ?? null,
-          dossier_id: state.link?.dossierId ?? null,
-          address_text: input.locationHint.addressText ?? null,
-          description: input.description,
+          ...meldingRowOf(input, state),
           categories: JSON.stringify(input.categories),
-          immediate_danger: input.immediateDanger,
-          triage_proposed: state.triageProposed,
-          triage: state.triage,
-          triage_confirmed: state.triageConfirmed,
-          phase: state.phase,
-          assignee_id: state.assigneeId,
-          team_id: state.teamId,
-          due_at: state.dueAt ? new Date(state.dueAt) : null,
-          deadline_paused: state.deadline?.state === 'paused',
-          overdue: state.overdue,
           follow_ups: JSON.stringify(state.followUps),
-          closed_at: state.closedAt ? new Date(state.closedAt) : null,
-          created_by: input.createdBy.id,
-          version: state.version,
+          picked_up_at: pickedUpAt(state),
         });
         const keyOf = (change: MeldingEvent) => `melding:${state.meldingId}:v${change.version}`;
         if (state.link) {
@@ -128,17 +110,7 @@ export function createMeldingActivities(db: Kysely<Database>) {
         // The audit records last: appending to the hash chain takes a lock that every writer of
         // the audit log waits for until this transaction commits (docs/performance.md).
         for (const change of changes) {
-          const key = keyOf(change);
-          await recordAudit(tx, {
-            actor_id: change.actor.id,
-            actor_role: change.actor.role,
-            action: change.action,
-            subject_type: 'melding',
-            subject_id: state.meldingId,
-            details: { version: change.version, phase: change.phase, ...change.details },
-            request_id: change.actor.requestId ?? null,
-            idempotency_key: key,
-          });
+          await auditAction(tx, change, { type: 'melding', id: state.meldingId }, { version: change.version, phase: change.phase, ...change.details }, keyOf(change));
         }
       });
     },
@@ -161,19 +133,8 @@ export function createMeldingActivities(db: Kysely<Database>) {
         previous: assignee?.name ?? 'de vorige coördinator',
       };
       const message = render(escalationTemplates[target], values);
-      await enqueueMessage(db, {
-        idempotency_key: `escalation:${state.meldingId}:${key}`,
-        channel: 'intern',
-        recipient_user_id: recipientId,
-        recipient_address: null,
-        template: escalationTemplates[target],
-        subject: message.subject,
-        body: message.body,
-        subject_type: 'melding',
-        subject_id: state.meldingId,
-        last_error: null,
-        sent_at: null,
-      });
+      const about = { type: 'melding', id: state.meldingId };
+      await queueNotification(db, `escalation:${state.meldingId}:${key}`, recipientId, { template: escalationTemplates[target], ...message }, about);
       if (state.link) {
         await appendTimelineEntry(db, {
           dossier_id: state.link.dossierId,

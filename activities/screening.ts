@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { recordAudit } from '../db/repositories/audit.js';
+import { auditAction } from './records.js';
 import { teamCoordinator } from '../db/repositories/crisis-roster.js';
-import { enqueueMessage } from '../db/repositories/outbox.js';
+import { queueNotification } from '../db/repositories/outbox.js';
 import { featureBatch } from '../db/repositories/screening-features.js';
 import {
   activeRiskModel,
@@ -62,16 +62,8 @@ export async function trainAndStore(db: Kysely<Database>, input: TrainRiskModelI
     createdBy: input.actor.id,
     activate: input.activate,
   });
-  await recordAudit(db, {
-    actor_id: input.actor.id,
-    actor_role: input.actor.role,
-    action: 'risk_model.trained',
-    subject_type: 'risk_model',
-    subject_id: String(row.version),
-    details: { activated: input.activate, auc: trained.metrics.auc, liftTopK: trained.metrics.liftTopK },
-    request_id: input.actor.requestId ?? null,
-    idempotency_key: `risk_model:${row.version}:trained`,
-  });
+  const details = { activated: input.activate, auc: trained.metrics.auc, liftTopK: trained.metrics.liftTopK };
+  await auditAction(db, { actor: input.actor, action: 'risk_model.trained' }, { type: 'risk_model', id: String(row.version) }, details, `risk_model:${row.version}:trained`);
   return toModelView(row);
 }
 
@@ -217,16 +209,7 @@ export function createScreeningActivities(db: Kysely<Database>) {
             idempotency_key: key,
           });
         }
-        await recordAudit(tx, {
-          actor_id: event.actor.id,
-          actor_role: event.actor.role,
-          action: event.action,
-          subject_type: 'screening_task',
-          subject_id: task.taskId,
-          details: { version: state.version, status: state.status, ...event.details },
-          request_id: event.actor.requestId ?? null,
-          idempotency_key: key,
-        });
+        await auditAction(tx, event, { type: 'screening_task', id: task.taskId }, { version: state.version, status: state.status, ...event.details }, key);
       });
     },
 
@@ -247,19 +230,9 @@ export function createScreeningActivities(db: Kysely<Database>) {
       const body = reminder
         ? `De risicoscreening ${task.taskId} van dossier ${task.dossierId} wacht op een code (risico, geen risico, verder onderzoek nodig) met motivering.`
         : `De risicoscreening ${task.taskId} van dossier ${task.dossierId} is over termijn. Bekijk de toewijzing of verleng de termijn.`;
-      await enqueueMessage(db, {
-        idempotency_key: `escalation:screening:${task.taskId}:${input.key}`,
-        channel: 'intern',
-        recipient_user_id: recipientId ?? null,
-        recipient_address: null,
-        template: reminder ? 'screening_herinnering' : 'screening_over_termijn',
-        subject,
-        body,
-        subject_type: 'screening_task',
-        subject_id: task.taskId,
-        last_error: null,
-        sent_at: null,
-      });
+      const template = reminder ? 'screening_herinnering' : 'screening_over_termijn';
+      const about = { type: 'screening_task', id: task.taskId };
+      await queueNotification(db, `escalation:screening:${task.taskId}:${input.key}`, recipientId ?? null, { template, subject, body }, about);
       return { recipientId: recipientId ?? null };
     },
   };

@@ -14,34 +14,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { buildApp } from '../api/app.js';
-import { connectDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { dashboardViews, type DashboardFilter } from '../db/repositories/dashboard.js';
 import type { Database } from '../db/schema.js';
 import { seedFlanders } from '../db/seed/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService } from '../api/auth/tokens.js';
+import { scratchDatabase } from './system.js';
 
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 };
 const requests = arg('requests', 200);
 const scale = arg('scale', 1);
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
 
 /** A present in the registers, the size the issue's demo aims at and then some. */
 async function present(db: Kysely<Database>) {
@@ -64,6 +51,9 @@ async function present(db: Kysely<Database>) {
     select m.assignee_id, 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
            m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
       from meldingen m where m.phase <> 'toegewezen'`.execute(db);
+  // The projection keeps the first pick-up on the report (meldingen.picked_up_at): as the live processes would.
+  await sql`update meldingen m set picked_up_at = a.occurred_at from audit_log a
+             where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id and m.picked_up_at is null`.execute(db);
   await sql`
     insert into enforcement_cases (id, workflow_id, location_id, organiser_id, dossier_id, team_id, case_manager_id, municipality, status, step, block,
                                    urgent, waiting_for, due_at, first_milestone, milestones, steps, opened_at, started_by, version)
@@ -107,14 +97,9 @@ function percentile(sorted: number[], p: number): number {
 }
 
 async function main() {
-  const name = `hh_bench_dashboard_${randomBytes(4).toString('hex')}`;
-  await admin(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
+  const t0 = performance.now();
+  const { db, drop } = await scratchDatabase('postgres', { poolSize: 5 });
   try {
-    const t0 = performance.now();
-    await migrateToLatest(db);
     const seeded = await seedFlanders(db, { scale, now: new Date() });
     await present(db);
     const counts = await sql<{ timeline: string; meldingen: string }>`select (select count(*) from timeline_entries) as timeline, (select count(*) from meldingen) as meldingen`.execute(db);
@@ -167,8 +152,7 @@ async function main() {
     }
     await app.close();
   } finally {
-    await db.destroy();
-    await admin(`drop database if exists "${name}" with (force)`);
+    await drop();
   }
 }
 

@@ -75,6 +75,9 @@ export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Recor
     select coalesce(m.assignee_id, 'u-admin'), 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
            m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
       from meldingen m where m.id like 'MEL-BULK-%' and m.phase <> 'toegewezen'`.execute(db);
+  // The projection keeps the first pick-up on the report (meldingen.picked_up_at): as the live processes would.
+  await sql`update meldingen m set picked_up_at = a.occurred_at from audit_log a
+             where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id and m.picked_up_at is null`.execute(db);
   await sql`drop table bench_dossiers`.execute(db);
   // The steady state autovacuum keeps: statistics and visibility maps (index-only scans).
   await sql`vacuum analyze`.execute(db);

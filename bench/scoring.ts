@@ -10,11 +10,7 @@
  *     batches (keyset paging) through the same scoring and the same score writes.
  * Prints the time and the peak memory (RSS and heap) of each. Nothing is loaded whole.
  */
-import { randomBytes } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
-import { connectDatabase } from '../db/connect.js';
-import { migrateToLatest } from '../db/migrate.js';
 import { featureBatches, type FeatureRow } from '../db/repositories/screening-features.js';
 import { saveScores } from '../db/repositories/screening.js';
 import type { Database } from '../db/schema.js';
@@ -22,8 +18,8 @@ import { seedFlanders } from '../db/seed/index.js';
 import { scoreRows } from '../activities/risk-model/scoring.js';
 import { trainModel } from '../activities/risk-model/train.js';
 import { monthStart } from '../workflows/screening/months.js';
+import { scratchDatabase } from './system.js';
 
-const adminUrl = process.env.TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const batchSize = 5_000;
 const bigCount = 630_000;
 
@@ -51,16 +47,6 @@ async function measure<T>(fn: () => Promise<T>) {
   clearInterval(timer);
   sample();
   return { result, ms, peakRss, peakHeap, startRss: start.rss, startHeap: start.heapUsed };
-}
-
-async function admin(query: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
 }
 
 /** 630,000 locations' raw features, drawn in SQL with distributions like the seed's (seeded). */
@@ -133,14 +119,9 @@ function report(label: string, m: Awaited<ReturnType<typeof measure<number>>>, t
 
 /** Runs the scoring benchmark; answers its printed lines. */
 export async function runScoringBench(): Promise<string[]> {
-  const name = `hh_bench_${randomBytes(4).toString('hex')}`;
-  await admin(`create database "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
+  const { db, name, drop } = await scratchDatabase('postgres', { poolSize: 4 });
   try {
     write(`scratch database ${name}; batches of ${batchSize}\n`);
-    await migrateToLatest(db);
     let t = performance.now();
     await seedFlanders(db, { scale: 1 });
     write(`seeded the synthetic Flanders in ${((performance.now() - t) / 1000).toFixed(1)} s\n`);
@@ -164,8 +145,7 @@ export async function runScoringBench(): Promise<string[]> {
     const big = await measure(() => scoreAll(db, '2099-01', version, trained.model, syntheticBatches(db)));
     report('100× Flanders: streamed features + scoring', big, 30_000);
   } finally {
-    await db.destroy();
-    await admin(`drop database if exists "${name}" with (force)`);
+    await drop();
   }
   return lines;
 }

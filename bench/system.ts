@@ -6,14 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, Connection, Client as TemporalClient } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
 import { connectDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
@@ -27,6 +25,7 @@ import { ensureTemporalCli } from '../platform/temporal-cli.js';
 import { createTokenService, type TokenService } from '../api/auth/tokens.js';
 import { installWorkerLogging, type WorkerTuning } from '../platform/worker.js';
 import { startModularSimulator } from '../modular/simulator.js';
+import { adminQuery as adminQueryAt, freePort } from '../test/support/postgres-admin.js';
 
 installWorkerLogging('warn');
 
@@ -47,27 +46,10 @@ export const namespace = 'handhaving-bench';
 const codec = new AesGcmPayloadCodec(payloadKeyring(parsePayloadKeys(`bench-1:${randomBytes(32).toString('base64')}`), undefined));
 export const dataConverter = createDataConverter(codec);
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
-export async function adminQuery(query: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(query);
-  } finally {
-    await client.end();
-  }
-}
+/** Runs one statement as PostgreSQL's administrator (TEST_DATABASE_ADMIN_URL). */
+export const adminQuery = (query: string) => adminQueryAt(adminUrl, query);
 
 /** One dev server and one workflow bundle for the whole bench run. */
 export interface BenchServer {
@@ -97,6 +79,8 @@ export async function startBenchServer(): Promise<BenchServer> {
 export interface BenchDatabase {
   db: Kysely<Database>;
   kind: 'postgres' | 'embedded';
+  /** The database's name (PostgreSQL) or folder (PGlite). */
+  name: string;
   /** A second pool on the same database (PostgreSQL only), for the API when it gets its own. */
   url?: string;
   drop(): Promise<void>;
@@ -107,15 +91,17 @@ export async function scratchDatabase(kind: 'postgres' | 'embedded', options: { 
   let db: Kysely<Database>;
   let drop: () => Promise<void>;
   let url: string | undefined;
+  let name: string;
   if (kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'handhaving-bench-pglite-'));
+    name = dir;
     ({ db } = await connectDatabase({ kind: 'embedded', dataDir: dir }));
     drop = async () => {
       await db.destroy();
       rmSync(dir, { recursive: true, force: true });
     };
   } else {
-    const name = `hh_bench_${randomBytes(4).toString('hex')}`;
+    name = `hh_bench_${randomBytes(4).toString('hex')}`;
     await adminQuery(`create database "${name}"`);
     const u = new URL(adminUrl);
     u.pathname = `/${name}`;
@@ -133,7 +119,7 @@ export async function scratchDatabase(kind: 'postgres' | 'embedded', options: { 
     await drop();
     throw err;
   }
-  return { db, kind, url, drop };
+  return { db, kind, name, url, drop };
 }
 
 export interface BenchSystemOptions {

@@ -21,6 +21,8 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { addDays, localDateOf } from '../workflows/clock/brussels-time.js';
 import { type BenchDatabase, type BenchServer, log, percentile, startBenchSystem } from './system.js';
+import { mulberry32 } from '../test/support/prng.js';
+import { crisisRungs, reportRungs, secondsDeadline } from '../test/support/deadlines.js';
 
 export interface YearOptions {
   scale: number;
@@ -50,18 +52,6 @@ export interface YearResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** A small deterministic random source (the run is repeatable in its choices). */
-function random(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 interface CaseView {
   id: string;
   status: string;
@@ -71,25 +61,11 @@ interface CaseView {
 }
 
 export async function runYear(server: BenchServer, database: BenchDatabase, opts: YearOptions): Promise<YearResult> {
-  const rnd = random(20261201);
+  const rnd = mulberry32(20261201); // the run is repeatable in its choices
   const dayMs = opts.dayMs;
   const deadlineOverrides = {
-    report_follow_up: {
-      budget: { unit: 'hours', amount: opts.regularMs / 3_600_000 },
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -Math.round(opts.regularMs / 3), target: 'handler' },
-        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-        { id: 'overdue_central_lead', offsetMs: Math.round(opts.regularMs / 2), target: 'central_lead' },
-      ],
-    },
-    crisis_report_acknowledgement: {
-      budget: { unit: 'hours', amount: opts.crisisMs / 3_600_000 },
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -Math.round(opts.crisisMs / 3), target: 'handler' },
-        { id: 'due_next_coordinator', offsetMs: 0, target: 'next_coordinator' },
-        { id: 'overdue_central_lead', offsetMs: Math.round(opts.crisisMs / 2), target: 'central_lead' },
-      ],
-    },
+    report_follow_up: secondsDeadline(opts.regularMs, ...reportRungs(Math.round(opts.regularMs / 3), Math.round(opts.regularMs / 2))),
+    crisis_report_acknowledgement: secondsDeadline(opts.crisisMs, ...crisisRungs(Math.round(opts.crisisMs / 3), Math.round(opts.crisisMs / 2))),
   };
   const sys = await startBenchSystem({
     server, database, deadlineOverrides,

@@ -1,24 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import { deliver, problem, type SignedDelivery } from '../modular/sim-http.js';
 import { channelHeaders, signChannelCallback } from './signature.js';
 
+export { listenSimulator, problem } from '../modular/sim-http.js';
+
 /** What the channel simulators share: signed callbacks, retried like a real sender, and problem answers. */
-export interface SimCallback {
-  deliveryId: string;
+export interface SimCallback extends SignedDelivery {
   ref: string;
   event: string;
-  timestamp: number;
-  rawBody: string;
-  signature: string;
-  attempts: { at: string; status: number | null; error?: string }[];
 }
 
-export const problem = (reply: FastifyReply, status: number, title: string, detail: string) =>
-  reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail });
-
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function callbackSender(secret: string, initialUrl: string | undefined) {
   let url = initialUrl;
@@ -33,34 +26,7 @@ export function callbackSender(secret: string, initialUrl: string | undefined) {
     return cb;
   }
 
-  async function send(cb: SimCallback): Promise<number | null> {
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      if (!url) {
-        cb.attempts.push({ at: new Date().toISOString(), status: null, error: 'no callback URL configured' });
-        return null;
-      }
-      try {
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [channelHeaders.timestamp]: String(cb.timestamp),
-            [channelHeaders.delivery]: cb.deliveryId,
-            [channelHeaders.signature]: cb.signature,
-          },
-          body: cb.rawBody,
-          signal: AbortSignal.timeout(10_000),
-        });
-        await res.text();
-        cb.attempts.push({ at: new Date().toISOString(), status: res.status });
-        if (res.status < 500) return res.status;
-      } catch (err) {
-        cb.attempts.push({ at: new Date().toISOString(), status: null, error: (err as Error).message });
-      }
-      await sleep(250 * 2 ** attempt);
-    }
-    return cb.attempts.at(-1)?.status ?? null;
-  }
+  const send = (cb: SimCallback) => deliver(cb, () => url, channelHeaders);
 
   return {
     sent,
@@ -99,4 +65,48 @@ export function checkDocument(doc: SimDocument): string | undefined {
   if (!bytes.subarray(0, 5).equals(Buffer.from('%PDF-'))) return 'the document is not a PDF';
   if (sha256Hex(bytes) !== doc.sha256) return 'the document does not match its sha256';
   return undefined;
+}
+
+/** A simulator's id for a new item: the prefix and eight hex digits, "AZ-1A2B3C4D". */
+export const simId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8).toUpperCase()}`;
+
+/** What a channel's create request carries and what it keeps: the document, by its hash. */
+interface Sent {
+  sha256: string;
+  /** How many requests carried this item's key (a retry counts here, not as an item). */
+  requests: number;
+}
+
+/**
+ * The create route of a channel (a registered letter, an e-Box message), accepted once per
+ * Idempotency-Key: a repeat with the same document answers the item made before (200, counted as
+ * a duplicate), one with another document 422; a new key needs a PDF with its hash, and `create`
+ * makes the new item (201), kept in `items` by its id and in `byKey` by the key.
+ */
+export function createOncePerKey<B extends { document: SimDocument }, T extends Sent>(o: {
+  stats: { requests: number; duplicates: number };
+  items: Map<string, T>;
+  byKey: Map<string, string>;
+  idOf: (item: T) => string;
+  create: (key: string, body: B) => T;
+  view: (item: T) => unknown;
+}) {
+  return async (request: { body: B; headers: { 'idempotency-key'?: string } }, reply: FastifyReply) => {
+    o.stats.requests += 1;
+    const key = request.headers['idempotency-key'];
+    if (!key) return problem(reply, 400, 'Bad Request', 'An Idempotency-Key header is required');
+    const known = o.items.get(o.byKey.get(key) ?? '');
+    if (known) {
+      if (known.sha256 !== request.body.document.sha256) return problem(reply, 422, 'Unprocessable Entity', 'This Idempotency-Key was used for a different document');
+      known.requests += 1;
+      o.stats.duplicates += 1;
+      return reply.code(200).send(o.view(known));
+    }
+    const bad = checkDocument(request.body.document);
+    if (bad) return problem(reply, 422, 'Unprocessable Entity', bad);
+    const item = o.create(key, request.body);
+    o.items.set(o.idOf(item), item);
+    o.byKey.set(key, o.idOf(item));
+    return reply.code(201).send(o.view(item));
+  };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type {
   CreateOrderRequest,
   ModularEventData,
@@ -10,6 +10,7 @@ import type {
 } from './contract.js';
 import { webhookHeaders } from './contract.js';
 import { signWebhook } from './signature.js';
+import { deliver, listenSimulator, problem, type SignedDelivery, sleep } from './sim-http.js';
 
 /**
  * A stand-in for Zorginspectie's Modular, for development and tests: the order API of
@@ -36,22 +37,12 @@ export interface SimOrder extends ModularOrder {
   createRequests: number;
 }
 
-export interface SimDelivery {
-  deliveryId: string;
+export interface SimDelivery extends SignedDelivery {
   orderId: string;
   event: ModularEventType;
-  timestamp: number;
-  rawBody: string;
-  signature: string;
-  attempts: { at: string; status: number | null; error?: string }[];
 }
 
 const flow: ModularOrderStatus[] = ['ontvangen', 'gepland', 'bezoek_uitgevoerd', 'ontwerpverslag', 'eindverslag'];
-
-const problem = (reply: FastifyReply, status: number, title: string, detail: string) =>
-  reply.code(status).type('application/problem+json').send({ type: 'about:blank', title, status, detail });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const createOrderBody = {
   type: 'object',
@@ -94,34 +85,7 @@ export function buildModularSimulator(options: SimulatorOptions) {
   }
 
   /** Sends one signed delivery, retrying network errors and 5xx a few times; answers the last HTTP status. */
-  async function send(d: SimDelivery): Promise<number | null> {
-    for (let attempt = 0; attempt < 4; attempt += 1) {
-      if (!callbackUrl) {
-        d.attempts.push({ at: new Date().toISOString(), status: null, error: 'no callback URL configured' });
-        return null;
-      }
-      try {
-        const res = await fetch(callbackUrl, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            [webhookHeaders.timestamp]: String(d.timestamp),
-            [webhookHeaders.delivery]: d.deliveryId,
-            [webhookHeaders.signature]: d.signature,
-          },
-          body: d.rawBody,
-          signal: AbortSignal.timeout(10_000),
-        });
-        await res.text();
-        d.attempts.push({ at: new Date().toISOString(), status: res.status });
-        if (res.status < 500) return res.status;
-      } catch (err) {
-        d.attempts.push({ at: new Date().toISOString(), status: null, error: (err as Error).message });
-      }
-      await sleep(250 * 2 ** attempt);
-    }
-    return d.attempts.at(-1)?.status ?? null;
-  }
+  const send = (d: SimDelivery) => deliver(d, () => callbackUrl, webhookHeaders);
 
   function announce(order: SimOrder, event: ModularEventType, data: ModularEventData): SimDelivery {
     const body: ModularWebhookBody = {
@@ -332,11 +296,7 @@ export type ModularSimulator = ReturnType<typeof buildModularSimulator>;
 
 /** Builds the simulator and listens; `url` is its base URL (MODULAR_URL for the agency). */
 export async function startModularSimulator(options: SimulatorOptions & { host: string; port: number }) {
-  const sim = buildModularSimulator(options);
-  await sim.app.listen({ host: options.host, port: options.port });
-  const address = sim.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return { ...sim, url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, stop: () => sim.app.close() };
+  return listenSimulator(buildModularSimulator(options), options.host, options.port);
 }
 
 export type RunningModularSimulator = Awaited<ReturnType<typeof startModularSimulator>>;

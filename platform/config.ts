@@ -2,7 +2,7 @@ import { DEFAULT_DEADLINE_KINDS, type DeadlineKind, type DeadlineKindOverrides }
 import type { BudgetUnit } from '../workflows/clock/deadline.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
 import { type Role, roles } from '../db/tables/reference.js';
-import { ConfigError } from './config-error.js';
+import { ConfigError, parseJsonObject } from './config-error.js';
 import { keyIdPattern, parsePayloadKeys } from './payload-codec.js';
 
 /**
@@ -56,18 +56,21 @@ const hostPort: Parser<string> = (raw, name) => {
   return raw;
 };
 
-const postgresUrl: Parser<string> = (raw, name) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL such as postgres://user@host:5432/db');
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new ConfigError(name, `must use the postgres:// scheme, got "${url.protocol}"`);
-  }
-  return raw;
-};
+/** A URL of one of `schemes` (as URL.protocol writes them, 'http:'); the errors show `example` and name `schemeText`. */
+function urlWithScheme(schemes: readonly string[], example: string, schemeText: string): Parser<string> {
+  return (raw, name) => {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      throw new ConfigError(name, `must be a URL such as ${example}`);
+    }
+    if (!schemes.includes(url.protocol)) throw new ConfigError(name, `must use ${schemeText}, got "${url.protocol}"`);
+    return raw;
+  };
+}
+
+const postgresUrl = urlWithScheme(['postgres:', 'postgresql:'], 'postgres://user@host:5432/db', 'the postgres:// scheme');
 
 /** A PostgreSQL role name as written unquoted: lower case letters, digits, _ (APP_DATABASE_ROLE). */
 const roleName: Parser<string> = (raw, name) => {
@@ -75,16 +78,7 @@ const roleName: Parser<string> = (raw, name) => {
   return raw;
 };
 
-const jsonObject: Parser<Record<string, unknown>> = (raw, name) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a JSON object');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(name, 'must be a JSON object');
-  return value as Record<string, unknown>;
-};
+const jsonObject: Parser<Record<string, unknown>> = (raw, name) => parseJsonObject(raw, name, 'must be a JSON object');
 
 // ----- DEADLINE_OVERRIDES and ENFORCEMENT_OVERRIDES ---------------------------------------------
 // Checked in full (keys at every level, types, ranges): a misspelt key would otherwise be ignored
@@ -250,16 +244,7 @@ const originList: Parser<string[]> = (raw, name) => {
   return list;
 };
 
-const httpUrl: Parser<string> = (raw, name) => {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'must be a URL such as http://host:4010');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, `must use http:// or https://, got "${url.protocol}"`);
-  return raw;
-};
+const httpUrl = urlWithScheme(['http:', 'https:'], 'http://host:4010', 'http:// or https://');
 
 /** The identity provider's JWKS: https, or http only on the loopback interface (tests, a local IdP). */
 const jwksUrl: Parser<string> = (raw, name) => {

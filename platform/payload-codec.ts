@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type DataConverter, METADATA_ENCODING_KEY, type Payload, type PayloadCodec, ValueError } from '@temporalio/common';
 import protos from '@temporalio/proto';
-import { ConfigError } from './config-error.js';
+import { ConfigError, parseJsonObject } from './config-error.js';
 
 /** The settings the codec is made from (PAYLOAD_KEYS, PAYLOAD_KEY_ID, DATA_DIR, TEMPORAL_UI_*). */
 interface CodecConfig {
@@ -54,14 +54,8 @@ export function parsePayloadKeys(raw: string, name = 'PAYLOAD_KEYS'): Map<string
   let entries: [string, unknown][];
   const trimmed = raw.trim();
   if (trimmed.startsWith('{')) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(trimmed);
-    } catch {
-      throw new ConfigError(name, 'is not valid JSON (expected {"<key id>":"<base64 of 32 bytes>"} or <key id>:<base64>,…)');
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(name, 'must be a JSON object of key id to base64 key');
-    entries = Object.entries(parsed);
+    const invalid = 'is not valid JSON (expected {"<key id>":"<base64 of 32 bytes>"} or <key id>:<base64>,…)';
+    entries = Object.entries(parseJsonObject(trimmed, name, invalid, 'must be a JSON object of key id to base64 key'));
   } else {
     entries = trimmed.split(',').map((s) => s.trim()).filter(Boolean).map((item) => {
       const at = item.indexOf(':');

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -19,8 +19,62 @@ export interface UiBuildResult {
   elapsedMs: number;
 }
 
+/**
+ * ui/src/api-types.ts (docs/ui.md, "API types") is generated, not committed: the TypeScript of the
+ * OpenAPI document (platform/api-types.ts). ensureApiTypes() writes it when it is missing, was
+ * edited, or the server's sources changed since it was written; otherwise it returns at once. The
+ * stamp (a hash of the server's sources and one of the file) lies in node_modules/.cache, so a fresh
+ * install always generates. Called by `npm run gen:api-types` (and so by `npm run typecheck` and
+ * `npm test` before `tsc -p ui`) and by buildUi().
+ */
+export const apiTypesFile = join(uiRoot, 'src/api-types.ts');
+const repoRoot = join(uiRoot, '..');
+const stampFile = join(repoRoot, 'node_modules/.cache/handhaving/api-types.stamp');
+/** Top-level folders that cannot change the OpenAPI document (the UI itself, tests, docs, data). */
+const notServerSources = new Set(['node_modules', 'ui', 'test', 'bench', 'docs', 'data', 'dist', 'tmp', 'coverage']);
+
+/** A hash of every .ts/.js/.json file the API could be built from (package-lock.json included). */
+function serverSourcesHash(): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || (dir === repoRoot && notServerSources.has(entry.name))) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|js|cjs|mjs|json)$/.test(entry.name)) hash.update(`${relative(repoRoot, path)}\0`).update(readFileSync(path)).update('\0');
+    }
+  };
+  walk(repoRoot);
+  return hash.digest('hex');
+}
+
+const sha256 = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
+
+export async function ensureApiTypes(options: { force?: boolean; log?: (line: string) => void } = {}): Promise<'written' | 'current'> {
+  const started = Date.now();
+  const sources = serverSourcesHash();
+  const current = existsSync(apiTypesFile) && existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === `${sources} ${sha256(readFileSync(apiTypesFile))}`;
+  if (current && !options.force) return 'current';
+  // Imported here: it builds the Fastify app (no database, Temporal or port) and loads openapi-typescript.
+  const { generateApiTypes } = await import('./api-types.js');
+  const text = await generateApiTypes();
+  // Written aside and renamed, so a parallel tsc or build never reads half a file.
+  const partial = `${apiTypesFile}.${process.pid}.partial`;
+  writeFileSync(partial, text);
+  renameSync(partial, apiTypesFile);
+  mkdirSync(dirname(stampFile), { recursive: true });
+  writeFileSync(stampFile, `${sources} ${sha256(text)}`);
+  options.log?.(`wrote ${relative(repoRoot, apiTypesFile)} from the OpenAPI document (${Date.now() - started} ms)`);
+  return 'written';
+}
+
 export async function buildUi(options: { minify?: boolean; log?: (line: string) => void } = {}): Promise<UiBuildResult> {
   const started = Date.now();
+  // esbuild erases the type-only imports of api-types.ts, but an editor or `tsc -p ui` after
+  // `npm start` or a test run wants it there and current.
+  await ensureApiTypes({ log: options.log });
   // Imported here, not at the top: the API serves a built UI without loading esbuild.
   const esbuild = await import('esbuild');
   const assets = join(uiDist, 'assets');

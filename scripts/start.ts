@@ -7,19 +7,18 @@ import { installWorkerLogging } from '../platform/worker.js';
 import { type DevServer, startDevServer } from '../platform/dev-server.js';
 import { createTemporalClient, jwtSecret, onShutdownSignal, openDatabase } from '../platform/runtime.js';
 import { outboxFromConfig } from '../platform/outbox-dispatcher.js';
-import { runApi, runWorker } from '../platform/services.js';
+import { runApi } from '../platform/services.js';
 import { ensureTemporalCli } from '../platform/temporal-cli.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService, tokenServiceFromConfig } from '../api/auth/tokens.js';
-import { modularClientOptions, modularWebhookSecret } from '../modular/setup.js';
+import { modularWebhookSecret } from '../modular/setup.js';
 import { startModularSimulator } from '../modular/simulator.js';
 import { startRegisteredMailSimulator } from '../channels/registered-mail/simulator.js';
 import { startEboxSimulator } from '../channels/ebox/simulator.js';
 import { channelOptions, channelWebhookSecret, channelWebhookSettings } from '../channels/setup.js';
 import { signInFromConfig } from '../api/routes/sign-in.js';
 import { buildUi } from '../platform/ui-build.js';
-import { ensureScreeningSchedule } from '../workflows/screening/schedule.js';
-import { ensureRetentionSchedule } from '../workflows/retention/schedule.js';
+import { ensureSchedules, runConfiguredWorker } from './configured-worker.js';
 import { codecServerOrigins, createDataConverter, payloadCodecFromConfig } from '../platform/payload-codec.js';
 import { type BackgroundDemo, startDemoInBackground } from '../demo/background.js';
 
@@ -83,22 +82,12 @@ const registeredMailSim = config.registeredMailUrl
 const eboxSim = config.eboxUrl ? undefined : await startEboxSimulator({ host: config.host, port: config.eboxSimPort, secret: channelSecret! });
 const channels = channelOptions(config, { registeredMail: registeredMailSim?.url, ebox: eboxSim?.url });
 
-const worker = await runWorker({
-  modular: modularClientOptions(config, modularUrl),
-  address,
-  namespace: config.temporalNamespace,
-  taskQueue: config.taskQueue,
-  db,
-  settings,
-  dataConverter,
-  workflowBundlePath: config.workflowBundle,
-  shutdownGraceMs: config.shutdownGraceMs,
-  channels,
-});
+const worker = await runConfiguredWorker({ config, address, db, settings, dataConverter, modularUrl, channels });
 const outbox = outboxFromConfig(config, db, log);
 const temporal = createTemporalClient(address, config.temporalNamespace, dataConverter);
-log(`risk screening schedule: ${await ensureScreeningSchedule({ client: temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() })}`);
-log(`retention schedule: ${await ensureRetentionSchedule({ client: temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, retentionDays: config.reportRetentionDays })} (personal data erased ${config.reportRetentionDays} days after a report's closure, docs/retention.md)`);
+const schedules = await ensureSchedules(temporal, config, settings);
+log(`risk screening schedule: ${schedules.screening}`);
+log(`retention schedule: ${schedules.retention} (personal data erased ${config.reportRetentionDays} days after a report's closure, docs/retention.md)`);
 const tokens = tokenServiceFromConfig(config, () => jwtSecret(config, { createIfMissing: true }));
 // The web UI (docs/ui.md): built at every start, about a second.
 await buildUi({ log });

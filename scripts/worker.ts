@@ -3,11 +3,8 @@ import { installWorkerLogging } from '../platform/worker.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTemporalClient, onShutdownSignal, openDatabase } from '../platform/runtime.js';
 import { outboxFromConfig } from '../platform/outbox-dispatcher.js';
-import { runWorker } from '../platform/services.js';
-import { modularClientOptions } from '../modular/setup.js';
 import { channelOptions } from '../channels/setup.js';
-import { ensureScreeningSchedule } from '../workflows/screening/schedule.js';
-import { ensureRetentionSchedule } from '../workflows/retention/schedule.js';
+import { ensureSchedules, runConfiguredWorker } from './configured-worker.js';
 import { createDataConverter, payloadCodecFromConfig } from '../platform/payload-codec.js';
 
 // A worker as its own process (production path). Start as many as the load needs: they share
@@ -19,25 +16,11 @@ const address = config.temporalAddress ?? '127.0.0.1:7233';
 // PAYLOAD_KEYS is required (or the dev keys `npm start` made in DATA_DIR): every payload is encrypted.
 const dataConverter = createDataConverter(exitOnConfigError(() => payloadCodecFromConfig(config, { createIfMissing: false })));
 const { db, description } = await openDatabase(config);
-const worker = await runWorker({
-  // Without MODULAR_URL inspection orders wait (their activity retries) until a worker has it.
-  modular: config.modularUrl ? modularClientOptions(config, config.modularUrl) : undefined,
-  address,
-  namespace: config.temporalNamespace,
-  taskQueue: config.taskQueue,
-  db,
-  settings,
-  dataConverter,
-  workflowBundlePath: config.workflowBundle,
-  shutdownGraceMs: config.shutdownGraceMs,
-  // Issue 13: REGISTERED_MAIL_URL, EBOX_URL, SMTP_URL; an absent channel leaves its letters queued.
-  channels: channelOptions(config),
-});
+const worker = await runConfiguredWorker({ config, address, db, settings, dataConverter, modularUrl: config.modularUrl, channels: channelOptions(config) });
 // The schedule's action carries workflow input: created with the codec, like every other client.
 const scheduler = createTemporalClient(address, config.temporalNamespace, dataConverter);
 try {
-  await ensureScreeningSchedule({ client: scheduler, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings: settings.screening() });
-  await ensureRetentionSchedule({ client: scheduler, namespace: config.temporalNamespace, taskQueue: config.taskQueue, retentionDays: config.reportRetentionDays });
+  await ensureSchedules(scheduler, config, settings);
 } finally {
   await scheduler.connection.close();
 }

@@ -12,6 +12,7 @@ import type { TemplateName } from '../../workflows/shared/templates.js';
 import { isPublicTemplate, letterLayout, letterTemplates, redact } from './letters.js';
 import { contactsOf, eraseContacts } from '../../db/repositories/parent-contacts.js';
 import { renderLetterPdf } from './pdf.js';
+import { auditAction, systemActor } from '../records.js';
 
 /** What a letter needs to know of its location and organiser, and the personal data it must never show. */
 export interface LetterContextData {
@@ -29,7 +30,8 @@ export interface LetterContextData {
   privateMarkers: string[];
 }
 
-interface SendInput {
+/** A communication of a case to send: what the case workflow asks the sendCommunication activity for. */
+export interface CommunicationInput {
   key: string;
   caseId: string;
   location: CaseLocation;
@@ -39,7 +41,7 @@ interface SendInput {
   values: Record<string, string>;
 }
 
-export async function letterContextOf(db: Kysely<Database>, input: SendInput, codec: PayloadCodec | undefined): Promise<LetterContextData> {
+export async function letterContextOf(db: Kysely<Database>, input: CommunicationInput, codec: PayloadCodec | undefined): Promise<LetterContextData> {
   const loc = await db
     .selectFrom('locations as l')
     .innerJoin('organisers as o', 'o.id', 'l.organiser_id')
@@ -97,7 +99,7 @@ export interface StoredDocument {
 }
 
 /** Renders a formal letter as PDF once per communication key; its SHA-256 goes into the audit log. */
-export async function storeDocument(db: Kysely<Database>, input: SendInput, values: Record<string, string>, ctx: LetterContextData, issuedAt: Date): Promise<StoredDocument | undefined> {
+export async function storeDocument(db: Kysely<Database>, input: CommunicationInput, values: Record<string, string>, ctx: LetterContextData, issuedAt: Date): Promise<StoredDocument | undefined> {
   const meta = letterTemplates[input.template];
   if (!meta) return undefined;
   const existing = await db.selectFrom('enforcement_documents').select(['id', 'sha256', 'pdf', 'title', 'template']).where('communication_key', '=', input.key).executeTakeFirst();
@@ -120,16 +122,8 @@ export async function storeDocument(db: Kysely<Database>, input: SendInput, valu
       .values({ id, communication_key: input.key, case_id: input.caseId, dossier_id: input.location.dossierId, template: input.template, audience: meta.audience, title: layout.title, sha256, bytes: pdf.length, pdf: Buffer.from(pdf) })
       .onConflict((oc) => oc.column('communication_key').doNothing())
       .execute();
-    await recordAudit(tx, {
-      actor_id: 'systeem',
-      actor_role: 'systeem',
-      action: 'handhaving.document',
-      subject_type: 'handhaving',
-      subject_id: input.caseId,
-      details: { documentId: id, template: input.template, audience: meta.audience, sha256, bytes: pdf.length, recipient: input.recipient, channel: input.channel },
-      request_id: null,
-      idempotency_key: `document:${input.key}`,
-    });
+    const details = { documentId: id, template: input.template, audience: meta.audience, sha256, bytes: pdf.length, recipient: input.recipient, channel: input.channel };
+    await auditAction(tx, { actor: systemActor, action: 'handhaving.document' }, { type: 'handhaving', id: input.caseId }, details, `document:${input.key}`);
   });
   const stored = await db.selectFrom('enforcement_documents').select(['id', 'sha256', 'pdf', 'title']).where('communication_key', '=', input.key).executeTakeFirstOrThrow();
   return { id: stored.id, sha256: stored.sha256, pdf: stored.pdf, title: stored.title, filename };
@@ -155,7 +149,7 @@ interface DeliverDeps {
  */
 export async function deliverToChannel(
   deps: DeliverDeps,
-  input: SendInput,
+  input: CommunicationInput,
   parts: { row: OutboxMessage; message: { subject: string; body: string }; document: StoredDocument | undefined; ctx: LetterContextData },
 ): Promise<Communication['status'] | undefined> {
   const { db, channels } = deps;
@@ -211,17 +205,9 @@ export async function deliverToChannel(
         })
         .onConflict((oc) => oc.column('key').doNothing())
         .execute();
-      await recordAudit(tx, {
-        actor_id: 'systeem',
-        actor_role: 'systeem',
-        action: 'handhaving.letter.dispatched',
-        subject_type: 'handhaving',
-        subject_id: input.caseId,
-        // A parent is named by the id of the contact only.
-        details: { channel: t.channel.name, recipient: input.recipient, contactId: t.contactId, providerRef: result.providerRef, documentId: document?.id ?? null, sha256: document?.sha256 ?? null },
-        request_id: null,
-        idempotency_key: `dispatch:${t.key}`,
-      });
+      // A parent is named by the id of the contact only.
+      const details = { channel: t.channel.name, recipient: input.recipient, contactId: t.contactId, providerRef: result.providerRef, documentId: document?.id ?? null, sha256: document?.sha256 ?? null };
+      await auditAction(tx, { actor: systemActor, action: 'handhaving.letter.dispatched' }, { type: 'handhaving', id: input.caseId }, details, `dispatch:${t.key}`);
     });
   }
   await db.updateTable('outbox_messages').set({ status: 'sent', sent_at: sql<Date>`coalesce(sent_at, now())`, attempts: sql<number>`attempts + 1` }).where('id', '=', row.id).where('status', '=', 'queued').execute();
@@ -251,7 +237,7 @@ export function createLetterActivities(deps: DeliverDeps) {
     async eraseParentContacts(e: { key: string; caseId: string; location: CaseLocation }): Promise<{ erased: number }> {
       const erased = await eraseContacts(db, e.location.locationId);
       await db.transaction().execute(async (tx) => {
-        await recordAudit(tx, { actor_id: 'systeem', actor_role: 'systeem', action: 'handhaving.parent_contacts.erased', subject_type: 'location', subject_id: e.location.locationId, details: { caseId: e.caseId, erased }, request_id: null, idempotency_key: e.key });
+        await auditAction(tx, { actor: systemActor, action: 'handhaving.parent_contacts.erased' }, { type: 'location', id: e.location.locationId }, { caseId: e.caseId, erased }, e.key);
         await appendTimelineEntry(tx, { dossier_id: e.location.dossierId, occurred_at: new Date(), kind: 'handhaving', title: 'Contactgegevens van ouders gewist (niet langer nodig)', details: { caseId: e.caseId, erased }, actor_id: null, idempotency_key: e.key });
       });
       return { erased };

@@ -1,11 +1,12 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { Role } from '../../db/tables/reference.js';
 import type { Actor } from '../../workflows/shared/actor.js';
 import type { Viewer } from '../access/scope.js';
+import type { RecordRoutes } from '../routes/record-reads.js';
 import { viewerOf } from '../access/viewer.js';
 import { actorOf } from '../plugins/auth.js';
 import type { HttpProblem } from '../problems.js';
@@ -21,7 +22,8 @@ import { isWorkflowGone, refusalToProblem } from '../temporal-errors.js';
  *
  * A process declares what differs: how to find its record in the caller's scope, which workflow
  * takes the record's commands, and how to answer. Each command declares its path, body schema,
- * roles, Update and how the body becomes the command.
+ * roles, Update and how the body becomes the command; where its answer differs, its description
+ * and its status (202 while another system has not confirmed the command).
  */
 export interface ProcessCommands<Row, State> {
   /** OpenAPI tag of the process. */
@@ -60,6 +62,13 @@ export interface CommandSpec<Row, State, Body, Cmd> {
   update: UpdateDefinition<State, [Cmd]>;
   /** The command the Update receives; may look things up and refuse with a 400. */
   toCommand(body: Body, context: CommandContext<Row>): Cmd | Promise<Cmd>;
+  /** The OpenAPI description, where the answer says more than the common one. */
+  description?: string;
+  /**
+   * A command the process passes on to another system (Modular): 202 while that system has not
+   * confirmed it, 200 once it has (both documented); throws the problem when that system refused.
+   */
+  status?(state: State): 200 | 202;
 }
 
 /** A declared command, its types closed over: a process's list of commands is one array. */
@@ -76,18 +85,10 @@ export function command<Row, State, Body, Cmd>(spec: CommandSpec<Row, State, Bod
   return {
     path: spec.path,
     register(app, process) {
-      async function handle(request: FastifyRequest<{ Params: Record<string, string>; Headers: { 'idempotency-key'?: string } }>) {
-        const viewer = await viewerOf(request, process.db);
-        const id = request.params[process.idParam]!;
-        const row = await process.find(viewer, id);
-        if (!row) throw process.notFound(id);
-        // The body schema has been checked: the body is what the command declares.
-        const cmd = await spec.toCommand(request.body as Body, { request, actor: actorOf(request), viewer, row });
-        const key = request.headers['idempotency-key'];
+      async function execute(row: Row, cmd: Cmd, key: string | undefined): Promise<State> {
         try {
           const handle = process.temporal.workflow.getHandle(await process.workflowOf(row));
-          const state = await handle.executeUpdate(spec.update, { args: [cmd], ...(key ? { updateId: `${spec.path}:${key}` } : {}) });
-          return process.answer(row, state, viewer);
+          return await handle.executeUpdate(spec.update, { args: [cmd], ...(key ? { updateId: `${spec.path}:${key}` } : {}) });
         } catch (err) {
           const refusal = refusalToProblem(err);
           if (refusal) throw refusal;
@@ -95,16 +96,27 @@ export function command<Row, State, Body, Cmd>(spec: CommandSpec<Row, State, Bod
           throw err;
         }
       }
+      async function handle(request: FastifyRequest<{ Params: Record<string, string>; Headers: { 'idempotency-key'?: string } }>, reply: FastifyReply) {
+        const viewer = await viewerOf(request, process.db);
+        const id = request.params[process.idParam]!;
+        const row = await process.find(viewer, id);
+        if (!row) throw process.notFound(id);
+        // The body schema has been checked: the body is what the command declares.
+        const cmd = await spec.toCommand(request.body as Body, { request, actor: actorOf(request), viewer, row });
+        const state = await execute(row, cmd, request.headers['idempotency-key']);
+        const status = spec.status?.(state) ?? 200;
+        return reply.code(status).send(await process.answer(row, state, viewer));
+      }
       app.post(`${process.base}/${spec.path}`, {
         config: { roles: spec.roles },
         schema: {
           tags: [process.tag],
           summary: spec.summary,
-          description,
+          description: spec.description ?? description,
           params: process.params,
           ...(process.headers ? { headers: process.headers } : {}),
           body: spec.body,
-          response: { 200: process.response, ...errorResponses(400, 404, 409, 413, 415) },
+          response: { 200: process.response, ...(spec.status ? { 202: process.response } : {}), ...errorResponses(400, 404, 409, 413, 415) },
         },
       }, handle);
     },
@@ -114,6 +126,24 @@ export function command<Row, State, Body, Cmd>(spec: CommandSpec<Row, State, Bod
 /** Registers a process's commands: one route each, all on the one path above. */
 export function registerCommands<Row, State>(app: FastifyInstance, process: ProcessCommands<Row, State>, commands: readonly DeclaredCommand<Row, State>[]): void {
   for (const c of commands) c.register(app, process);
+}
+
+/**
+ * What a register's commands take from its records' routes (the record's URL, path parameter and
+ * schema, as its reads use them), with the app's database and Temporal; the workflow that takes
+ * the commands is the row's own (`workflow_id`).
+ */
+export function recordCommands<Row extends { workflow_id: string }>(tag: string, records: RecordRoutes, deps: { db: Kysely<Database>; temporal: Client }) {
+  return {
+    tag,
+    base: `${records.path}/:${records.idParam}`,
+    idParam: records.idParam,
+    params: records.params,
+    response: records.record,
+    db: deps.db,
+    temporal: deps.temporal,
+    workflowOf: (row: Row) => row.workflow_id,
+  };
 }
 
 /** The body as the command, with who gave it: the default for commands that need nothing more. */

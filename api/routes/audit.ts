@@ -3,7 +3,8 @@ import { listAudit, verifyAuditChain } from '../../db/repositories/audit.js';
 import type { AuditEntry } from '../../db/tables/audit.js';
 import type { AppDependencies } from '../dependencies.js';
 import { HttpProblem, problemTypes } from '../problems.js';
-import { errorResponses, pageOf, pagingQuery } from '../schemas/common.js';
+import { instant, listQueryOf, nullableString, pageOf } from '../schemas/common.js';
+import { protectedRoutes } from './route-options.js';
 
 // The audit trail (docs/security.md, "Audit trail"): read by dossier, subject, actor and period,
 // and its hash chain verified. Admin only; both only read, as the application's role may.
@@ -13,14 +14,14 @@ const auditEntrySchema = {
   required: ['id', 'occurredAt', 'actorId', 'actorRole', 'action', 'subjectType', 'subjectId', 'details', 'requestId', 'prevHash', 'hash'],
   properties: {
     id: { type: 'string', description: 'Position in the hash chain (ascending in the order recorded).' },
-    occurredAt: { type: 'string', format: 'date-time' },
+    occurredAt: instant,
     actorId: { type: 'string' },
     actorRole: { type: 'string' },
     action: { type: 'string' },
     subjectType: { type: 'string' },
     subjectId: { type: 'string' },
     details: { type: 'object', additionalProperties: true },
-    requestId: { type: ['string', 'null'] },
+    requestId: nullableString,
     prevHash: { type: 'string', description: 'hex SHA-256 of the previous record (64 zeros for the first).' },
     hash: { type: 'string', description: 'hex SHA-256 of prevHash and this record\'s content.' },
   },
@@ -32,8 +33,8 @@ const verificationSchema = {
   properties: {
     valid: { type: 'boolean' },
     checked: { type: 'integer', description: 'Records checked, up to and including the first broken one.' },
-    firstBrokenId: { type: ['string', 'null'], description: 'The first record whose link or hash does not hold.' },
-    lastHash: { type: ['string', 'null'], description: 'The hash of the last record checked; keep it elsewhere to notice a shortened or rebuilt trail.' },
+    firstBrokenId: { ...nullableString, description: 'The first record whose link or hash does not hold.' },
+    lastHash: { ...nullableString, description: 'The hash of the last record checked; keep it elsewhere to notice a shortened or rebuilt trail.' },
   },
 } as const;
 
@@ -67,27 +68,20 @@ function toView(e: AuditEntry) {
 }
 
 export default async function auditRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.get<{ Querystring: AuditQuery }>('/audit', {
-    config: { roles: ['admin'] },
-    schema: {
-      tags: ['audit'],
-      summary: 'The audit trail, newest first: by dossier, subject, actor and period',
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          dossierId: { ...text, description: 'Records about the dossier and its reports, enforcement cases and inspections.' },
-          subjectType: { ...text, description: 'e.g. dossier, melding, handhaving, inspectie, screening_task, incident' },
-          subjectId: text,
-          actorId: text,
-          from: { type: 'string', format: 'date-time', description: 'Recorded at or after this moment.' },
-          to: { type: 'string', format: 'date-time', description: 'Recorded before this moment.' },
-          ...pagingQuery,
-        },
-      },
-      response: { 200: pageOf(auditEntrySchema), ...errorResponses(400) },
-    },
-  }, async (request) => {
+  const route = protectedRoutes('audit', ['admin']);
+  app.get<{ Querystring: AuditQuery }>('/audit', route({
+    summary: 'The audit trail, newest first: by dossier, subject, actor and period',
+    querystring: listQueryOf({
+      dossierId: { ...text, description: 'Records about the dossier and its reports, enforcement cases and inspections.' },
+      subjectType: { ...text, description: 'e.g. dossier, melding, handhaving, inspectie, screening_task, incident' },
+      subjectId: text,
+      actorId: text,
+      from: { ...instant, description: 'Recorded at or after this moment.' },
+      to: { ...instant, description: 'Recorded before this moment.' },
+    }),
+    response: { 200: pageOf(auditEntrySchema) },
+    problems: [400],
+  }), async (request) => {
     const { dossierId, subjectType, subjectId, actorId, limit, offset } = request.query;
     const from = request.query.from === undefined ? undefined : new Date(request.query.from);
     const to = request.query.to === undefined ? undefined : new Date(request.query.to);
@@ -100,12 +94,8 @@ export default async function auditRoutes(app: FastifyInstance, deps: AppDepende
     return { items: items.map(toView), total, limit, offset };
   });
 
-  app.get('/audit/verify', {
-    config: { roles: ['admin'] },
-    schema: {
-      tags: ['audit'],
-      summary: 'Verify the audit log\'s hash chain: every record links to the one before and matches its hash',
-      response: { 200: verificationSchema, ...errorResponses() },
-    },
-  }, async () => verifyAuditChain(deps.db));
+  app.get('/audit/verify', route({
+    summary: 'Verify the audit log\'s hash chain: every record links to the one before and matches its hash',
+    response: { 200: verificationSchema },
+  }), async () => verifyAuditChain(deps.db));
 }

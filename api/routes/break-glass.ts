@@ -8,7 +8,7 @@ import { staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../dependencies.js';
 import type { AuthenticatedUser } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
-import { errorResponses } from '../schemas/common.js';
+import { protectedRoutes } from './route-options.js';
 
 const grantSchema = {
   type: 'object',
@@ -103,21 +103,13 @@ export default async function breakGlassRoutes(app: FastifyInstance, deps: AppDe
     return reply.code(204).send();
   }
 
-  app.post('/break-glass', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['access'],
-      summary: 'Break-glass: open access to every case for a limited time, with a reason (audited, reported to the team coordinators)',
-      body: openBody,
-      response: { 201: grantSchema, ...errorResponses(400, 409, 413, 415) },
-    },
-  }, open);
-  app.get('/break-glass', {
-    config: { roles: staffReaders },
-    schema: { tags: ['access'], summary: 'The caller’s active break-glass grant', response: { 200: grantSchema, ...errorResponses(404) } },
-  }, current);
-  app.delete('/break-glass', {
-    config: { roles: staffReaders },
-    schema: { tags: ['access'], summary: 'End the caller’s break-glass grant now', response: { 204: { type: 'null' }, ...errorResponses(404) } },
-  }, end);
+  const route = protectedRoutes('access', staffReaders);
+  app.post('/break-glass', route({
+    summary: 'Break-glass: open access to every case for a limited time, with a reason (audited, reported to the team coordinators)',
+    body: openBody,
+    response: { 201: grantSchema },
+    problems: [400, 409, 413, 415],
+  }), open);
+  app.get('/break-glass', route({ summary: 'The caller’s active break-glass grant', response: { 200: grantSchema }, problems: [404] }), current);
+  app.delete('/break-glass', route({ summary: 'End the caller’s break-glass grant now', response: { 204: { type: 'null' } }, problems: [404] }), end);
 }

@@ -5,7 +5,8 @@ import type { AppDependencies } from '../dependencies.js';
 import { findCaseInScope } from '../access/cases.js';
 import { auditRead, viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
-import { errorResponses, idPattern } from '../schemas/common.js';
+import { closedObject, idString, paging } from '../schemas/common.js';
+import { protectedRoutes } from './route-options.js';
 
 /** Per kind of case: its register, the audit subject type and the timeline detail naming it. */
 const kinds = {
@@ -44,42 +45,31 @@ interface HistoryRow {
 
 /** GET /cases/{kind}/{id}/history: a case's own history, its timeline entries and audit records merged. */
 export default async function caseRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.get<{ Params: { kind: CaseKind; id: string }; Querystring: { limit: number; source?: 'timeline' | 'audit' } }>('/cases/:kind/:id/history', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['dossiers'],
-      summary: 'A case\'s own history: its dossier timeline entries and its audit records, oldest first',
-      description: 'kind: melding, handhaving, inspectie or screening (a screening task). Timeline entries are those of the ' +
-        'case\'s dossier that name the case (details.meldingId / caseId / inspectionId / taskId); audit records are those whose ' +
-        'subject is the case. Internal messages about the case are in /notifications of their recipient.',
-      params: {
+  app.get<{ Params: { kind: CaseKind; id: string }; Querystring: { limit: number; source?: 'timeline' | 'audit' } }>('/cases/:kind/:id/history', protectedRoutes('dossiers', staffReaders)({
+    summary: 'A case\'s own history: its dossier timeline entries and its audit records, oldest first',
+    description: 'kind: melding, handhaving, inspectie or screening (a screening task). Timeline entries are those of the ' +
+      'case\'s dossier that name the case (details.meldingId / caseId / inspectionId / taskId); audit records are those whose ' +
+      'subject is the case. Internal messages about the case are in /notifications of their recipient.',
+    params: {
+      type: 'object',
+      required: ['kind', 'id'],
+      properties: { kind: { type: 'string', enum: Object.keys(kinds) }, id: idString },
+    },
+    querystring: closedObject({ limit: paging({ maxLimit: 1000, defaultLimit: 500 }).limit, source: { type: 'string', enum: ['timeline', 'audit'] } }),
+    response: {
+      200: {
         type: 'object',
-        required: ['kind', 'id'],
-        properties: { kind: { type: 'string', enum: Object.keys(kinds) }, id: { type: 'string', pattern: idPattern } },
-      },
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
+        required: ['kind', 'id', 'dossierId', 'entries'],
         properties: {
-          limit: { type: 'integer', minimum: 1, maximum: 1000, default: 500 },
-          source: { type: 'string', enum: ['timeline', 'audit'] },
+          kind: { type: 'string' },
+          id: { type: 'string' },
+          dossierId: { type: ['string', 'null'] },
+          entries: { type: 'array', items: entrySchema },
         },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['kind', 'id', 'dossierId', 'entries'],
-          properties: {
-            kind: { type: 'string' },
-            id: { type: 'string' },
-            dossierId: { type: ['string', 'null'] },
-            entries: { type: 'array', items: entrySchema },
-          },
-        },
-        ...errorResponses(400, 404),
       },
     },
-  }, async (request) => {
+    problems: [400, 404],
+  }), async (request) => {
     const { kind, id } = request.params;
     const spec = kinds[kind];
     // Outside the caller's scope the case does not exist for them (docs/access.md).
@@ -96,7 +86,8 @@ export default async function caseRoutes(app: FastifyInstance, deps: AppDependen
                        from timeline_entries t where t.dossier_id = ${row.dossier_id} and t.details ->> ${spec.detailKey} = ${id}`);
     }
     if (wantAudit) {
-      parts.push(sql`select 'audit', a.id::text, a.occurred_at, a.action, a.action, a.actor_id, a.actor_role, a.details
+      // Named as in the timeline part: alone (?source=audit) it is the one that names the columns.
+      parts.push(sql`select 'audit' as source, a.id::text as id, a.occurred_at, a.action as kind, a.action as title, a.actor_id, a.actor_role, a.details
                        from audit_log a where a.subject_type = ${spec.subjectType} and a.subject_id = ${id}`);
     }
     const entries = parts.length === 0

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { enqueueMessage } from '../../db/repositories/outbox.js';
 import { appendTimelineEntry } from '../../db/repositories/timeline.js';
@@ -6,9 +6,10 @@ import { render } from '../../workflows/shared/templates.js';
 import { channelHeaders, type ChannelWebhookSettings, verifyChannelCallback } from '../../channels/signature.js';
 import { letterOutcomeSignal, type LetterOutcome } from '../../workflows/enforcement/definitions.js';
 import type { AppDependencies } from '../dependencies.js';
-import { HttpProblem, problemTypes, unauthorized, unavailable } from '../problems.js';
+import { HttpProblem, problemTypes, unavailable } from '../problems.js';
 import { problemRef } from '../schemas/common.js';
 import { isWorkflowGone } from '../temporal-errors.js';
+import { keepRawJsonBody, signatureRefused } from './signed-webhook.js';
 
 declare module '../dependencies.js' {
   interface AppDependencies {
@@ -37,12 +38,7 @@ const callbackBody = {
   },
 } as const;
 
-const reasons = {
-  missing_headers: `Send ${channelHeaders.timestamp} and ${channelHeaders.signature}`,
-  bad_timestamp: `${channelHeaders.timestamp} must be Unix seconds`,
-  outside_window: 'The signed timestamp is outside the accepted window: a late or replayed callback',
-  bad_signature: 'The signature does not match the body and timestamp',
-} as const;
+const refused = signatureRefused(channelHeaders, 'callback');
 
 /**
  * Callbacks of the sending channels (docs/letters.md): the registered-mail provider reports a
@@ -53,15 +49,7 @@ const reasons = {
  * an assumption); a returned letter raises a task to deliver it again.
  */
 export default async function channelWebhookRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer, done) => {
-    request.rawBody = body.toString();
-    try {
-      done(null, JSON.parse(request.rawBody));
-    } catch {
-      done(null, {});
-    }
-  });
+  keepRawJsonBody(app);
 
   for (const channel of ['registered-mail', 'ebox'] as const) {
     const dbChannel = channel === 'registered-mail' ? 'aangetekende_brief' : 'ebox';
@@ -78,7 +66,7 @@ export default async function channelWebhookRoutes(app: FastifyInstance, deps: A
           now: Date.now(),
           toleranceMs: settings.toleranceMs,
         });
-        if (!verdict.ok) throw unauthorized(reasons[verdict.reason]);
+        if (!verdict.ok) throw refused(verdict.reason);
       },
       schema: {
         tags: ['kanalen'],

@@ -3,8 +3,9 @@ import { type DashboardFilter, type DashboardRow, dashboardRows, type DashboardV
 import { addDays, fromBrusselsLocal, localDateOf } from '../../workflows/clock/index.js';
 import type { AppDependencies } from '../dependencies.js';
 import { forbidden, HttpProblem, problemTypes } from '../problems.js';
-import { errorResponses, idPattern } from '../schemas/common.js';
+import { closedObject, idString, instant } from '../schemas/common.js';
 import { seesAllTeams } from './work.js';
+import { protectedRoutes } from './route-options.js';
 
 type Column = { name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date-time'; nullable?: boolean; description?: string };
 
@@ -188,40 +189,32 @@ export default async function dashboardRoutes(app: FastifyInstance, deps: AppDep
         teamId: { type: ['string', 'null'], description: 'null: all teams' },
         from: { type: 'string', description: 'First month (YYYY-MM)' },
         to: { type: 'string', description: 'Last month (YYYY-MM), inclusive' },
-        generatedAt: { type: 'string', format: 'date-time' },
+        generatedAt: instant,
         columns: { type: 'array', items: { type: 'string' } },
         rows: { type: 'array', items: rowSchema },
       },
     };
-    app.get<{ Querystring: DashboardQuery }>(`/dashboard/${view}`, {
-      config: { roles: ['teamcoordinator', 'admin'] },
-      schema: {
-        tags: ['dashboard'],
-        summary: spec.summary,
-        description:
-          'One SQL statement of aggregates (docs/work-surfaces.md shows it). A team coordinator sees their own team ' +
-          '(403 for another `teamId`); an admin (and the central team coordinator) all teams, or one with `teamId`. ' +
-          'The period is `from`–`to` (months, Brussels time; default the last 12 months including this one). ' +
-          '`format=csv` or `Accept: text/csv` answers CSV (the same rows, a header line of the columns).',
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            teamId: { type: 'string', pattern: idPattern },
-            from: { type: 'string', pattern: monthPattern },
-            to: { type: 'string', pattern: monthPattern },
-            format: { type: 'string', enum: ['json', 'csv'] },
-          },
-        },
-        response: {
-          200: {
-            description: 'The view\'s rows',
-            content: { 'application/json': { schema: jsonSchema }, 'text/csv': { schema: { type: 'string' } } },
-          },
-          ...errorResponses(400),
+    app.get<{ Querystring: DashboardQuery }>(`/dashboard/${view}`, protectedRoutes('dashboard', ['teamcoordinator', 'admin'])({
+      summary: spec.summary,
+      description:
+        'One SQL statement of aggregates (docs/work-surfaces.md shows it). A team coordinator sees their own team ' +
+        '(403 for another `teamId`); an admin (and the central team coordinator) all teams, or one with `teamId`. ' +
+        'The period is `from`–`to` (months, Brussels time; default the last 12 months including this one). ' +
+        '`format=csv` or `Accept: text/csv` answers CSV (the same rows, a header line of the columns).',
+      querystring: closedObject({
+        teamId: idString,
+        from: { type: 'string', pattern: monthPattern },
+        to: { type: 'string', pattern: monthPattern },
+        format: { type: 'string', enum: ['json', 'csv'] },
+      }),
+      response: {
+        200: {
+          description: 'The view\'s rows',
+          content: { 'application/json': { schema: jsonSchema }, 'text/csv': { schema: { type: 'string' } } },
         },
       },
-    }, async (request: FastifyRequest<{ Querystring: DashboardQuery }>, reply: FastifyReply) => {
+      problems: [400],
+    }), async (request: FastifyRequest<{ Querystring: DashboardQuery }>, reply: FastifyReply) => {
       const filter = filterOf(request);
       const rows = (await dashboardRows(deps.db, view, filter)).map((row) => {
         const out: DashboardRow = {};

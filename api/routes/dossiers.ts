@@ -16,7 +16,8 @@ import { actorOf } from '../plugins/auth.js';
 import { dossierInScope } from '../access/cases.js';
 import { auditRead, viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
-import { errorResponses, idPattern } from '../schemas/common.js';
+import { closedObject, idempotencyHeaders, idParams, instant, nullableString, paging } from '../schemas/common.js';
+import { protectedRoutes } from './route-options.js';
 
 const timelineEntrySchema = {
   $id: 'TimelineEntry',
@@ -29,14 +30,28 @@ const timelineEntrySchema = {
     kind: { type: 'string', description: 'melding, crisismelding, inspectie, aanmaning, voornemen, schorsing, opheffing, notitie, …' },
     title: { type: 'string' },
     details: { type: 'object', additionalProperties: true },
-    actorId: { type: ['string', 'null'] },
+    actorId: nullableString,
   },
 } as const;
 
-const dossierParams = {
+const timelineEntryRef = { $ref: 'TimelineEntry#' } as const;
+
+const dossierParams = idParams('dossierId');
+
+const dossierSchema = {
   type: 'object',
-  required: ['dossierId'],
-  properties: { dossierId: { type: 'string', pattern: idPattern } },
+  required: ['id', 'locationId', 'locationName', 'municipality', 'teamId', 'caseManagerId', 'timeline'],
+  properties: {
+    id: { type: 'string' },
+    locationId: { type: 'string' },
+    locationName: { type: 'string' },
+    municipality: { type: 'string' },
+    teamId: { type: 'string' },
+    caseManagerId: nullableString,
+    caseManagerName: nullableString,
+    openedAt: instant,
+    timeline: { type: 'array', items: timelineEntryRef },
+  },
 } as const;
 
 export default async function dossierRoutes(app: FastifyInstance, deps: AppDependencies) {
@@ -51,32 +66,14 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
     return dossier;
   }
 
-  app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['dossiers'],
-      summary: 'A dossier with its latest timeline entries',
-      params: dossierParams,
-      response: {
-        200: {
-          type: 'object',
-          required: ['id', 'locationId', 'locationName', 'municipality', 'teamId', 'caseManagerId', 'timeline'],
-          properties: {
-            id: { type: 'string' },
-            locationId: { type: 'string' },
-            locationName: { type: 'string' },
-            municipality: { type: 'string' },
-            teamId: { type: 'string' },
-            caseManagerId: { type: ['string', 'null'] },
-            caseManagerName: { type: ['string', 'null'] },
-            openedAt: { type: 'string', format: 'date-time' },
-            timeline: { type: 'array', items: { $ref: 'TimelineEntry#' } },
-          },
-        },
-        ...errorResponses(400, 404),
-      },
-    },
-  }, async (request) => {
+  const route = protectedRoutes('dossiers', staffReaders);
+
+  app.get<{ Params: { dossierId: string } }>('/dossiers/:dossierId', route({
+    summary: 'A dossier with its latest timeline entries',
+    params: dossierParams,
+    response: { 200: dossierSchema },
+    problems: [400, 404],
+  }), async (request) => {
     const d = await requireDossier(request, request.params.dossierId);
     const timeline = await listTimeline(deps.db, d.id, { limit: 50 });
     return {
@@ -92,23 +89,13 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
     };
   });
 
-  app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/timeline', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['dossiers'],
-      summary: 'The dossier timeline, newest first; page with `before`',
-      params: dossierParams,
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
-          before: { type: 'string', format: 'date-time' },
-        },
-      },
-      response: { 200: { type: 'array', items: { $ref: 'TimelineEntry#' } }, ...errorResponses(400, 404) },
-    },
-  }, async (request) => {
+  app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/timeline', route({
+    summary: 'The dossier timeline, newest first; page with `before`',
+    params: dossierParams,
+    querystring: closedObject({ limit: paging({ defaultLimit: 100 }).limit, before: instant }),
+    response: { 200: { type: 'array', items: timelineEntryRef } },
+    problems: [400, 404],
+  }), async (request) => {
     await requireDossier(request, request.params.dossierId);
     const { limit, before } = request.query;
     const rows = await listTimeline(deps.db, request.params.dossierId, { limit, before: before ? new Date(before) : undefined });
@@ -117,28 +104,17 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
 
   app.post<{ Params: { dossierId: string }; Body: { text: string }; Headers: { 'idempotency-key'?: string } }>(
     '/dossiers/:dossierId/notes',
-    {
-      config: { roles: ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist'] },
-      schema: {
-        tags: ['dossiers'],
-        summary: 'Add a note to the dossier timeline (exactly once per Idempotency-Key)',
-        description:
-          'Runs as a Temporal workflow that writes the timeline entry and the audit record; sending the same ' +
-          'Idempotency-Key again returns the same note instead of adding a second one.',
-        params: dossierParams,
-        headers: {
-          type: 'object',
-          properties: { 'idempotency-key': { type: 'string', pattern: '^[A-Za-z0-9_.:-]{8,100}$' } },
-        },
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['text'],
-          properties: { text: { type: 'string', minLength: 1, maxLength: 10_000 } },
-        },
-        response: { 201: { $ref: 'TimelineEntry#' }, ...errorResponses(400, 404, 413, 415) },
-      },
-    },
+    protectedRoutes('dossiers', ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist'])({
+      summary: 'Add a note to the dossier timeline (exactly once per Idempotency-Key)',
+      description:
+        'Runs as a Temporal workflow that writes the timeline entry and the audit record; sending the same ' +
+        'Idempotency-Key again returns the same note instead of adding a second one.',
+      params: dossierParams,
+      headers: idempotencyHeaders,
+      body: closedObject({ text: { type: 'string', minLength: 1, maxLength: 10_000 } }, ['text']),
+      response: { 201: timelineEntryRef },
+      problems: [400, 404, 413, 415],
+    }),
     async (request, reply) => {
       const dossier = await requireDossier(request, request.params.dossierId);
       const noteKey = request.headers['idempotency-key'] ?? randomUUID();

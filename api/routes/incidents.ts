@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
 import { findIncident, listIncidents, requestIncidentRetry } from '../../db/repositories/incidents.js';
 import { type Incident, type IncidentStatus, incidentStatuses } from '../../db/tables/incidents.js';
@@ -6,8 +6,10 @@ import { retryIncidentSignal } from '../../workflows/shared/incident-definitions
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
-import { errorResponses, pageOf, pagingQuery } from '../schemas/common.js';
+import { idParams, listQueryOf, nullableInstant, nullableString } from '../schemas/common.js';
 import { isWorkflowGone } from '../temporal-errors.js';
+import { registerReads } from './record-reads.js';
+import { protectedRoutes } from './route-options.js';
 
 const incidentSchema = {
   type: 'object',
@@ -19,22 +21,18 @@ const incidentSchema = {
     workflowType: { type: 'string' },
     activityType: { type: 'string' },
     kind: { type: 'string', enum: ['gegevens', 'technisch'], description: 'gegevens: the data cannot be kept and waits for a person; technisch: a dependency keeps failing, retried every 10 minutes' },
-    errorType: { type: ['string', 'null'] },
+    errorType: nullableString,
     message: { type: 'string' },
     attempts: { type: 'integer' },
-    teamId: { type: ['string', 'null'] },
-    dossierId: { type: ['string', 'null'] },
+    teamId: nullableString,
+    dossierId: nullableString,
     raisedAt: { type: 'string', format: 'date-time' },
-    retryRequestedBy: { type: ['string', 'null'] },
-    resolvedAt: { type: ['string', 'null'], format: 'date-time' },
+    retryRequestedBy: nullableString,
+    resolvedAt: nullableInstant,
   },
 } as const;
 
-const incidentParams = {
-  type: 'object',
-  required: ['incidentId'],
-  properties: { incidentId: { type: 'string', format: 'uuid' } },
-} as const;
+const incidentParams = idParams('incidentId', { type: 'string', format: 'uuid' });
 
 function toView(i: Incident) {
   return {
@@ -57,42 +55,36 @@ function toView(i: Incident) {
 
 /** Incidents (docs/incidents.md): what keeps failing, for an admin to fix and retry. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.get<{ Querystring: { status?: IncidentStatus; workflowId?: string; limit: number; offset: number } }>('/incidents', {
-    config: { roles: ['admin'] },
-    schema: {
-      tags: ['incidents'],
-      summary: 'Incidents: activities that kept failing, newest first',
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { status: { type: 'string', enum: incidentStatuses }, workflowId: { type: 'string', maxLength: 200 }, ...pagingQuery },
-      },
-      response: { 200: pageOf(incidentSchema), ...errorResponses(400) },
-    },
-  }, async (request) => {
+  const route = protectedRoutes('incidents', ['admin']);
+
+  async function list(request: FastifyRequest<{ Querystring: { status?: IncidentStatus; workflowId?: string; limit: number; offset: number } }>) {
     const { limit, offset } = request.query;
     const { items, total } = await listIncidents(deps.db, request.query);
     return { items: items.map(toView), total, limit, offset };
-  });
+  }
 
-  app.get<{ Params: { incidentId: string } }>('/incidents/:incidentId', {
-    config: { roles: ['admin'] },
-    schema: { tags: ['incidents'], summary: 'One incident', params: incidentParams, response: { 200: incidentSchema, ...errorResponses(400, 404) } },
-  }, async (request) => {
+  async function one(request: FastifyRequest<{ Params: { incidentId: string } }>) {
     const incident = await findIncident(deps.db, request.params.incidentId);
     if (!incident) throw notFound(`Incident ${request.params.incidentId}`);
     return toView(incident);
-  });
+  }
 
-  app.post<{ Params: { incidentId: string } }>('/incidents/:incidentId/retry', {
-    config: { roles: ['admin'] },
-    schema: {
-      tags: ['incidents'],
-      summary: 'Retry the failed step now, after fixing its cause; the incident resolves itself when the step succeeds',
-      params: incidentParams,
-      response: { 202: incidentSchema, ...errorResponses(400, 404, 409) },
-    },
-  }, async (request, reply) => {
+  registerReads(app, route, {
+    path: '/incidents',
+    idParam: 'incidentId',
+    params: incidentParams,
+    query: listQueryOf({ status: { type: 'string', enum: incidentStatuses }, workflowId: { type: 'string', maxLength: 200 } }),
+    record: incidentSchema,
+    listSummary: 'Incidents: activities that kept failing, newest first',
+    oneSummary: 'One incident',
+  }, { list, one });
+
+  app.post<{ Params: { incidentId: string } }>('/incidents/:incidentId/retry', route({
+    summary: 'Retry the failed step now, after fixing its cause; the incident resolves itself when the step succeeds',
+    params: incidentParams,
+    response: { 202: incidentSchema },
+    problems: [400, 404, 409],
+  }), async (request, reply) => {
     const { incidentId } = request.params;
     const existing = await findIncident(deps.db, incidentId);
     if (!existing) throw notFound(`Incident ${incidentId}`);

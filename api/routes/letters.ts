@@ -14,22 +14,23 @@ import {
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, forbidden, HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
-import { errorResponses, idPattern } from '../schemas/common.js';
+import { closedObject, idParams, instant } from '../schemas/common.js';
 import { caseParams } from '../schemas/handhaving.js';
 import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
+import { protectedRoutes } from './route-options.js';
 
 const readers: Role[] = ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist', 'admin'];
 const caseManagers: Role[] = ['klantenbeheerder', 'teamcoordinator'];
 /** Parents' contacts: only the staff of the location's own team (checked per request against the dossier's team). */
 const contactRoles: Role[] = ['klantenbeheerder', 'teamcoordinator'];
 
-const locationParams = { type: 'object', required: ['locationId'], properties: { locationId: { type: 'string', pattern: idPattern } } } as const;
-const contactSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'email'],
-  properties: { name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email', maxLength: 200 } },
-} as const;
+const caseReaderRoute = protectedRoutes('handhaving', readers);
+const caseManagerRoute = protectedRoutes('handhaving', caseManagers);
+const contactRoute = protectedRoutes('locations', contactRoles);
+
+const locationParams = idParams('locationId');
+const contactSchema = closedObject({ name: { type: 'string', minLength: 1, maxLength: 200 }, email: { type: 'string', format: 'email', maxLength: 200 } }, ['name', 'email']);
+const importMode = { type: 'string', enum: ['replace', 'add'], default: 'replace' } as const;
 const importAnswer = {
   type: 'object',
   properties: {
@@ -110,32 +111,25 @@ type Kit = ReturnType<typeof routeKit>;
 function documentRoutes(app: FastifyInstance, deps: AppDependencies, { requireCase }: Kit) {
   // ----- documents -----
 
-  app.get<{ Params: { caseId: string } }>('/handhaving/:caseId/documents', {
-    config: { roles: readers },
-    schema: {
-      tags: ['handhaving'],
-      summary: 'The letters of a case as documents (PDF), with their SHA-256 (also in the audit log)',
-      params: caseParams,
-      response: {
-        200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, template: { type: 'string' }, audience: { type: 'string' }, title: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' }, createdAt: { type: 'string' } } } },
-        ...errorResponses(400, 404),
-      },
+  app.get<{ Params: { caseId: string } }>('/handhaving/:caseId/documents', caseReaderRoute({
+    summary: 'The letters of a case as documents (PDF), with their SHA-256 (also in the audit log)',
+    params: caseParams,
+    response: {
+      200: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, template: { type: 'string' }, audience: { type: 'string' }, title: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' }, createdAt: { type: 'string' } } } },
     },
-  }, async (request) => {
+    problems: [400, 404],
+  }), async (request) => {
     const row = await requireCase(request, request.params.caseId);
     const docs = await deps.db.selectFrom('enforcement_documents').select(['id', 'template', 'audience', 'title', 'sha256', 'bytes', 'created_at']).where('case_id', '=', row.id).orderBy('created_at').orderBy('id').execute();
     return docs.map((d) => ({ id: d.id, template: d.template, audience: d.audience, title: d.title, sha256: d.sha256, bytes: d.bytes, createdAt: d.created_at.toISOString() }));
   });
 
-  app.get<{ Params: { caseId: string; documentId: string } }>('/handhaving/:caseId/documents/:documentId', {
-    config: { roles: readers },
-    schema: {
-      tags: ['handhaving'],
-      summary: 'Download one letter (application/pdf); the header x-content-sha256 carries its hash',
-      params: { type: 'object', required: ['caseId', 'documentId'], properties: { ...caseParams.properties, documentId: { type: 'string', pattern: '^DOC-[0-9A-F]{20}$' } } },
-      response: { 200: { type: 'string', format: 'binary', description: 'The PDF' }, ...errorResponses(400, 404) },
-    },
-  }, async (request, reply) => {
+  app.get<{ Params: { caseId: string; documentId: string } }>('/handhaving/:caseId/documents/:documentId', caseReaderRoute({
+    summary: 'Download one letter (application/pdf); the header x-content-sha256 carries its hash',
+    params: { type: 'object', required: ['caseId', 'documentId'], properties: { ...caseParams.properties, documentId: { type: 'string', pattern: '^DOC-[0-9A-F]{20}$' } } },
+    response: { 200: { type: 'string', format: 'binary', description: 'The PDF' } },
+    problems: [400, 404],
+  }), async (request, reply) => {
     const row = await requireCase(request, request.params.caseId);
     const doc = await deps.db.selectFrom('enforcement_documents').select(['id', 'pdf', 'sha256', 'template']).where('case_id', '=', row.id).where('id', '=', request.params.documentId).executeTakeFirst();
     if (!doc) throw notFound(`Document ${request.params.documentId} of case ${row.id}`);
@@ -152,50 +146,41 @@ function documentRoutes(app: FastifyInstance, deps: AppDependencies, { requireCa
 function contactRoutes(app: FastifyInstance, deps: AppDependencies, { importContacts, requireTeamStaff, codec }: Kit) {
   // ----- parents' contacts -----
 
-  app.post<{ Params: { locationId: string }; Body: { contacts: ParentContact[]; mode: 'replace' | 'add' } }>('/locations/:locationId/parent-contacts', {
-    config: { roles: contactRoles },
-    schema: {
-      tags: ['locations'],
-      summary: 'Import the parents\' contacts the organiser gave (JSON): only for enforcement communication, encrypted, erased when the case closes',
-      description: 'Only staff of the team that holds the location\'s dossier. mode replace (default): the list replaces the previous one; add: adds new addresses.',
-      params: locationParams,
-      body: { type: 'object', additionalProperties: false, required: ['contacts'], properties: { contacts: { type: 'array', minItems: 1, maxItems: 2000, items: contactSchema }, mode: { type: 'string', enum: ['replace', 'add'], default: 'replace' } } },
-      response: { 200: importAnswer, ...errorResponses(400, 404) },
-    },
-  }, async (request) => {
+  app.post<{ Params: { locationId: string }; Body: { contacts: ParentContact[]; mode: 'replace' | 'add' } }>('/locations/:locationId/parent-contacts', contactRoute({
+    summary: 'Import the parents\' contacts the organiser gave (JSON): only for enforcement communication, encrypted, erased when the case closes',
+    description: 'Only staff of the team that holds the location\'s dossier. mode replace (default): the list replaces the previous one; add: adds new addresses.',
+    params: locationParams,
+    body: closedObject({ contacts: { type: 'array', minItems: 1, maxItems: 2000, items: contactSchema }, mode: importMode }, ['contacts']),
+    response: { 200: importAnswer },
+    problems: [400, 404],
+  }), async (request) => {
     const problems = request.body.contacts.map((c, i) => ({ line: i + 1, message: checkContact(c) })).filter((p): p is { line: number; message: string } => p.message !== undefined);
     if (problems.length > 0) throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `The contacts are invalid: ${problems.slice(0, 5).map((p) => `#${p.line} ${p.message}`).join('; ')}`, { errors: problems.map((p) => ({ field: `body.contacts.${p.line - 1}`, message: p.message })) });
     return importContacts(request, request.params.locationId, request.body.contacts, request.body.mode, []);
   });
 
-  app.post<{ Params: { locationId: string }; Querystring: { mode: 'replace' | 'add' }; Body: string }>('/locations/:locationId/parent-contacts/upload', {
-    config: { roles: contactRoles },
-    schema: {
-      tags: ['locations'],
-      summary: 'Upload the organiser\'s file of parents\' contacts (text/csv: a header naam;email, one parent a line)',
-      description: 'Lines that are not valid are reported with their line number and not imported; a file without one valid line is 400.',
-      params: locationParams,
-      querystring: { type: 'object', properties: { mode: { type: 'string', enum: ['replace', 'add'], default: 'replace' } } },
-      consumes: ['text/csv'],
-      body: { type: 'string', minLength: 1, maxLength: 1_000_000 },
-      response: { 200: importAnswer, ...errorResponses(400, 404, 415) },
-    },
-  }, async (request) => {
+  app.post<{ Params: { locationId: string }; Querystring: { mode: 'replace' | 'add' }; Body: string }>('/locations/:locationId/parent-contacts/upload', contactRoute({
+    summary: 'Upload the organiser\'s file of parents\' contacts (text/csv: a header naam;email, one parent a line)',
+    description: 'Lines that are not valid are reported with their line number and not imported; a file without one valid line is 400.',
+    params: locationParams,
+    querystring: { type: 'object', properties: { mode: importMode } },
+    consumes: ['text/csv'],
+    body: { type: 'string', minLength: 1, maxLength: 1_000_000 },
+    response: { 200: importAnswer },
+    problems: [400, 404, 415],
+  }), async (request) => {
     if (typeof request.body !== 'string') throw new HttpProblem(415, problemTypes.validation, 'Unsupported Media Type', 'Send the file as text/csv');
     const { contacts, errors } = parseContactsCsv(request.body);
     if (contacts.length === 0) throw new HttpProblem(400, problemTypes.validation, 'Bad Request', `The file has no valid contact: ${errors.slice(0, 5).map((e) => `line ${e.line}: ${e.message}`).join('; ')}`, { errors: errors.slice(0, 20).map((e) => ({ field: `line ${e.line}`, message: e.message })) });
     return importContacts(request, request.params.locationId, contacts, request.query.mode, errors);
   });
 
-  app.get<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', {
-    config: { roles: contactRoles },
-    schema: {
-      tags: ['locations'],
-      summary: 'The parents\' contacts of a location (decrypted; every read is audited)',
-      params: locationParams,
-      response: { 200: { type: 'object', properties: { locationId: { type: 'string' }, contacts: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } } } } } }, ...errorResponses(400, 404) },
-    },
-  }, async (request) => {
+  app.get<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', contactRoute({
+    summary: 'The parents\' contacts of a location (decrypted; every read is audited)',
+    params: locationParams,
+    response: { 200: { type: 'object', properties: { locationId: { type: 'string' }, contacts: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' } } } } } } },
+    problems: [400, 404],
+  }), async (request) => {
     await requireTeamStaff(request, request.params.locationId);
     const actor = actorOf(request);
     const contacts = await contactsOf(deps.db, codec(), request.params.locationId);
@@ -203,15 +188,12 @@ function contactRoutes(app: FastifyInstance, deps: AppDependencies, { importCont
     return { locationId: request.params.locationId, contacts };
   });
 
-  app.delete<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', {
-    config: { roles: contactRoles },
-    schema: {
-      tags: ['locations'],
-      summary: 'Erase the parents\' contacts of a location now',
-      params: locationParams,
-      response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } }, ...errorResponses(400, 404) },
-    },
-  }, async (request) => {
+  app.delete<{ Params: { locationId: string } }>('/locations/:locationId/parent-contacts', contactRoute({
+    summary: 'Erase the parents\' contacts of a location now',
+    params: locationParams,
+    response: { 200: { type: 'object', properties: { erased: { type: 'integer' } } } },
+    problems: [400, 404],
+  }), async (request) => {
     await requireTeamStaff(request, request.params.locationId);
     const actor = actorOf(request);
     const erased = await eraseContacts(deps.db, request.params.locationId);
@@ -223,16 +205,13 @@ function contactRoutes(app: FastifyInstance, deps: AppDependencies, { importCont
 function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, { requireCase }: Kit) {
   // ----- information session -----
 
-  app.post<{ Params: { caseId: string }; Body: { at: string; place: string; note: string } }>('/handhaving/:caseId/information-session', {
-    config: { roles: caseManagers },
-    schema: {
-      tags: ['handhaving'],
-      summary: 'Plan an oral information session for parents and local government after a decision: a task for the case manager and the invitations',
-      params: caseParams,
-      body: { type: 'object', additionalProperties: false, required: ['at', 'place'], properties: { at: { type: 'string', format: 'date-time' }, place: { type: 'string', minLength: 3, maxLength: 300 }, note: { type: 'string', maxLength: 2000, default: '' } } },
-      response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses(400, 404, 409) },
-    },
-  }, async (request) => {
+  app.post<{ Params: { caseId: string }; Body: { at: string; place: string; note: string } }>('/handhaving/:caseId/information-session', caseManagerRoute({
+    summary: 'Plan an oral information session for parents and local government after a decision: a task for the case manager and the invitations',
+    params: caseParams,
+    body: closedObject({ at: instant, place: { type: 'string', minLength: 3, maxLength: 300 }, note: { type: 'string', maxLength: 2000, default: '' } }, ['at', 'place']),
+    response: { 200: { type: 'object', additionalProperties: true } },
+    problems: [400, 404, 409],
+  }), async (request) => {
     const row = await requireCase(request, request.params.caseId);
     const live = await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
     const current = live?.caseId === row.id ? live.current : null;
@@ -255,15 +234,12 @@ function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, {
     },
   } as const;
 
-  app.get<{ Querystring: { municipality?: string; status?: string } }>('/replacement-capacity', {
-    config: { roles: readers },
-    schema: {
-      tags: ['handhaving'],
-      summary: 'Register of temporary replacement capacity per municipality (12 months from the decision, one extension of 6)',
-      querystring: { type: 'object', properties: { municipality: { type: 'string', maxLength: 100 }, status: { type: 'string', enum: ['lopend', 'verlengd', 'afgelopen', 'beeindigd'] } } },
-      response: { 200: { type: 'array', items: capacityItem }, ...errorResponses(400) },
-    },
-  }, async (request) => {
+  app.get<{ Querystring: { municipality?: string; status?: string } }>('/replacement-capacity', caseReaderRoute({
+    summary: 'Register of temporary replacement capacity per municipality (12 months from the decision, one extension of 6)',
+    querystring: { type: 'object', properties: { municipality: { type: 'string', maxLength: 100 }, status: { type: 'string', enum: ['lopend', 'verlengd', 'afgelopen', 'beeindigd'] } } },
+    response: { 200: { type: 'array', items: capacityItem } },
+    problems: [400],
+  }), async (request) => {
     let q = deps.db.selectFrom('replacement_capacities').selectAll();
     if (request.query.municipality) q = q.where('municipality', '=', request.query.municipality);
     if (request.query.status) q = q.where('status', '=', request.query.status as 'lopend');
@@ -271,16 +247,13 @@ function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, {
     return rows.map((r) => ({ decisionId: r.decision_id, caseId: r.case_id, locationId: r.location_id, municipality: r.municipality, places: r.places, startsOn: r.starts_on, endsOn: r.ends_on, extended: r.extended, status: r.status }));
   });
 
-  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/replacement-capacity/:decisionId', {
-    config: { roles: caseManagers },
-    schema: {
-      tags: ['handhaving'],
-      summary: 'Extend the replacement capacity once (6 months) or end it early, with a reason',
-      params: { type: 'object', required: ['decisionId'], properties: { decisionId: { type: 'string', pattern: '^BES-[0-9A-F]{8}$' } } },
-      body: { type: 'object', additionalProperties: false, required: ['action', 'reason'], properties: { action: { type: 'string', enum: ['extend', 'end'] }, reason: { type: 'string', minLength: 3, maxLength: 2000 } } },
-      response: { 200: capacityItem, ...errorResponses(400, 404, 409) },
-    },
-  }, async (request) => {
+  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/replacement-capacity/:decisionId', caseManagerRoute({
+    summary: 'Extend the replacement capacity once (6 months) or end it early, with a reason',
+    params: { type: 'object', required: ['decisionId'], properties: { decisionId: { type: 'string', pattern: '^BES-[0-9A-F]{8}$' } } },
+    body: closedObject({ action: { type: 'string', enum: ['extend', 'end'] }, reason: { type: 'string', minLength: 3, maxLength: 2000 } }, ['action', 'reason']),
+    response: { 200: capacityItem },
+    problems: [400, 404, 409],
+  }), async (request) => {
     const row = await deps.db.selectFrom('replacement_capacities').selectAll().where('decision_id', '=', request.params.decisionId).executeTakeFirst();
     if (!row) throw notFound(`Replacement capacity of decision ${request.params.decisionId}`);
     try {

@@ -1,9 +1,11 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findLocation, listLocations } from '../../db/repositories/locations.js';
 import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds, staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../dependencies.js';
 import { notFound } from '../problems.js';
-import { errorResponses, idPattern, pagingQuery, pageOf } from '../schemas/common.js';
+import { idParams, idString, listQueryOf, nullableString } from '../schemas/common.js';
+import { registerReads } from './record-reads.js';
+import { protectedRoutes } from './route-options.js';
 
 const locationSchema = {
   $id: 'Location',
@@ -22,9 +24,9 @@ const locationSchema = {
     licensedSince: { type: 'string', format: 'date' },
     organiserId: { type: 'string' },
     organiserName: { type: 'string' },
-    dossierId: { type: ['string', 'null'] },
-    teamId: { type: ['string', 'null'] },
-    caseManagerId: { type: ['string', 'null'] },
+    dossierId: nullableString,
+    teamId: nullableString,
+    caseManagerId: nullableString,
   },
 } as const;
 
@@ -63,48 +65,30 @@ interface ListQuery {
 export default async function locationRoutes(app: FastifyInstance, deps: AppDependencies) {
   app.addSchema(locationSchema);
 
-  app.get<{ Querystring: ListQuery }>('/locations', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['locations'],
-      summary: 'Search childcare locations',
-      querystring: {
-        type: 'object',
-        additionalProperties: false,
-        properties: {
-          municipality: { type: 'string', maxLength: 100 },
-          kind: { type: 'string', enum: [...locationKinds] },
-          licenceStatus: { type: 'string', enum: [...licenceStatuses] },
-          organiserId: { type: 'string', pattern: idPattern },
-          q: { type: 'string', minLength: 1, maxLength: 100 },
-          ...pagingQuery,
-        },
-      },
-      response: {
-        200: pageOf({ $ref: 'Location#' }),
-        ...errorResponses(400),
-      },
-    },
-  }, async (request) => {
+  async function list(request: FastifyRequest<{ Querystring: ListQuery }>) {
     const { items, total } = await listLocations(deps.db, request.query);
     return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
-  });
+  }
 
-  app.get<{ Params: { locationId: string } }>('/locations/:locationId', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['locations'],
-      summary: 'One location with its organiser and dossier',
-      params: {
-        type: 'object',
-        required: ['locationId'],
-        properties: { locationId: { type: 'string', pattern: idPattern } },
-      },
-      response: { 200: { $ref: 'Location#' }, ...errorResponses(400, 404) },
-    },
-  }, async (request) => {
+  async function one(request: FastifyRequest<{ Params: { locationId: string } }>) {
     const location = await findLocation(deps.db, request.params.locationId);
     if (!location) throw notFound(`Location ${request.params.locationId}`);
     return toView(location);
-  });
+  }
+
+  registerReads(app, protectedRoutes('locations', staffReaders), {
+    path: '/locations',
+    idParam: 'locationId',
+    params: idParams('locationId'),
+    query: listQueryOf({
+      municipality: { type: 'string', maxLength: 100 },
+      kind: { type: 'string', enum: [...locationKinds] },
+      licenceStatus: { type: 'string', enum: [...licenceStatuses] },
+      organiserId: idString,
+      q: { type: 'string', minLength: 1, maxLength: 100 },
+    }),
+    record: { $ref: 'Location#' },
+    listSummary: 'Search childcare locations',
+    oneSummary: 'One location with its organiser and dossier',
+  }, { list, one });
 }

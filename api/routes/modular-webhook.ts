@@ -1,27 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { deliverySeen, findInspectionForOrder, recordDelivery } from '../../db/repositories/inspections.js';
 import { adviceUrgencies, type ModularEventType, type ModularWebhookBody, webhookHeaders } from '../../modular/contract.js';
 import { verifyWebhook } from '../../modular/signature.js';
 import { modularEventSignal } from '../../workflows/inspection/definitions.js';
 import type { AppDependencies } from '../dependencies.js';
-import { HttpProblem, notFound, problemTypes, unauthorized, unavailable } from '../problems.js';
+import { HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
 import { problemRef } from '../schemas/common.js';
 import { webhookAnswer, webhookBody, webhookHeadersSchema } from '../schemas/inspections.js';
 import { isWorkflowGone } from '../temporal-errors.js';
+import { keepRawJsonBody, signatureRefused } from './signed-webhook.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The body exactly as received: what the webhook signature covers. */
-    rawBody?: string;
-  }
-}
-
-const reasons = {
-  missing_headers: `Send ${webhookHeaders.timestamp} and ${webhookHeaders.signature}`,
-  bad_timestamp: `${webhookHeaders.timestamp} must be Unix seconds`,
-  outside_window: 'The signed timestamp is outside the accepted window: a late or replayed delivery',
-  bad_signature: 'The signature does not match the body and timestamp',
-} as const;
+const refused = signatureRefused(webhookHeaders, 'delivery');
 
 const isString = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 20_000;
 const isStringList = (v: unknown) => Array.isArray(v) && v.length <= 200 && v.every(isString);
@@ -56,17 +45,7 @@ export function missingEventData(event: ModularEventType, data: Record<string, u
  * workflow.
  */
 export default async function modularWebhookRoutes(app: FastifyInstance, deps: AppDependencies) {
-  // In this plugin only: keep the raw body for the signature. A body that is no JSON becomes {}
-  // so that an unsigned one is refused as unsigned (401), a signed one as invalid (400).
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request: FastifyRequest, body: string | Buffer, done) => {
-    request.rawBody = body.toString();
-    try {
-      done(null, JSON.parse(request.rawBody));
-    } catch {
-      done(null, {});
-    }
-  });
+  keepRawJsonBody(app);
 
   app.post<{ Body: ModularWebhookBody }>('/modular/webhook', {
     config: { public: true },
@@ -98,7 +77,7 @@ export default async function modularWebhookRoutes(app: FastifyInstance, deps: A
         now: Date.now(),
         toleranceMs: settings.toleranceMs,
       });
-      if (!result.ok) throw unauthorized(reasons[result.reason]);
+      if (!result.ok) throw refused(result.reason);
     },
   }, async (request, reply) => {
     const b = request.body;

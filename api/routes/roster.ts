@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { staffReaders } from '../../db/tables/reference.js';
 import type { AppDependencies } from '../dependencies.js';
-import { errorResponses } from '../schemas/common.js';
+import { closedObject, instant } from '../schemas/common.js';
+import { protectedRoutes } from './route-options.js';
 
 const shiftSchema = {
   type: 'object',
@@ -12,8 +13,8 @@ const shiftSchema = {
     email: { type: 'string' },
     position: { type: 'integer', description: '1: on duty; 2: the next coordinator a missed crisis report escalates to' },
     role: { type: 'string', enum: ['dienst', 'achterwacht'], description: 'position 1 dienst, 2 and further achterwacht' },
-    startsAt: { type: 'string', format: 'date-time' },
-    endsAt: { type: 'string', format: 'date-time' },
+    startsAt: instant,
+    endsAt: instant,
     current: { type: 'boolean', description: 'The shift runs now' },
     active: { type: 'boolean', description: 'The user is active (an inactive one is skipped when routing)' },
   },
@@ -21,37 +22,26 @@ const shiftSchema = {
 
 /** GET /crisis-roster: who is on crisis duty now and in the coming weeks (docs/work-surfaces.md). */
 export default async function rosterRoutes(app: FastifyInstance, deps: AppDependencies) {
-  app.get<{ Querystring: { from?: string; weeks: number } }>('/crisis-roster', {
-    config: { roles: staffReaders },
-    schema: {
-      tags: ['meldingen'],
-      summary: 'The crisis roster: who is on duty now and the shifts of the coming weeks',
-      description: '`onDuty`: the coordinators on duty now in escalation order (position 1 first; inactive users left out, as routing does). ' +
-        '`shifts`: every shift that overlaps [from, from + weeks).',
-      querystring: {
+  app.get<{ Querystring: { from?: string; weeks: number } }>('/crisis-roster', protectedRoutes('meldingen', staffReaders)({
+    summary: 'The crisis roster: who is on duty now and the shifts of the coming weeks',
+    description: '`onDuty`: the coordinators on duty now in escalation order (position 1 first; inactive users left out, as routing does). ' +
+      '`shifts`: every shift that overlaps [from, from + weeks).',
+    querystring: closedObject({ from: { ...instant, description: 'Default: now' }, weeks: { type: 'integer', minimum: 1, maximum: 26, default: 4 } }),
+    response: {
+      200: {
         type: 'object',
-        additionalProperties: false,
+        required: ['at', 'onDuty', 'from', 'to', 'shifts'],
         properties: {
-          from: { type: 'string', format: 'date-time', description: 'Default: now' },
-          weeks: { type: 'integer', minimum: 1, maximum: 26, default: 4 },
+          at: instant,
+          onDuty: { type: 'array', items: shiftSchema },
+          from: instant,
+          to: instant,
+          shifts: { type: 'array', items: shiftSchema },
         },
-      },
-      response: {
-        200: {
-          type: 'object',
-          required: ['at', 'onDuty', 'from', 'to', 'shifts'],
-          properties: {
-            at: { type: 'string', format: 'date-time' },
-            onDuty: { type: 'array', items: shiftSchema },
-            from: { type: 'string', format: 'date-time' },
-            to: { type: 'string', format: 'date-time' },
-            shifts: { type: 'array', items: shiftSchema },
-          },
-        },
-        ...errorResponses(400),
       },
     },
-  }, async (request) => {
+    problems: [400],
+  }), async (request) => {
     const now = new Date();
     const from = request.query.from ? new Date(request.query.from) : now;
     const to = new Date(from.getTime() + request.query.weeks * 7 * 86_400_000);

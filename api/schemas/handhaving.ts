@@ -1,11 +1,20 @@
 import { blocks, flows, milestoneKinds } from '../../workflows/enforcement/definitions.js';
-import { idPattern, pagingQuery } from './common.js';
+import {
+  closedObject,
+  historyEntrySchema,
+  idParams,
+  idString,
+  instant,
+  listQueryOf,
+  nullableInstant,
+  nullableString,
+  registerRecordProperties,
+  registerRecordSchema,
+} from './common.js';
 
 const text = (max = 5_000) => ({ type: 'string', minLength: 3, maxLength: max }) as const;
 const localDate = { type: 'string', format: 'date', description: 'YYYY-MM-DD' } as const;
-const instant = { type: 'string', format: 'date-time' } as const;
 const decision = { type: 'string', enum: ['schorsing', 'opheffing'] } as const;
-const nullableString = { type: ['string', 'null'] } as const;
 
 const milestoneSchema = {
   type: 'object',
@@ -42,10 +51,7 @@ const flowStateSchema = {
         },
       },
     },
-    history: {
-      type: 'array',
-      items: { type: 'object', properties: { at: { type: 'string' }, actorId: { type: 'string' }, action: { type: 'string' }, detail: { type: 'string' } } },
-    },
+    history: { type: 'array', items: historyEntrySchema },
   },
 } as const;
 
@@ -106,80 +112,46 @@ export const caseStateSchema = {
   },
 } as const;
 
-export const caseSchema = {
-  $id: 'EnforcementCase',
-  type: 'object',
-  required: ['id', 'locationId', 'status', 'block', 'urgent'],
-  properties: {
-    id: { type: 'string' },
-    workflowId: { type: 'string' },
-    locationId: { type: 'string' },
-    organiserId: { type: 'string' },
-    dossierId: { type: 'string' },
-    teamId: { type: 'string' },
-    caseManagerId: nullableString,
-    municipality: { type: 'string' },
-    status: { type: 'string', enum: ['open', 'closed'] },
-    step: nullableString,
-    block: { type: 'string' },
-    urgent: { type: 'boolean' },
-    waitingFor: nullableString,
-    dueAt: { type: ['string', 'null'], format: 'date-time' },
-    openedAt: instant,
-    closedAt: { type: ['string', 'null'], format: 'date-time' },
-    closedReason: nullableString,
-    live: { anyOf: [{ $ref: 'EnforcementCaseState#' }, { type: 'null' }] },
-  },
-} as const;
+export const caseSchema = registerRecordSchema('EnforcementCase', ['id', 'locationId', 'status', 'block', 'urgent'], {
+  ...registerRecordProperties,
+  municipality: { type: 'string' },
+  status: { type: 'string', enum: ['open', 'closed'] },
+  step: nullableString,
+  block: { type: 'string' },
+  urgent: { type: 'boolean' },
+  waitingFor: nullableString,
+  dueAt: nullableInstant,
+  openedAt: instant,
+  closedAt: nullableInstant,
+  closedReason: nullableString,
+}, 'EnforcementCaseState');
 
-export const caseParams = {
-  type: 'object',
-  required: ['caseId'],
-  properties: { caseId: { type: 'string', pattern: '^HH-[0-9A-F]{8}$' } },
-} as const;
+export const caseRef = { $ref: 'EnforcementCase#' } as const;
 
-export const startBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['locationId', 'milestone'],
-  properties: {
-    locationId: { type: 'string', pattern: idPattern },
-    urgent: { type: 'boolean', default: false, description: 'Start with the decision in urgent necessity (integrity risk)' },
-    milestone: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind'],
-      properties: {
-        kind: { type: 'string', enum: [...milestoneKinds] },
-        reference: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['type', 'id'],
-          properties: { type: { type: 'string', maxLength: 50 }, id: { type: 'string', maxLength: 100 } },
-        },
-        note: text(),
-      },
-    },
-  },
-} as const;
+export const caseParams = idParams('caseId', { type: 'string', pattern: '^HH-[0-9A-F]{8}$' });
 
-export const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: ['open', 'closed'] },
-    step: { type: 'string', enum: [...flows] },
-    teamId: { type: 'string', pattern: idPattern },
-    caseManagerId: { type: 'string', pattern: idPattern },
-    urgent: { type: 'boolean' },
-    dueBefore: instant,
-    municipality: { type: 'string', maxLength: 100 },
-    locationId: { type: 'string', pattern: idPattern },
-    ...pagingQuery,
-  },
-} as const;
+export const startBody = closedObject({
+  locationId: idString,
+  urgent: { type: 'boolean', default: false, description: 'Start with the decision in urgent necessity (integrity risk)' },
+  milestone: closedObject({
+    kind: { type: 'string', enum: [...milestoneKinds] },
+    reference: closedObject({ type: { type: 'string', maxLength: 50 }, id: { type: 'string', maxLength: 100 } }, ['type', 'id']),
+    note: text(),
+  }, ['kind']),
+}, ['locationId', 'milestone']);
 
-const body = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, required, properties }) as const;
+export const listQuery = listQueryOf({
+  status: { type: 'string', enum: ['open', 'closed'] },
+  step: { type: 'string', enum: [...flows] },
+  teamId: idString,
+  caseManagerId: idString,
+  urgent: { type: 'boolean' },
+  dueBefore: instant,
+  municipality: { type: 'string', maxLength: 100 },
+  locationId: idString,
+});
+
+const body = <const P extends object>(required: readonly (keyof P & string)[], properties: P) => closedObject(properties, required);
 
 export const commandBodies = {
   shortcomings: body(['shortcomings', 'remedyBy'], {
@@ -192,11 +164,8 @@ export const commandBodies = {
     remedied: { type: 'boolean' },
     evidence: text(),
     earlyEscalation: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['reason'],
+      ...closedObject({ reason: text() }, ['reason']),
       description: 'Not remedied before the remedy deadline has passed (e.g. the organiser refuses in writing): recorded as an early escalation with this reason',
-      properties: { reason: text() },
     },
   }),
   draft: body(['decision', 'text'], { decision, text: text(20_000) }),

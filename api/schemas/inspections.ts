@@ -1,15 +1,20 @@
 import { adviceUrgencies, modularEventTypes } from '../../modular/contract.js';
 import { inspectionStatuses, requesterTypes, urgencies } from '../../workflows/inspection/definitions.js';
-import { idPattern, pagingQuery } from './common.js';
+import {
+  budgetSchema,
+  closedObject,
+  idParams,
+  idString,
+  instant as isoInstant,
+  listQueryOf,
+  liveStateEnd,
+  nullableString,
+  registerRecordProperties,
+  registerRecordSchema,
+  stringList,
+} from './common.js';
 
-const nullableString = { type: ['string', 'null'] } as const;
-const isoInstant = { type: 'string', format: 'date-time' } as const;
-
-export const inspectionParams = {
-  type: 'object',
-  required: ['inspectionId'],
-  properties: { inspectionId: { type: 'string', pattern: idPattern } },
-} as const;
+export const inspectionParams = idParams('inspectionId');
 
 export const idempotencyHeaders = {
   type: 'object',
@@ -18,47 +23,26 @@ export const idempotencyHeaders = {
   },
 } as const;
 
-export const createInspectionBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['locationId', 'reason', 'urgency'],
-  properties: {
-    locationId: { type: 'string', pattern: idPattern },
-    reason: { type: 'string', minLength: 3, maxLength: 5_000 },
-    questions: { type: 'array', maxItems: 30, items: { type: 'string', minLength: 3, maxLength: 2_000 }, default: [] },
-    urgency: { type: 'string', enum: [...urgencies], description: 'spoed: the fast procedure, when children\'s physical or psychological integrity may be harmed' },
-    fourEyes: { type: 'boolean', description: 'Two inspectors; default and required for spoed' },
-    requestedBy: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['type', 'id'],
-      description: 'The report, enforcement case or risk screening that asks for the inspection; absent: the case manager directly',
-      properties: {
-        type: { type: 'string', enum: requesterTypes.filter((t) => t !== 'klantenbeheerder') },
-        id: { type: 'string', pattern: idPattern },
-      },
-    },
+export const createInspectionBody = closedObject({
+  locationId: idString,
+  reason: { type: 'string', minLength: 3, maxLength: 5_000 },
+  questions: { type: 'array', maxItems: 30, items: { type: 'string', minLength: 3, maxLength: 2_000 }, default: [] },
+  urgency: { type: 'string', enum: [...urgencies], description: 'spoed: the fast procedure, when children\'s physical or psychological integrity may be harmed' },
+  fourEyes: { type: 'boolean', description: 'Two inspectors; default and required for spoed' },
+  requestedBy: {
+    ...closedObject({ type: { type: 'string', enum: requesterTypes.filter((t) => t !== 'klantenbeheerder') }, id: idString }, ['type', 'id']),
+    description: 'The report, enforcement case or risk screening that asks for the inspection; absent: the case manager directly',
   },
-} as const;
+}, ['locationId', 'reason', 'urgency']);
 
-export const cancelBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['reason'],
-  properties: { reason: { type: 'string', minLength: 3, maxLength: 2_000 } },
-} as const;
+export const cancelBody = closedObject({ reason: { type: 'string', minLength: 3, maxLength: 2_000 } }, ['reason']);
 
-export const listQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    status: { type: 'string', enum: [...inspectionStatuses] },
-    urgency: { type: 'string', enum: [...urgencies] },
-    locationId: { type: 'string', pattern: idPattern },
-    overdue: { type: 'boolean' },
-    ...pagingQuery,
-  },
-} as const;
+export const listQuery = listQueryOf({
+  status: { type: 'string', enum: [...inspectionStatuses] },
+  urgency: { type: 'string', enum: [...urgencies] },
+  locationId: idString,
+  overdue: { type: 'boolean' },
+});
 
 const adviceSchema = {
   type: 'object',
@@ -66,7 +50,7 @@ const adviceSchema = {
     urgency: { type: 'string', enum: [...adviceUrgencies] },
     enforce: { type: 'boolean' },
     motivation: { type: 'string' },
-    pointsOfAttention: { type: 'array', items: { type: 'string' } },
+    pointsOfAttention: stringList,
   },
 } as const;
 
@@ -74,7 +58,7 @@ const finalReportSchema = {
   type: ['object', 'null'],
   properties: {
     documentRef: { type: 'string' },
-    findings: { type: 'array', items: { type: 'string' } },
+    findings: stringList,
     advice: adviceSchema,
     receivedAt: { type: 'string' },
   },
@@ -120,59 +104,42 @@ export const inspectionStateSchema = {
           kind: { type: 'string' },
           label: { type: 'string' },
           met: { type: 'boolean' },
-          deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: { type: 'object', properties: { unit: { type: 'string' }, amount: { type: 'number' } } } } },
+          deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: budgetSchema } },
         },
       },
     },
     dueAt: nullableString,
     overdue: { type: 'boolean' },
-    firedRungs: { type: 'array', items: { type: 'string' } },
+    firedRungs: stringList,
     deliveries: { type: 'array', items: deliverySchema },
-    closedAt: nullableString,
-    history: {
-      type: 'array',
-      items: { type: 'object', properties: { at: { type: 'string' }, actorId: { type: 'string' }, action: { type: 'string' }, detail: { type: 'string' } } },
-    },
-    version: { type: 'integer' },
+    ...liveStateEnd,
   },
 } as const;
 
 /** The register's record (PostgreSQL) with the live workflow state when the workflow still runs. */
-export const inspectionSchema = {
-  $id: 'Inspection',
-  type: 'object',
-  required: ['id', 'locationId', 'urgency', 'status', 'overdue'],
-  properties: {
-    id: { type: 'string' },
-    workflowId: { type: 'string' },
-    locationId: { type: 'string' },
-    organiserId: { type: 'string' },
-    dossierId: { type: 'string' },
-    teamId: { type: 'string' },
-    caseManagerId: nullableString,
-    reason: { type: 'string' },
-    questions: { type: 'array', items: { type: 'string' } },
-    urgency: { type: 'string', enum: [...urgencies] },
-    fourEyes: { type: 'boolean' },
-    requestedBy: { type: 'object', properties: { type: { type: 'string', enum: [...requesterTypes] }, id: nullableString } },
-    status: { type: 'string', enum: [...inspectionStatuses] },
-    waitingForModular: { type: 'boolean' },
-    modularOrderId: nullableString,
-    plannedVisitAt: nullableString,
-    visitedAt: nullableString,
-    draftDocumentRef: nullableString,
-    locationReactionReceived: { type: 'boolean', description: 'The location reacted to the draft; the reaction itself is not published' },
-    finalReport: finalReportSchema,
-    cancellation: cancellationSchema,
-    deliveries: { type: 'array', items: deliverySchema },
-    dueAt: nullableString,
-    overdue: { type: 'boolean' },
-    requestedAt: isoInstant,
-    closedAt: nullableString,
-    createdBy: { type: 'string' },
-    live: { anyOf: [{ $ref: 'InspectionState#' }, { type: 'null' }] },
-  },
-} as const;
+export const inspectionSchema = registerRecordSchema('Inspection', ['id', 'locationId', 'urgency', 'status', 'overdue'], {
+  ...registerRecordProperties,
+  reason: { type: 'string' },
+  questions: stringList,
+  urgency: { type: 'string', enum: [...urgencies] },
+  fourEyes: { type: 'boolean' },
+  requestedBy: { type: 'object', properties: { type: { type: 'string', enum: [...requesterTypes] }, id: nullableString } },
+  status: { type: 'string', enum: [...inspectionStatuses] },
+  waitingForModular: { type: 'boolean' },
+  modularOrderId: nullableString,
+  plannedVisitAt: nullableString,
+  visitedAt: nullableString,
+  draftDocumentRef: nullableString,
+  locationReactionReceived: { type: 'boolean', description: 'The location reacted to the draft; the reaction itself is not published' },
+  finalReport: finalReportSchema,
+  cancellation: cancellationSchema,
+  deliveries: { type: 'array', items: deliverySchema },
+  dueAt: nullableString,
+  overdue: { type: 'boolean' },
+  requestedAt: isoInstant,
+  closedAt: nullableString,
+  createdBy: { type: 'string' },
+}, 'InspectionState');
 
 /** A webhook delivery from Modular (docs/modular-openapi.yaml, ModularWebhook). */
 export const webhookBody = {

@@ -1,5 +1,5 @@
 import { runPhases, screeningCodes } from '../../workflows/screening/definitions.js';
-import { idPattern, pagingQuery } from './common.js';
+import { closedObject, idString, instant, listQueryOf, nullableInstant, nullableString } from './common.js';
 
 /**
  * A month of a plausible year (1900–2199, as every date the API takes: api/validation.ts): `1899-12`
@@ -7,72 +7,38 @@ import { idPattern, pagingQuery } from './common.js';
  */
 const plausibleMonthPattern = '^(19[0-9]{2}|2[01][0-9]{2})-(0[1-9]|1[0-2])$';
 const month = { type: 'string', pattern: plausibleMonthPattern, description: "A month, 'YYYY-MM' (Brussels time), 1900-01 to 2199-12" } as const;
-const nullableString = { type: ['string', 'null'] } as const;
-const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
 const freeObject = { type: 'object', additionalProperties: true } as const;
 
-export const monthParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['month'],
-  properties: { month },
-} as const;
+export const monthParams = closedObject({ month }, ['month']);
 
-export const taskParams = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['taskId'],
-  properties: { taskId: { type: 'string', pattern: idPattern } },
-} as const;
+export const taskParams = closedObject({ taskId: idString }, ['taskId']);
 
-export const triggerRunBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    month: { ...month, description: 'The month to screen; default: the current month' },
-    selectionSize: { type: 'integer', minimum: 1, maximum: 1_000, description: 'N for this run; default SCREENING_SELECTION_SIZE' },
-  },
-} as const;
+export const triggerRunBody = closedObject({
+  month: { ...month, description: 'The month to screen; default: the current month' },
+  selectionSize: { type: 'integer', minimum: 1, maximum: 1_000, description: 'N for this run; default SCREENING_SELECTION_SIZE' },
+});
 
-export const codeBody = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['code', 'motivation'],
-  properties: {
-    code: { type: 'string', enum: [...screeningCodes] },
-    motivation: { type: 'string', minLength: 1, maxLength: 5_000, description: 'Why this code (at least 10 characters)' },
-  },
-} as const;
+export const codeBody = closedObject({
+  code: { type: 'string', enum: [...screeningCodes] },
+  motivation: { type: 'string', minLength: 1, maxLength: 5_000, description: 'Why this code (at least 10 characters)' },
+}, ['code', 'motivation']);
 
-export const trainBody = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    horizonMonths: { type: 'integer', minimum: 1, maximum: 12, default: 6, description: 'Label: enforcement or advice to enforce within this many months' },
-    activate: { type: 'boolean', default: true, description: 'Make the new version the one scoring uses' },
-  },
-} as const;
+export const trainBody = closedObject({
+  horizonMonths: { type: 'integer', minimum: 1, maximum: 12, default: 6, description: 'Label: enforcement or advice to enforce within this many months' },
+  activate: { type: 'boolean', default: true, description: 'Make the new version the one scoring uses' },
+});
 
-export const taskListQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    month,
-    status: { type: 'string', enum: ['open', 'gecodeerd'] },
-    code: { type: 'string', enum: [...screeningCodes] },
-    teamId: { type: 'string', pattern: idPattern },
-    assigneeId: { type: 'string', pattern: idPattern },
-    dossierId: { type: 'string', pattern: idPattern },
-    overdue: { type: 'boolean' },
-    ...pagingQuery,
-  },
-} as const;
+export const taskListQuery = listQueryOf({
+  month,
+  status: { type: 'string', enum: ['open', 'gecodeerd'] },
+  code: { type: 'string', enum: [...screeningCodes] },
+  teamId: idString,
+  assigneeId: idString,
+  dossierId: idString,
+  overdue: { type: 'boolean' },
+});
 
-export const reportQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { month },
-} as const;
+export const reportQuery = closedObject({ month });
 
 export const reportSchema = {
   $id: 'ScreeningReport',
@@ -101,7 +67,7 @@ export const followUpSchema = {
     kind: { type: 'string' },
     status: { type: 'string' },
     note: { type: 'string' },
-    createdAt: { type: 'string', format: 'date-time' },
+    createdAt: instant,
   },
 } as const;
 
@@ -186,7 +152,7 @@ export const modelSchema = {
   properties: {
     version: { type: 'integer' },
     active: { type: 'boolean' },
-    createdAt: { type: 'string', format: 'date-time' },
+    createdAt: instant,
     createdBy: { type: 'string' },
     metrics: { ...freeObject, description: 'auc and liftTopK (means over the held-out cut-offs), topK, trainAuc, per cut-off figures' },
     training: { ...freeObject, description: 'Cut-offs, horizon, rows, penalty, duration' },

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { callbackSender, checkDocument, documentSchema, problem, type SimDocument } from '../sim-kit.js';
+import { callbackSender, createOncePerKey, documentSchema, listenSimulator, problem, type SimDocument, simId } from '../sim-kit.js';
 
 /**
  * A stand-in for the e-Box for enterprises (the government's e-mailbox of an enterprise number),
@@ -49,36 +48,25 @@ export function buildEboxSimulator(options: { secret: string; callbackUrl?: stri
   const callbacks = callbackSender(options.secret, options.callbackUrl);
   const stats = { requests: 0, duplicates: 0 };
 
-  app.post<{ Body: EboxMessageRequest; Headers: { 'idempotency-key'?: string } }>('/v1/messages', { schema: { body: createBody } }, async (request, reply) => {
-    stats.requests += 1;
-    const key = request.headers['idempotency-key'];
-    if (!key) return problem(reply, 400, 'Bad Request', 'An Idempotency-Key header is required');
-    const known = byKey.get(key);
-    if (known) {
-      const m = messages.get(known)!;
-      if (m.sha256 !== request.body.document.sha256) return problem(reply, 422, 'Unprocessable Entity', 'This Idempotency-Key was used for a different document');
-      m.requests += 1;
-      stats.duplicates += 1;
-      return reply.code(200).send(m);
-    }
-    const bad = checkDocument(request.body.document);
-    if (bad) return problem(reply, 422, 'Unprocessable Entity', bad);
-    const m: SimEboxMessage = {
-      messageId: `EBOX-${randomUUID().slice(0, 8).toUpperCase()}`,
+  app.post<{ Body: EboxMessageRequest; Headers: { 'idempotency-key'?: string } }>('/v1/messages', { schema: { body: createBody } }, createOncePerKey({
+    stats,
+    items: messages,
+    byKey,
+    idOf: (m) => m.messageId,
+    create: (key, body: EboxMessageRequest): SimEboxMessage => ({
+      messageId: simId('EBOX'),
       idempotencyKey: key,
-      enterpriseNumber: request.body.enterpriseNumber,
-      reference: request.body.reference,
-      subject: request.body.subject,
-      sha256: request.body.document.sha256,
+      enterpriseNumber: body.enterpriseNumber,
+      reference: body.reference,
+      subject: body.subject,
+      sha256: body.document.sha256,
       status: 'afgeleverd',
       readAt: null,
       requests: 1,
       createdAt: new Date().toISOString(),
-    };
-    messages.set(m.messageId, m);
-    byKey.set(key, m.messageId);
-    return reply.code(201).send(m);
-  });
+    }),
+    view: (m) => m,
+  }));
 
   app.get('/_control/messages', async () => [...messages.values()]);
   app.get('/_control/stats', async () => ({ ...stats, messages: messages.size, callbacks: callbacks.sent.length }));
@@ -95,10 +83,6 @@ export function buildEboxSimulator(options: { secret: string; callbackUrl?: stri
 }
 
 export async function startEboxSimulator(options: { secret: string; callbackUrl?: string; host: string; port: number }) {
-  const sim = buildEboxSimulator(options);
-  await sim.app.listen({ host: options.host, port: options.port });
-  const address = sim.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return { ...sim, url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, stop: () => sim.app.close() };
+  return listenSimulator(buildEboxSimulator(options), options.host, options.port);
 }
 export type RunningEboxSimulator = Awaited<ReturnType<typeof startEboxSimulator>>;

@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
-import { callbackSender, checkDocument, documentSchema, problem, type SimDocument } from '../sim-kit.js';
+import { callbackSender, createOncePerKey, documentSchema, listenSimulator, problem, type SimDocument, simId } from '../sim-kit.js';
 
 /**
  * A stand-in for an electronic registered-mail provider (aangetekende zending), for development
@@ -92,46 +91,38 @@ export function buildRegisteredMailSimulator(options: RegisteredMailSimOptions) 
     if (request.url.startsWith('/v1/') && Date.now() < unavailableUntil) return problem(reply, 503, 'Service Unavailable', 'down for maintenance (simulated)');
   });
 
-  app.post<{ Body: RegisteredLetterRequest; Headers: { 'idempotency-key'?: string } }>('/v1/registered-letters', { schema: { body: createBody } }, async (request, reply) => {
-    stats.requests += 1;
-    const key = request.headers['idempotency-key'];
-    if (!key) return problem(reply, 400, 'Bad Request', 'An Idempotency-Key header is required');
-    const known = byKey.get(key);
-    if (known) {
-      const letter = letters.get(known)!;
-      if (letter.sha256 !== request.body.document.sha256) return problem(reply, 422, 'Unprocessable Entity', 'This Idempotency-Key was used for a different document');
-      letter.requests += 1;
-      stats.duplicates += 1;
-      return reply.code(200).send(view(letter));
-    }
-    const bad = checkDocument(request.body.document);
-    if (bad) return problem(reply, 422, 'Unprocessable Entity', bad);
-    const letter: SimRegisteredLetter = {
-      letterId: `AZ-${randomUUID().slice(0, 8).toUpperCase()}`,
-      reference: request.body.reference,
-      idempotencyKey: key,
-      status: 'aangeboden',
-      presentedOn: today(),
-      deliveredOn: null,
-      returnedOn: null,
-      recipient: request.body.recipient,
-      subject: request.body.subject,
-      sha256: request.body.document.sha256,
-      requests: 1,
-      createdAt: new Date().toISOString(),
-    };
-    letters.set(letter.letterId, letter);
-    byKey.set(key, letter.letterId);
-    if (options.stepMs > 0) {
-      const t = setTimeout(() => {
-        timers.delete(t);
-        if (letter.status === 'aangeboden') void settle(letter, 'bezorgd');
-      }, options.stepMs);
-      t.unref();
-      timers.add(t);
-    }
-    return reply.code(201).send(view(letter));
-  });
+  app.post<{ Body: RegisteredLetterRequest; Headers: { 'idempotency-key'?: string } }>('/v1/registered-letters', { schema: { body: createBody } }, createOncePerKey({
+    stats,
+    items: letters,
+    byKey,
+    idOf: (letter) => letter.letterId,
+    create: (key, body: RegisteredLetterRequest) => {
+      const letter: SimRegisteredLetter = {
+        letterId: simId('AZ'),
+        reference: body.reference,
+        idempotencyKey: key,
+        status: 'aangeboden',
+        presentedOn: today(),
+        deliveredOn: null,
+        returnedOn: null,
+        recipient: body.recipient,
+        subject: body.subject,
+        sha256: body.document.sha256,
+        requests: 1,
+        createdAt: new Date().toISOString(),
+      };
+      if (options.stepMs > 0) {
+        const t = setTimeout(() => {
+          timers.delete(t);
+          if (letter.status === 'aangeboden') void settle(letter, 'bezorgd');
+        }, options.stepMs);
+        t.unref();
+        timers.add(t);
+      }
+      return letter;
+    },
+    view,
+  }));
 
   app.get<{ Params: { letterId: string } }>('/v1/registered-letters/:letterId', async (request, reply) => {
     const letter = letters.get(request.params.letterId);
@@ -166,10 +157,6 @@ export function buildRegisteredMailSimulator(options: RegisteredMailSimOptions) 
 }
 
 export async function startRegisteredMailSimulator(options: RegisteredMailSimOptions & { host: string; port: number }) {
-  const sim = buildRegisteredMailSimulator(options);
-  await sim.app.listen({ host: options.host, port: options.port });
-  const address = sim.app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
-  return { ...sim, url: `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, stop: () => sim.app.close() };
+  return listenSimulator(buildRegisteredMailSimulator(options), options.host, options.port);
 }
 export type RunningRegisteredMailSimulator = Awaited<ReturnType<typeof startRegisteredMailSimulator>>;

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notNull, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 
@@ -6,50 +7,45 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('teams')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('province', 'text', (c) => c.notNull())
+    .$call(notNull({ name: 'text', province: 'text' }))
     .execute();
 
   await db.schema
     .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
+    .$call(notNull({ name: 'text' }))
     .addColumn('email', 'text', (c) => c.notNull().unique())
     .addColumn('role', 'text', (c) =>
       c.notNull().check(sql`role in ('klantenbeheerder','crisiscoordinator','jurist','teamcoordinator','admin','modular')`),
     )
     .addColumn('team_id', 'text', (c) => c.references('teams.id'))
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(true))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('created_at'))
     .execute();
 
   await db.schema
     .createTable('organisers')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
+    .$call(notNull({ name: 'text' }))
     .addColumn('enterprise_number', 'text', (c) => c.notNull().unique())
     .addColumn('email', 'text')
     .addColumn('phone', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('created_at'))
     .execute();
 
   await db.schema
     .createTable('locations')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('organiser_id', 'text', (c) => c.notNull().references('organisers.id'))
-    .addColumn('name', 'text', (c) => c.notNull())
+    .$call(notNull({ name: 'text' }))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('gezinsopvang','groepsopvang')`))
     .addColumn('capacity', 'integer', (c) => c.notNull().check(sql`capacity > 0`))
-    .addColumn('street', 'text', (c) => c.notNull())
-    .addColumn('house_number', 'text', (c) => c.notNull())
-    .addColumn('postal_code', 'text', (c) => c.notNull())
-    .addColumn('municipality', 'text', (c) => c.notNull())
-    .addColumn('province', 'text', (c) => c.notNull())
+    .$call(notNull({ street: 'text', house_number: 'text', postal_code: 'text', municipality: 'text', province: 'text' }))
     .addColumn('licence_status', 'text', (c) =>
       c.notNull().check(sql`licence_status in ('actief','geschorst','opgeheven','stopgezet')`),
     )
-    .addColumn('licensed_since', 'date', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ licensed_since: 'date' }))
+    .$call(recordedAt('created_at'))
     .execute();
   await db.schema.createIndex('locations_organiser_idx').on('locations').column('organiser_id').execute();
   await db.schema.createIndex('locations_municipality_idx').on('locations').column('municipality').execute();
@@ -60,7 +56,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('location_id', 'text', (c) => c.notNull().unique().references('locations.id'))
     .addColumn('team_id', 'text', (c) => c.notNull().references('teams.id'))
     .addColumn('case_manager_id', 'text', (c) => c.references('users.id'))
-    .addColumn('opened_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('opened_at'))
     .execute();
   await db.schema.createIndex('dossiers_case_manager_idx').on('dossiers').column('case_manager_id').execute();
 
@@ -70,13 +66,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('timeline_entries')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('dossier_id', 'text', (c) => c.notNull().references('dossiers.id'))
-    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('kind', 'text', (c) => c.notNull())
-    .addColumn('title', 'text', (c) => c.notNull())
+    .$call(notNull({ occurred_at: 'timestamptz', kind: 'text', title: 'text' }))
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('actor_id', 'text')
     .addColumn('idempotency_key', 'text', (c) => c.unique())
-    .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('recorded_at'))
     .execute();
   await db.schema
     .createIndex('timeline_dossier_time_idx')
@@ -89,12 +83,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('audit_log')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('occurred_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('actor_id', 'text', (c) => c.notNull())
-    .addColumn('actor_role', 'text', (c) => c.notNull())
-    .addColumn('action', 'text', (c) => c.notNull())
-    .addColumn('subject_type', 'text', (c) => c.notNull())
-    .addColumn('subject_id', 'text', (c) => c.notNull())
+    .$call(recordedAt('occurred_at'))
+    .$call(notNull({ actor_id: 'text', actor_role: 'text', action: 'text', subject_type: 'text', subject_id: 'text' }))
     .addColumn('details', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('request_id', 'text')
     .addColumn('idempotency_key', 'text', (c) => c.unique())

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createIndexes, jsonLists, notNull, projectionKeys, projectionVersion, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 
@@ -8,40 +9,31 @@ export async function up(db: Kysely<any>): Promise<void> {
   // dashboards outlive Temporal's retention and need no workflow query.
   await db.schema
     .createTable('meldingen')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
-    .addColumn('idempotency_key', 'text', (c) => c.unique())
+    .$call(projectionKeys)
     .addColumn('external_ref', 'text', (c) => c.unique())
     .addColumn('source', 'text', (c) => c.notNull().check(sql`source in ('derde','voorziening','parket','klantenbeheerder')`))
-    .addColumn('channel', 'text', (c) => c.notNull())
-    .addColumn('received_at', 'timestamptz', (c) => c.notNull())
+    .$call(notNull({ channel: 'text', received_at: 'timestamptz' }))
     .addColumn('reporter', 'jsonb')
     .addColumn('location_id', 'text', (c) => c.references('locations.id'))
     .addColumn('organiser_id', 'text', (c) => c.references('organisers.id'))
     .addColumn('dossier_id', 'text', (c) => c.references('dossiers.id'))
     .addColumn('address_text', 'text')
     .addColumn('description', 'text', (c) => c.notNull())
-    .addColumn('categories', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    .$call(jsonLists('categories'))
     .addColumn('immediate_danger', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('triage_proposed', 'text', (c) => c.notNull())
-    .addColumn('triage', 'text', (c) => c.notNull())
+    .$call(notNull({ triage_proposed: 'text', triage: 'text' }))
     .addColumn('triage_confirmed', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('phase', 'text', (c) => c.notNull())
+    .$call(notNull({ phase: 'text' }))
     .addColumn('assignee_id', 'text', (c) => c.references('users.id'))
     .addColumn('team_id', 'text', (c) => c.references('teams.id'))
     .addColumn('due_at', 'timestamptz')
     .addColumn('deadline_paused', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('overdue', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('follow_ups', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+    .$call(jsonLists('follow_ups'))
     .addColumn('closed_at', 'timestamptz')
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(projectionVersion('created_by', 'created_at'))
     .execute();
-  for (const columns of [['phase', 'due_at'], ['assignee_id', 'phase'], ['team_id', 'phase'], ['location_id'], ['received_at']]) {
-    await db.schema.createIndex(`meldingen_${columns.join('_')}_idx`).on('meldingen').columns(columns).execute();
-  }
+  await createIndexes(db, 'meldingen', [['phase', 'due_at'], ['assignee_id', 'phase'], ['team_id', 'phase'], ['location_id'], ['received_at']]);
 
   // Who is on crisis duty when: position 1 is on duty, 2 the next coordinator to escalate to.
   await db.schema
@@ -49,8 +41,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'serial', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('position', 'integer', (c) => c.notNull().check(sql`position >= 1`))
-    .addColumn('starts_at', 'timestamptz', (c) => c.notNull())
-    .addColumn('ends_at', 'timestamptz', (c) => c.notNull())
+    .$call(notNull({ starts_at: 'timestamptz', ends_at: 'timestamptz' }))
     .execute();
   await db.schema.createIndex('crisis_roster_period_idx').on('crisis_roster').columns(['starts_at', 'ends_at']).execute();
 
@@ -63,15 +54,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('email','brief','aangetekende_brief','intern')`))
     .addColumn('recipient_user_id', 'text', (c) => c.references('users.id'))
     .addColumn('recipient_address', 'text')
-    .addColumn('template', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
-    .addColumn('body', 'text', (c) => c.notNull())
-    .addColumn('subject_type', 'text', (c) => c.notNull())
-    .addColumn('subject_id', 'text', (c) => c.notNull())
+    .$call(notNull({ template: 'text', subject: 'text', body: 'text', subject_type: 'text', subject_id: 'text' }))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('queued').check(sql`status in ('queued','sent','delivered','failed')`))
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('last_error', 'text')
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('created_at'))
     .addColumn('sent_at', 'timestamptz')
     .execute();
   await db.schema.createIndex('outbox_status_idx').on('outbox_messages').columns(['status', 'created_at']).execute();

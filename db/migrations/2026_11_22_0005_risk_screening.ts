@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { createIndexes, notNull, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 // The monthly risk screening (docs/risk-screening.md): model versions, scores per month, the
@@ -10,11 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('risk_models')
     .addColumn('version', 'serial', (c) => c.primaryKey())
     .addColumn('active', 'boolean', (c) => c.notNull().defaultTo(false))
-    .addColumn('model', 'jsonb', (c) => c.notNull())
-    .addColumn('metrics', 'jsonb', (c) => c.notNull())
-    .addColumn('training', 'jsonb', (c) => c.notNull())
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ model: 'jsonb', metrics: 'jsonb', training: 'jsonb', created_by: 'text' }))
+    .$call(recordedAt('created_at'))
     .execute();
   await sql`create unique index risk_models_one_active_idx on risk_models (active) where active`.execute(db);
 
@@ -24,11 +22,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('month', 'text', (c) => c.primaryKey().check(sql`month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'`))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('lopend','afgerond')`))
     .addColumn('model_version', 'integer', (c) => c.references('risk_models.version'))
-    .addColumn('selection_size', 'integer', (c) => c.notNull())
+    .$call(notNull({ selection_size: 'integer' }))
     .addColumn('total_locations', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('workflow_id', 'text', (c) => c.notNull())
-    .addColumn('triggered_by', 'text', (c) => c.notNull())
-    .addColumn('started_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ workflow_id: 'text', triggered_by: 'text' }))
+    .$call(recordedAt('started_at'))
     .addColumn('completed_at', 'timestamptz')
     // The run's last progress (batches, scored, selected, tasks opened), kept when the workflow is gone.
     .addColumn('progress', 'jsonb')
@@ -37,12 +34,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Scores of every location for a month (keyed, so a retried batch overwrites with the same value).
   await db.schema
     .createTable('risk_scores')
-    .addColumn('month', 'text', (c) => c.notNull())
-    .addColumn('location_id', 'text', (c) => c.notNull())
-    .addColumn('dossier_id', 'text', (c) => c.notNull())
-    .addColumn('model_version', 'integer', (c) => c.notNull())
-    .addColumn('score', 'double precision', (c) => c.notNull())
-    .addColumn('eligible', 'boolean', (c) => c.notNull())
+    .$call(notNull({ month: 'text', location_id: 'text', dossier_id: 'text', model_version: 'integer', score: 'double precision', eligible: 'boolean' }))
     .addPrimaryKeyConstraint('risk_scores_pk', ['month', 'location_id'])
     .execute();
   await db.schema.createIndex('risk_scores_month_score_idx').on('risk_scores').columns(['month', 'score desc']).execute();
@@ -50,11 +42,10 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The selection of a month, fixed once made: a re-run of the month finds and reuses it.
   await db.schema
     .createTable('screening_selections')
-    .addColumn('month', 'text', (c) => c.notNull())
+    .$call(notNull({ month: 'text' }))
     .addColumn('dossier_id', 'text', (c) => c.notNull().references('dossiers.id'))
     .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
-    .addColumn('rank', 'integer', (c) => c.notNull())
-    .addColumn('score', 'double precision', (c) => c.notNull())
+    .$call(notNull({ rank: 'integer', score: 'double precision' }))
     .addColumn('model_version', 'integer', (c) => c.notNull().references('risk_models.version'))
     .addPrimaryKeyConstraint('screening_selections_pk', ['month', 'dossier_id'])
     .addUniqueConstraint('screening_selections_rank_uq', ['month', 'rank'])
@@ -65,15 +56,13 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('screening_tasks')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('month', 'text', (c) => c.notNull())
+    .$call(notNull({ month: 'text' }))
     .addColumn('workflow_id', 'text', (c) => c.notNull().unique())
     .addColumn('dossier_id', 'text', (c) => c.notNull().references('dossiers.id'))
     .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
     .addColumn('team_id', 'text', (c) => c.references('teams.id'))
     .addColumn('assignee_id', 'text', (c) => c.references('users.id'))
-    .addColumn('rank', 'integer', (c) => c.notNull())
-    .addColumn('score', 'double precision', (c) => c.notNull())
-    .addColumn('model_version', 'integer', (c) => c.notNull())
+    .$call(notNull({ rank: 'integer', score: 'double precision', model_version: 'integer' }))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('open','gecodeerd')`))
     .addColumn('code', 'text', (c) => c.check(sql`code in ('risico','geen_risico','verder_onderzoek_nodig')`))
     .addColumn('motivation', 'text')
@@ -82,13 +71,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('due_at', 'timestamptz')
     .addColumn('overdue', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(0))
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('created_at', 'updated_at'))
     .addUniqueConstraint('screening_tasks_month_dossier_uq', ['month', 'dossier_id'])
     .execute();
-  for (const columns of [['status', 'due_at'], ['assignee_id', 'status'], ['team_id', 'status'], ['dossier_id']]) {
-    await db.schema.createIndex(`screening_tasks_${columns.join('_')}_idx`).on('screening_tasks').columns(columns).execute();
-  }
+  await createIndexes(db, 'screening_tasks', [['status', 'due_at'], ['assignee_id', 'status'], ['team_id', 'status'], ['dossier_id']]);
 
   // What `verder_onderzoek_nodig` sets up: one follow-up per screening task.
   await db.schema
@@ -96,11 +82,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
     .addColumn('screening_task_id', 'text', (c) => c.notNull().unique().references('screening_tasks.id'))
     .addColumn('dossier_id', 'text', (c) => c.notNull().references('dossiers.id'))
-    .addColumn('kind', 'text', (c) => c.notNull())
+    .$call(notNull({ kind: 'text' }))
     .addColumn('status', 'text', (c) => c.notNull().defaultTo('open').check(sql`status in ('open','gestart','afgerond')`))
-    .addColumn('note', 'text', (c) => c.notNull())
-    .addColumn('created_by', 'text', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ note: 'text', created_by: 'text' }))
+    .$call(recordedAt('created_at'))
     .execute();
 }
 

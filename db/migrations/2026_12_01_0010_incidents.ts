@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notNull, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 // Incidents (docs/incidents.md): an activity that keeps failing stops retrying silently and
@@ -10,18 +11,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('incidents')
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('open','opnieuw_proberen','opgelost')`))
-    .addColumn('workflow_id', 'text', (c) => c.notNull())
-    .addColumn('run_id', 'text', (c) => c.notNull())
-    .addColumn('workflow_type', 'text', (c) => c.notNull())
-    .addColumn('activity_type', 'text', (c) => c.notNull())
+    .$call(notNull({ workflow_id: 'text', run_id: 'text', workflow_type: 'text', activity_type: 'text' }))
     // 'gegevens': the data cannot be kept (needs a person); 'technisch': a dependency keeps failing.
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('gegevens','technisch')`))
     .addColumn('error_type', 'text')
-    .addColumn('message', 'text', (c) => c.notNull())
-    .addColumn('attempts', 'integer', (c) => c.notNull())
+    .$call(notNull({ message: 'text', attempts: 'integer' }))
     .addColumn('team_id', 'text')
     .addColumn('dossier_id', 'text')
-    .addColumn('raised_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('raised_at'))
     .addColumn('retry_requested_by', 'text')
     .addColumn('retry_requested_at', 'timestamptz')
     .addColumn('resolved_at', 'timestamptz')

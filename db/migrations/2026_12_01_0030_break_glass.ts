@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notNull, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 // Break-glass (docs/access.md): a person opens access beyond their scope for a short time, with a
@@ -10,8 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey())
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('reason', 'text', (c) => c.notNull().check(sql`char_length(reason) between 10 and 2000`))
-    .addColumn('granted_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+    .$call(recordedAt('granted_at'))
+    .$call(notNull({ expires_at: 'timestamptz' }))
     .addColumn('ended_at', 'timestamptz')
     .addCheckConstraint('break_glass_grants_window', sql`expires_at > granted_at and expires_at <= granted_at + interval '4 hours'`)
     .execute();

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notNull, recordedAt } from './columns.js';
 
 // Frozen in time: takes Kysely<any> and imports nothing from the application.
 // Work surfaces (docs/work-surfaces.md): saved filters of "Mijn werk", the read state of internal
@@ -8,10 +9,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('work_filters')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('filter', 'jsonb', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ name: 'text', filter: 'jsonb' }))
+    .$call(recordedAt('created_at', 'updated_at'))
     .addPrimaryKeyConstraint('work_filters_pk', ['user_id', 'name'])
     .execute();
 
@@ -19,7 +18,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('notification_reads')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
     .addColumn('message_id', 'bigint', (c) => c.notNull().references('outbox_messages.id').onDelete('cascade'))
-    .addColumn('read_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('read_at'))
     .addPrimaryKeyConstraint('notification_reads_pk', ['user_id', 'message_id'])
     .execute();
 

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely';
+import { notNull, recordedAt } from './columns.js';
 
 /**
  * Issue 13, the last mile of enforcement: letter documents (PDF, with their SHA-256), dispatches
@@ -16,15 +17,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('enforcement_documents')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('communication_key', 'text', (c) => c.notNull().unique())
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('dossier_id', 'text', (c) => c.notNull())
-    .addColumn('template', 'text', (c) => c.notNull())
+    .$call(notNull({ case_id: 'text', dossier_id: 'text', template: 'text' }))
     .addColumn('audience', 'text', (c) => c.notNull().check(sql`audience in ('organisator','publiek','intern')`))
-    .addColumn('title', 'text', (c) => c.notNull())
-    .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('bytes', 'integer', (c) => c.notNull())
-    .addColumn('pdf', 'bytea', (c) => c.notNull())
-    .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ title: 'text', sha256: 'text', bytes: 'integer', pdf: 'bytea' }))
+    .$call(recordedAt('created_at'))
     .execute();
   await db.schema.createIndex('enforcement_documents_case_idx').on('enforcement_documents').column('case_id').execute();
 
@@ -32,12 +28,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('channel_dispatches')
     .addColumn('key', 'text', (c) => c.primaryKey())
-    .addColumn('communication_key', 'text', (c) => c.notNull())
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('dossier_id', 'text', (c) => c.notNull())
-    .addColumn('step_workflow_id', 'text', (c) => c.notNull())
+    .$call(notNull({ communication_key: 'text', case_id: 'text', dossier_id: 'text', step_workflow_id: 'text' }))
     .addColumn('channel', 'text', (c) => c.notNull().check(sql`channel in ('aangetekende_brief','ebox','email')`))
-    .addColumn('recipient', 'text', (c) => c.notNull())
+    .$call(notNull({ recipient: 'text' }))
     .addColumn('contact_id', 'text')
     .addColumn('document_id', 'text')
     .addColumn('provider_ref', 'text')
@@ -45,8 +38,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('presented_on', 'date')
     .addColumn('delivered_on', 'date')
     .addColumn('term_from', 'date')
-    .addColumn('sent_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(recordedAt('sent_at', 'updated_at'))
     .execute();
   await db.schema.createIndex('channel_dispatches_case_idx').on('channel_dispatches').column('case_id').execute();
   await db.schema.createIndex('channel_dispatches_provider_idx').on('channel_dispatches').columns(['channel', 'provider_ref']).execute();
@@ -55,10 +47,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('channel_webhook_deliveries')
     .addColumn('delivery_id', 'text', (c) => c.primaryKey())
-    .addColumn('channel', 'text', (c) => c.notNull())
-    .addColumn('provider_ref', 'text', (c) => c.notNull())
-    .addColumn('event', 'text', (c) => c.notNull())
-    .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ channel: 'text', provider_ref: 'text', event: 'text' }))
+    .$call(recordedAt('received_at'))
     .execute();
 
   // The parents' contacts of a location, for enforcement communication only, encrypted (AES-256-GCM).
@@ -66,11 +56,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('parent_contacts')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('location_id', 'text', (c) => c.notNull().references('locations.id'))
-    .addColumn('sealed', 'text', (c) => c.notNull())
-    .addColumn('key_id', 'text', (c) => c.notNull())
-    .addColumn('imported_by', 'text', (c) => c.notNull())
-    .addColumn('imported_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .addColumn('erase_after', 'timestamptz', (c) => c.notNull())
+    .$call(notNull({ sealed: 'text', key_id: 'text', imported_by: 'text' }))
+    .$call(recordedAt('imported_at'))
+    .$call(notNull({ erase_after: 'timestamptz' }))
     .execute();
   await db.schema.createIndex('parent_contacts_location_idx').on('parent_contacts').column('location_id').execute();
 
@@ -78,18 +66,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('replacement_capacities')
     .addColumn('decision_id', 'text', (c) => c.primaryKey())
-    .addColumn('case_id', 'text', (c) => c.notNull())
-    .addColumn('location_id', 'text', (c) => c.notNull())
-    .addColumn('dossier_id', 'text', (c) => c.notNull())
-    .addColumn('municipality', 'text', (c) => c.notNull())
-    .addColumn('places', 'integer', (c) => c.notNull())
-    .addColumn('starts_on', 'date', (c) => c.notNull())
-    .addColumn('ends_on', 'date', (c) => c.notNull())
-    .addColumn('ends_at', 'timestamptz', (c) => c.notNull())
+    .$call(notNull({
+      case_id: 'text',
+      location_id: 'text',
+      dossier_id: 'text',
+      municipality: 'text',
+      places: 'integer',
+      starts_on: 'date',
+      ends_on: 'date',
+      ends_at: 'timestamptz',
+    }))
     .addColumn('extended', 'boolean', (c) => c.notNull().defaultTo(false))
     .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('lopend','verlengd','afgelopen','beeindigd')`))
-    .addColumn('workflow_id', 'text', (c) => c.notNull())
-    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .$call(notNull({ workflow_id: 'text' }))
+    .$call(recordedAt('updated_at'))
     .execute();
   await db.schema.createIndex('replacement_capacities_municipality_idx').on('replacement_capacities').columns(['municipality', 'status']).execute();
 }

@@ -11,6 +11,7 @@ import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as workSurfaces from './2026_12_01_0040_work_surfaces.js';
 import * as retention from './2026_12_01_0060_retention.js';
 import * as listIndexes from './2026_12_01_0070_list_indexes.js';
+import * as meldingPickedUpAt from './2026_12_01_0100_melding_picked_up_at.js';
 
 /**
  * Every migration, by name. A static list rather than a folder scan, so the same migrations run
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0060_retention': retention,
   '2026_12_01_0070_list_indexes': listIndexes,
   '2026_12_01_0090_audit_chain': auditChain,
+  '2026_12_01_0100_melding_picked_up_at': meldingPickedUpAt,
 };
 import * as lettersChannels from './2026_12_01_0050_letters_channels.js';
 migrations['2026_12_01_0050_letters_channels'] = lettersChannels;

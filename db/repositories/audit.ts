@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AuditEntry, NewAuditEntry } from '../tables/audit.js';
+import { given, type Page, pageOf } from './query.js';
 
 /** Records a command in the append-only audit log, once per idempotency key. */
 export async function recordAudit(db: Kysely<Database>, entry: NewAuditEntry): Promise<void> {
@@ -28,7 +29,7 @@ export function listAuditForSubject(
     .execute();
 }
 
-export interface AuditFilter {
+export interface AuditFilter extends Page {
   /** Records about the dossier itself and about its reports, enforcement cases and inspections. */
   dossierId?: string;
   subjectType?: string;
@@ -38,16 +39,12 @@ export interface AuditFilter {
   from?: Date;
   /** occurred_at < to */
   to?: Date;
-  limit: number;
-  offset: number;
 }
 
 /** The audit trail, newest first, with the total that matches the filters. */
-export async function listAudit(db: Kysely<Database>, filter: AuditFilter): Promise<{ items: AuditEntry[]; total: number }> {
-  let query = db.selectFrom('audit_log');
-  if (filter.subjectType) query = query.where('subject_type', '=', filter.subjectType);
-  if (filter.subjectId) query = query.where('subject_id', '=', filter.subjectId);
-  if (filter.actorId) query = query.where('actor_id', '=', filter.actorId);
+export function listAudit(db: Kysely<Database>, filter: AuditFilter): Promise<{ items: AuditEntry[]; total: number }> {
+  const equal = { subject_type: filter.subjectType, subject_id: filter.subjectId, actor_id: filter.actorId };
+  let query = db.selectFrom('audit_log').where((eb) => eb.and(given(equal)));
   if (filter.from) query = query.where('occurred_at', '>=', filter.from);
   if (filter.to) query = query.where('occurred_at', '<', filter.to);
   const dossierId = filter.dossierId;
@@ -59,11 +56,7 @@ export async function listAudit(db: Kysely<Database>, filter: AuditFilter): Prom
       eb.and([eb('subject_type', '=', 'inspectie'), eb('subject_id', 'in', eb.selectFrom('inspections').select('id').where('dossier_id', '=', dossierId))]),
     ]));
   }
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(count.n) };
+  return pageOf(query, (q) => q.selectAll().orderBy('id', 'desc'), filter);
 }
 
 /** The outcome of walking the hash chain of the audit log. */

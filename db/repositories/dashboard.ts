@@ -97,7 +97,7 @@ export function overdueQuery(f: DashboardFilter) {
 /**
  * Deadline performance per month of receipt: the share of crisis reports picked up within their
  * budget (1 hour) and of regular ones (24 hours), and the median time to pick up, in minutes.
- * Picked up = the first `melding.acknowledged` in the audit log. The share counts the reports whose
+ * Picked up = the report's first `melding.acknowledged` (meldingen.picked_up_at, kept by the projection). The share counts the reports whose
  * deadline has been decided (picked up, or the budget has passed); a report still inside its budget
  * counts nowhere yet. The seeded history has no pick-up moments: its months show `historyCrisis` /
  * `historyRegular` (reports received) only.
@@ -107,10 +107,8 @@ export function deadlinePerformanceQuery(f: DashboardFilter) {
   const regular = sql`make_interval(secs => ${f.regularBudgetMs / 1000})`;
   const minutes = sql`extract(epoch from (picked_up_at - received_at)) / 60`;
   return sql<DashboardRow>`
-    with live as materialized (
-      select m.triage, m.received_at,
-             (select min(a.occurred_at) from audit_log a
-               where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id) as picked_up_at
+    with live as (
+      select m.triage, m.received_at, m.picked_up_at
         from meldingen m
        where ${inPeriod(f, 'm.received_at')} and ${team(f, 'm.team_id')} and m.phase <> 'te_koppelen'
     ), live_months as (

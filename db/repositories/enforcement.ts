@@ -1,26 +1,20 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { EnforcementCaseRow, NewEnforcementCaseRow } from '../tables/enforcement.js';
+import { everything, given, type Page, pageOf, saveProjection, type Scope } from './query.js';
 
 /** The case workflow's projection; versions only go up, so a late retry never overwrites newer state. */
-export async function saveCaseProjection(db: Kysely<Database>, row: NewEnforcementCaseRow): Promise<void> {
-  const { id: _id, opened_at: _opened, started_by: _by, first_milestone: _first, ...changes } = row;
-  await db
-    .insertInto('enforcement_cases')
-    .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ ...changes, updated_at: sql`now()` }).where('enforcement_cases.version', '<', row.version))
-    .execute();
+export function saveCaseProjection(db: Kysely<Database>, row: NewEnforcementCaseRow): Promise<void> {
+  return saveProjection(db, 'enforcement_cases', row, ['id', 'opened_at', 'started_by', 'first_milestone']);
 }
 
-/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
-export type CaseScope = (eb: ExpressionBuilder<Database, 'enforcement_cases'>) => Expression<SqlBool>;
-const everyCase: CaseScope = () => sql<SqlBool>`true`;
+export type CaseScope = Scope<'enforcement_cases'>;
 
-export function findCase(db: Kysely<Database>, id: string, scope: CaseScope = everyCase): Promise<EnforcementCaseRow | undefined> {
+export function findCase(db: Kysely<Database>, id: string, scope: CaseScope = everything): Promise<EnforcementCaseRow | undefined> {
   return db.selectFrom('enforcement_cases').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
-export interface CaseFilter {
+export interface CaseFilter extends Page {
   status?: 'open' | 'closed';
   step?: string;
   teamId?: string;
@@ -29,25 +23,13 @@ export interface CaseFilter {
   dueBefore?: Date;
   municipality?: string;
   locationId?: string;
-  limit: number;
-  offset: number;
 }
 
-export async function listCases(db: Kysely<Database>, f: CaseFilter, scope: CaseScope = everyCase) {
-  let query = db.selectFrom('enforcement_cases').where(scope);
-  if (f.status) query = query.where('status', '=', f.status);
-  if (f.step) query = query.where('step', '=', f.step);
-  if (f.teamId) query = query.where('team_id', '=', f.teamId);
-  if (f.caseManagerId) query = query.where('case_manager_id', '=', f.caseManagerId);
-  if (f.urgent !== undefined) query = query.where('urgent', '=', f.urgent);
+export async function listCases(db: Kysely<Database>, f: CaseFilter, scope: CaseScope = everything) {
+  const equal = { status: f.status, step: f.step, team_id: f.teamId, case_manager_id: f.caseManagerId, urgent: f.urgent, municipality: f.municipality, location_id: f.locationId };
+  let query = db.selectFrom('enforcement_cases').where(scope).where((eb) => eb.and(given(equal)));
   if (f.dueBefore) query = query.where('due_at', '<', f.dueBefore);
-  if (f.municipality) query = query.where('municipality', '=', f.municipality);
-  if (f.locationId) query = query.where('location_id', '=', f.locationId);
-  const [items, total] = await Promise.all([
-    query.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('opened_at', 'desc').limit(f.limit).offset(f.offset).execute(),
-    query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+  return pageOf(query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('opened_at', 'desc'), f);
 }
 
 export function decisionsForLocation(db: Kysely<Database>, locationId: string) {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Incident, IncidentStatus, NewIncident } from '../tables/incidents.js';
+import { given, type Page, pageOf } from './query.js';
 
 /** Raises an incident once per id: a retried activity that raises it again changes nothing. */
 export async function raiseIncident(db: Kysely<Database>, incident: NewIncident): Promise<{ incident: Incident; created: boolean }> {
@@ -33,20 +34,12 @@ export function findIncident(db: Kysely<Database>, id: string): Promise<Incident
   return db.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export interface IncidentFilter {
+export interface IncidentFilter extends Page {
   status?: IncidentStatus;
   workflowId?: string;
-  limit: number;
-  offset: number;
 }
 
-export async function listIncidents(db: Kysely<Database>, filter: IncidentFilter): Promise<{ items: Incident[]; total: number }> {
-  let query = db.selectFrom('incidents');
-  if (filter.status) query = query.where('status', '=', filter.status);
-  if (filter.workflowId) query = query.where('workflow_id', '=', filter.workflowId);
-  const [items, count] = await Promise.all([
-    query.selectAll().orderBy('raised_at', 'desc').orderBy('id').limit(filter.limit).offset(filter.offset).execute(),
-    query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(count.n) };
+export function listIncidents(db: Kysely<Database>, filter: IncidentFilter): Promise<{ items: Incident[]; total: number }> {
+  const query = db.selectFrom('incidents').where((eb) => eb.and(given({ status: filter.status, workflow_id: filter.workflowId })));
+  return pageOf(query, (q) => q.selectAll().orderBy('raised_at', 'desc').orderBy('id'), filter);
 }

@@ -1,25 +1,14 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { InspectionRow, NewInspectionRow } from '../tables/inspections.js';
+import { everything, given, type Page, pageOf, saveProjection, type Scope } from './query.js';
 
 /** Writes the workflow's projection; an older version never overwrites a newer one. */
-export async function saveInspectionProjection(db: Kysely<Database>, row: NewInspectionRow): Promise<void> {
-  const { id: _id, created_at: _created, created_by: _by, ...changes } = row;
-  await db
-    .insertInto('inspections')
-    .values(row)
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({ ...changes, updated_at: sql`now()` })
-        .where('inspections.version', '<', row.version),
-    )
-    .execute();
+export function saveInspectionProjection(db: Kysely<Database>, row: NewInspectionRow): Promise<void> {
+  return saveProjection(db, 'inspections', row, ['id', 'created_at', 'created_by']);
 }
 
-/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
-export type InspectionScope = (eb: ExpressionBuilder<Database, 'inspections'>) => Expression<SqlBool>;
-const everything: InspectionScope = () => sql<SqlBool>`true`;
+export type InspectionScope = Scope<'inspections'>;
 
 export function findInspection(db: Kysely<Database>, id: string, scope: InspectionScope = everything): Promise<InspectionRow | undefined> {
   return db.selectFrom('inspections').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
@@ -56,32 +45,18 @@ export async function recordDelivery(
   return inserted !== undefined;
 }
 
-export interface InspectionFilter {
+export interface InspectionFilter extends Page {
   status?: string;
   urgency?: string;
   locationId?: string;
   overdue?: boolean;
-  limit: number;
-  offset: number;
 }
 
 /** Most urgent first: by due moment, then newest request. */
 export async function listInspections(db: Kysely<Database>, f: InspectionFilter, scope: InspectionScope = everything) {
-  let query = db.selectFrom('inspections').where(scope);
-  if (f.status) query = query.where('status', '=', f.status);
-  if (f.urgency) query = query.where('urgency', '=', f.urgency as 'regulier' | 'spoed');
-  if (f.locationId) query = query.where('location_id', '=', f.locationId);
-  if (f.overdue !== undefined) query = query.where('overdue', '=', f.overdue);
-  const [items, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy('due_at', (ob) => ob.asc().nullsLast())
-      .orderBy('requested_at', 'desc')
-      .orderBy('id')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
-    query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+  const query = db
+    .selectFrom('inspections')
+    .where(scope)
+    .where((eb) => eb.and(given({ status: f.status, urgency: f.urgency as 'regulier' | 'spoed' | undefined, location_id: f.locationId, overdue: f.overdue })));
+  return pageOf(query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('requested_at', 'desc').orderBy('id'), f);
 }

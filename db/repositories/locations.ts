@@ -1,16 +1,15 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { LocationKind, LicenceStatus } from '../tables/reference.js';
+import { given, type Page, pageOf } from './query.js';
 
-export interface LocationFilter {
+export interface LocationFilter extends Page {
   municipality?: string;
   kind?: LocationKind;
   licenceStatus?: LicenceStatus;
   organiserId?: string;
   /** Part of the location's or organiser's name (ignoring case), or a location id. */
   q?: string;
-  limit: number;
-  offset: number;
 }
 
 function locationsWithDossier(db: Kysely<Database>) {
@@ -40,11 +39,8 @@ const columns = [
 ] as const;
 
 export async function listLocations(db: Kysely<Database>, f: LocationFilter) {
-  let query = locationsWithDossier(db);
-  if (f.municipality) query = query.where('l.municipality', '=', f.municipality);
-  if (f.kind) query = query.where('l.kind', '=', f.kind);
-  if (f.licenceStatus) query = query.where('l.licence_status', '=', f.licenceStatus);
-  if (f.organiserId) query = query.where('l.organiser_id', '=', f.organiserId);
+  const equal = { 'l.municipality': f.municipality, 'l.kind': f.kind, 'l.licence_status': f.licenceStatus, 'l.organiser_id': f.organiserId };
+  let query = locationsWithDossier(db).where((eb) => eb.and(given(equal)));
   if (f.q) {
     const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     const id = f.q.toUpperCase();
@@ -52,11 +48,7 @@ export async function listLocations(db: Kysely<Database>, f: LocationFilter) {
       eb.or([eb('l.name', 'ilike', pattern), eb('o.name', 'ilike', pattern), eb('l.id', '=', id)]),
     );
   }
-  const [items, total] = await Promise.all([
-    query.select(columns).orderBy('l.id').limit(f.limit).offset(f.offset).execute(),
-    query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+  return pageOf(query, (q) => q.select(columns).orderBy('l.id'), f);
 }
 
 export function findLocation(db: Kysely<Database>, id: string) {

@@ -1,28 +1,101 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { MeldingRow, NewMeldingRow } from '../tables/meldingen.js';
+import { everything, given, type Page, pageOf, saveProjection, type Scope } from './query.js';
 
 /**
  * Writes the workflow's projection of a report. Versions only go up: a late retry of an older
  * projection never overwrites a newer one.
  */
-export async function saveMeldingProjection(db: Kysely<Database>, row: NewMeldingRow): Promise<void> {
-  const { id: _id, created_at: _created, created_by: _by, ...changes } = row;
-  await db
-    .insertInto('meldingen')
-    .values(row)
-    .onConflict((oc) =>
-      oc
-        .column('id')
-        .doUpdateSet({ ...changes, updated_at: sql`now()` })
-        .where('meldingen.version', '<', row.version),
-    )
-    .execute();
+export function saveMeldingProjection(db: Kysely<Database>, row: NewMeldingRow): Promise<void> {
+  return saveProjection(db, 'meldingen', row, ['id', 'created_at', 'created_by']);
 }
 
-/** A narrowing of the register, e.g. the caller's scope (api/access/scope.ts). */
-export type MeldingScope = (eb: ExpressionBuilder<Database, 'meldingen'>) => Expression<SqlBool>;
-const everything: MeldingScope = () => sql<SqlBool>`true`;
+/**
+ * What a report's live state says of its register row: MeldingState (workflows/melding/definitions.ts)
+ * by shape, as the database layer does not import the workflows.
+ */
+export interface MeldingStateOfRow {
+  link: { locationId: string; organiserId: string; dossierId: string } | null;
+  triageProposed: string;
+  triage: string;
+  triageConfirmed: boolean;
+  phase: string;
+  assigneeId: string | null;
+  teamId: string | null;
+  deadline: { state: string } | null;
+  dueAt: string | null;
+  overdue: boolean;
+  closedAt: string | null;
+  version: number;
+}
+
+/**
+ * The register row's columns that follow the live state: the one mapping of the projection
+ * (activities/meldingen.ts) and of the API's answers to commands (api/routes/meldingen/views.ts).
+ * `unlinked`: the location columns while the report is not linked to a location.
+ */
+export function meldingColumnsOf(s: MeldingStateOfRow, unlinked: Pick<MeldingRow, 'location_id' | 'organiser_id' | 'dossier_id'>) {
+  return {
+    location_id: s.link?.locationId ?? unlinked.location_id,
+    organiser_id: s.link?.organiserId ?? unlinked.organiser_id,
+    dossier_id: s.link?.dossierId ?? unlinked.dossier_id,
+    triage_proposed: s.triageProposed,
+    triage: s.triage,
+    triage_confirmed: s.triageConfirmed,
+    phase: s.phase,
+    assignee_id: s.assigneeId,
+    team_id: s.teamId,
+    due_at: s.dueAt ? new Date(s.dueAt) : null,
+    deadline_paused: s.deadline?.state === 'paused',
+    overdue: s.overdue,
+    closed_at: s.closedAt ? new Date(s.closedAt) : null,
+    version: s.version,
+  };
+}
+
+/** What a report's input says of its register row: MeldingInput (workflows/melding/definitions.ts) by shape. */
+export interface MeldingInputOfRow {
+  meldingId: string;
+  idempotencyKey: string | null;
+  externalRef: string | null;
+  source: string;
+  channel: string;
+  receivedAt: string;
+  reporter: { name?: string; email?: string; phone?: string } | null;
+  locationHint: { organiserId?: string; addressText?: string };
+  description: string;
+  categories: string[];
+  immediateDanger: boolean;
+  createdBy: { id: string };
+}
+
+/**
+ * A report's register row from its input and its live state: what the projection writes
+ * (activities/meldingen.ts, which sends the jsonb arrays as JSON text) and what the API answers
+ * before the projection lands (api/routes/meldingen/views.ts).
+ */
+export function meldingRowOf(input: MeldingInputOfRow, s: MeldingStateOfRow & { followUps: object[] }) {
+  return {
+    id: input.meldingId,
+    workflow_id: `melding:${input.meldingId}`,
+    idempotency_key: input.idempotencyKey,
+    external_ref: input.externalRef,
+    source: input.source,
+    channel: input.channel,
+    received_at: new Date(input.receivedAt),
+    reporter: input.reporter ? { ...input.reporter } : null,
+    address_text: input.locationHint.addressText ?? null,
+    description: input.description,
+    categories: input.categories,
+    immediate_danger: input.immediateDanger,
+    ...meldingColumnsOf(s, { location_id: null, organiser_id: input.locationHint.organiserId ?? null, dossier_id: null }),
+    follow_ups: s.followUps as Record<string, unknown>[],
+    created_by: input.createdBy.id,
+  };
+}
+
+export type MeldingScope = Scope<'meldingen'>;
 
 export function findMelding(db: Kysely<Database>, id: string, scope: MeldingScope = everything): Promise<MeldingRow | undefined> {
   return db.selectFrom('meldingen').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
@@ -30,7 +103,7 @@ export function findMelding(db: Kysely<Database>, id: string, scope: MeldingScop
 
 export const meldingSortKeys = ['due_at', 'received_at'] as const;
 
-export interface MeldingFilter {
+export interface MeldingFilter extends Page {
   triage?: string;
   phase?: string;
   assigneeId?: string;
@@ -41,29 +114,14 @@ export interface MeldingFilter {
   receivedTo?: Date;
   sort: (typeof meldingSortKeys)[number];
   order: 'asc' | 'desc';
-  limit: number;
-  offset: number;
 }
 
 export async function listMeldingen(db: Kysely<Database>, f: MeldingFilter, scope: MeldingScope = everything) {
-  let query = db.selectFrom('meldingen').where(scope);
-  if (f.triage) query = query.where('triage', '=', f.triage);
-  if (f.phase) query = query.where('phase', '=', f.phase);
-  if (f.assigneeId) query = query.where('assignee_id', '=', f.assigneeId);
-  if (f.teamId) query = query.where('team_id', '=', f.teamId);
-  if (f.overdue !== undefined) query = query.where('overdue', '=', f.overdue);
-  if (f.locationId) query = query.where('location_id', '=', f.locationId);
+  let query = db
+    .selectFrom('meldingen')
+    .where(scope)
+    .where((eb) => eb.and(given({ triage: f.triage, phase: f.phase, assignee_id: f.assigneeId, team_id: f.teamId, overdue: f.overdue, location_id: f.locationId })));
   if (f.receivedFrom) query = query.where('received_at', '>=', f.receivedFrom);
   if (f.receivedTo) query = query.where('received_at', '<', f.receivedTo);
-  const [items, total] = await Promise.all([
-    query
-      .selectAll()
-      .orderBy(f.sort, (ob) => (f.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast()))
-      .orderBy('id')
-      .limit(f.limit)
-      .offset(f.offset)
-      .execute(),
-    query.select(sql<string>`count(*)`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+  return pageOf(query, (q) => q.selectAll().orderBy(f.sort, (ob) => (f.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())).orderBy('id'), f);
 }

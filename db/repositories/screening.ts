@@ -1,6 +1,7 @@
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { NewScreeningTaskRow, RiskModelRow, ScreeningTaskRow } from '../tables/screening.js';
+import { everything, given, type Page, pageOf, type Scope } from './query.js';
 
 // ----- models --------------------------------------------------------------------------------
 
@@ -216,15 +217,13 @@ export async function updateTaskProjection(
     .execute();
 }
 
-/** A narrowing of the tasks, e.g. the caller's scope (api/access/scope.ts). */
-export type TaskScope = (eb: ExpressionBuilder<Database, 'screening_tasks'>) => Expression<SqlBool>;
-const everyTask: TaskScope = () => sql<SqlBool>`true`;
+export type TaskScope = Scope<'screening_tasks'>;
 
-export function findTask(db: Kysely<Database>, id: string, scope: TaskScope = everyTask): Promise<ScreeningTaskRow | undefined> {
+export function findTask(db: Kysely<Database>, id: string, scope: TaskScope = everything): Promise<ScreeningTaskRow | undefined> {
   return db.selectFrom('screening_tasks').selectAll().where('id', '=', id).where(scope).executeTakeFirst();
 }
 
-export interface TaskFilter {
+export interface TaskFilter extends Page {
   month?: string;
   status?: string;
   code?: string;
@@ -232,24 +231,20 @@ export interface TaskFilter {
   assigneeId?: string;
   dossierId?: string;
   overdue?: boolean;
-  limit: number;
-  offset: number;
 }
 
-export async function listTasks(db: Kysely<Database>, f: TaskFilter, scope: TaskScope = everyTask) {
-  let query = db.selectFrom('screening_tasks').where(scope);
-  if (f.month) query = query.where('month', '=', f.month);
-  if (f.status) query = query.where('status', '=', f.status as 'open');
-  if (f.code) query = query.where('code', '=', f.code);
-  if (f.teamId) query = query.where('team_id', '=', f.teamId);
-  if (f.assigneeId) query = query.where('assignee_id', '=', f.assigneeId);
-  if (f.dossierId) query = query.where('dossier_id', '=', f.dossierId);
-  if (f.overdue !== undefined) query = query.where('overdue', '=', f.overdue);
-  const [items, total] = await Promise.all([
-    query.selectAll().orderBy('month', 'desc').orderBy('rank').limit(f.limit).offset(f.offset).execute(),
-    query.select(sql<number>`count(*)::int`.as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { items, total: Number(total.n) };
+export function listTasks(db: Kysely<Database>, f: TaskFilter, scope: TaskScope = everything) {
+  const equal = {
+    month: f.month,
+    status: f.status as ScreeningTaskRow['status'] | undefined,
+    code: f.code,
+    team_id: f.teamId,
+    assignee_id: f.assigneeId,
+    dossier_id: f.dossierId,
+    overdue: f.overdue,
+  };
+  const query = db.selectFrom('screening_tasks').where(scope).where((eb) => eb.and(given(equal)));
+  return pageOf(query, (q) => q.selectAll().orderBy('month', 'desc').orderBy('rank'), f);
 }
 
 export async function insertFollowUp(

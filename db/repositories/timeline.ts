@@ -1,24 +1,14 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { NewTimelineEntry, TimelineEntry } from '../tables/timeline.js';
+import { insertOnce } from './query.js';
 
 /**
  * Appends an entry exactly once per idempotency key: a retried activity gets the entry that the
  * first attempt wrote instead of a second one.
  */
-export async function appendTimelineEntry(db: Kysely<Database>, entry: NewTimelineEntry): Promise<TimelineEntry> {
-  const inserted = await db
-    .insertInto('timeline_entries')
-    .values(entry)
-    .onConflict((oc) => oc.column('idempotency_key').doNothing())
-    .returningAll()
-    .executeTakeFirst();
-  if (inserted) return inserted;
-  return db
-    .selectFrom('timeline_entries')
-    .selectAll()
-    .where('idempotency_key', '=', entry.idempotency_key ?? null)
-    .executeTakeFirstOrThrow();
+export function appendTimelineEntry(db: Kysely<Database>, entry: NewTimelineEntry): Promise<TimelineEntry> {
+  return insertOnce(db, 'timeline_entries', entry);
 }
 
 export function listTimeline(

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type DateColumn = ColumnType<string, string, string>;
 type NullableDate = ColumnType<string | null, string | null | undefined, string | null>;
@@ -78,9 +78,3 @@ export interface ReplacementCapacityTable {
   workflow_id: string;
   updated_at: Generated<Date>;
 }
-
-export type EnforcementDocument = Selectable<EnforcementDocumentTable>;
-export type NewEnforcementDocument = Insertable<EnforcementDocumentTable>;
-export type ChannelDispatch = Selectable<ChannelDispatchTable>;
-export type ParentContact = Selectable<ParentContactTable>;
-export type ReplacementCapacity = Selectable<ReplacementCapacityTable>;

@@ -31,6 +31,8 @@ export interface MeldingTable {
   overdue: boolean;
   follow_ups: JsonArray<Record<string, unknown>>;
   closed_at: Date | null;
+  /** The first pick-up (melding.acknowledged), for the dashboard's deadline performance. */
+  picked_up_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_by: string;
   created_at: Generated<Date>;
   version: number;

@@ -64,12 +64,8 @@ export interface DossierTable {
   opened_at: Generated<Date>;
 }
 
-export type Team = Selectable<TeamTable>;
 export type User = Selectable<UserTable>;
 export type NewUser = Insertable<UserTable>;
-export type Organiser = Selectable<OrganiserTable>;
 export type NewOrganiser = Insertable<OrganiserTable>;
-export type Location = Selectable<LocationTable>;
 export type NewLocation = Insertable<LocationTable>;
-export type Dossier = Selectable<DossierTable>;
 export type NewDossier = Insertable<DossierTable>;

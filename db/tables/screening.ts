@@ -82,8 +82,6 @@ export interface ScreeningFollowUpTable {
 }
 
 export type RiskModelRow = Selectable<RiskModelTable>;
-export type ScreeningRunRow = Selectable<ScreeningRunTable>;
-export type ScreeningSelectionRow = Selectable<ScreeningSelectionTable>;
 export type ScreeningTaskRow = Selectable<ScreeningTaskTable>;
 export type NewScreeningTaskRow = Insertable<ScreeningTaskTable>;
 export type ScreeningFollowUpRow = Selectable<ScreeningFollowUpTable>;

@@ -1,6 +1,7 @@
-import { dupFigures, type CheckResult } from './report.js';
-import { appEnv, createDatabase, isAlive, kill9, log, sleep, startApi, startModular, startSmtp, startTemporal, startWorker, stopChild, type Child } from './system.js';
-import { ApiClient, awaitAll, driveAll, duplicates, enforcementOverrides, type Mix, pendingNow, plan, reportDeadlines, slowestDrive, totalDuplicates } from './workload.js';
+import { countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
+import type { CheckResult } from './report.js';
+import { isAlive, kill9, log, sleep, startWorker } from './system.js';
+import { ApiClient, awaitAll, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
 
 export interface TemporalKillOptions {
   mix: Mix;
@@ -16,49 +17,23 @@ export interface TemporalKillOptions {
  * SIGKILL mid-flight and started again on the same file and port. While it is away: /readyz says
  * 503 problem+json naming Temporal, commands answer 503 problem+json. After: every process resumes.
  */
-export async function temporalKillCheck(o: TemporalKillOptions): Promise<CheckResult> {
-  const t0 = Date.now();
-  const failures: string[] = [];
-  const figures: Record<string, string | number> = {};
-  const cleanups: (() => Promise<unknown>)[] = [];
-  let started = 0;
-  let inFlight = 0;
-  let lost = 0;
-  let duplicated = 0;
-  try {
-    const [database, temporal, modular, smtp] = await Promise.all([createDatabase('temporal', o.seedScale), startTemporal(true), startModular(), startSmtp()]);
-    cleanups.push(() => database.drop(), () => temporal.stop(), () => modular.stop(), () => smtp.stop());
-    const env = await appEnv({
-      databaseUrl: database.url,
-      temporalAddress: temporal.address,
-      taskQueue: 'handhaving-faults',
-      modularUrl: modular.url,
-      smtpUrl: smtp.url,
-      deadlineOverrides: reportDeadlines(o.budgetS),
-      enforcementOverrides,
-    });
-    let worker: Child = await startWorker('worker', env);
-    const api = await startApi('api', env);
-    cleanups.push(async () => {
-      await stopChild(api.child);
-      await stopChild(worker);
-    });
-    modular.setCallbackUrl(`${api.url}/modular/webhook`);
+export function temporalKillCheck(o: TemporalKillOptions): Promise<CheckResult> {
+  return runCheck({ id: '2', title: 'Temporal server killed (SIGKILL) and restarted on its persisted state' }, async (t) => {
+    const stage = await startStage(t, { label: 'temporal', seedScale: o.seedScale, persistTemporal: true, env: { deadlineOverrides: reportDeadlines(o.budgetS) } });
+    const { database, temporal, env } = stage;
+    const app = await startApp(t, stage);
+    const api = app.apis[0]!;
     const client = new ApiClient([api.url]);
-    const procs = await plan(database.db, o.mix, 'temporal');
-    started = procs.length;
-    const since = new Date(Date.now() - 1_000);
+    const { procs, since } = await planWorkload(t, stage, o.mix, 'temporal');
     log(`check 2: driving ${procs.length} processes; the Temporal server will be killed`);
     const driving = driveAll(client, procs, o.concurrency);
 
     // Kill it once half of the processes have been started (their timers and steps then run).
-    const killBy = Date.now() + 120_000;
-    while (procs.filter((p) => p.driveMs !== undefined).length < procs.length / 2 && Date.now() < killBy) await sleep(250);
-    await sleep(Math.random() * 2_000);
-    inFlight = await pendingNow(database.db, procs);
+    await whenStarted(procs, 0.5, 2_000);
+    t.inFlight = await pendingNow(database.db, procs);
     await kill9(temporal.child);
     const downAt = Date.now();
-    log(`check 2: kill -9 Temporal (pid ${temporal.child.pid}); ${inFlight} processes pending`);
+    log(`check 2: kill -9 Temporal (pid ${temporal.child.pid}); ${t.inFlight} processes pending`);
 
     // While it is away: readiness, a command and a read, probed every second.
     const probe = new ApiClient([api.url]);
@@ -97,12 +72,12 @@ export async function temporalKillCheck(o: TemporalKillOptions): Promise<CheckRe
       }
     };
     await Promise.all([readyLoop(), commandLoop(), readLoop()]);
-    const workerSurvived = isAlive(worker);
+    const workerSurvived = isAlive(app.workers[0]!);
     const r = Date.now();
     await temporal.restart();
     const restartMs = Date.now() - r;
     log(`check 2: Temporal back after ${Math.round((Date.now() - downAt) / 1000)} s (restart ${restartMs} ms); worker ${workerSurvived ? 'survived' : 'had exited'}`);
-    if (!isAlive(worker)) worker = await startWorker('worker', env);
+    if (!isAlive(app.workers[0]!)) app.workers[0] = await startWorker('worker', env);
     const readyAfter = await (async () => {
       const until = Date.now() + 60_000;
       while (Date.now() < until) {
@@ -114,14 +89,7 @@ export async function temporalKillCheck(o: TemporalKillOptions): Promise<CheckRe
     })();
     await driving;
     const open = await awaitAll(client, database.db, procs, Math.max(120_000, o.budgetS * 3_000));
-    lost = open.length;
-    await sleep(3_000);
-    const dups = await duplicates(database.db, smtp, modular.url, since);
-    duplicated = totalDuplicates(dups);
-    const notAccepted = procs.filter((p) => p.notAccepted);
-    const commandFailures = procs.filter((p) => p.commandFailures.length > 0);
-    Object.assign(figures, {
-      'processes by kind': JSON.stringify(o.mix),
+    await countOutcome(t, stage, { mix: o.mix, procs, open, since, clients: [client, probe] }, {
       'Temporal down (s)': Math.round(o.downMs / 1000),
       '/readyz while down: 503 problem+json / naming Temporal / other': `${seen.readyz503} / ${seen.readyzNamesTemporal} / ${seen.readyzOther}`,
       '/readyz detail while down': lastReadyDetail.slice(0, 160),
@@ -129,27 +97,11 @@ export async function temporalKillCheck(o: TemporalKillOptions): Promise<CheckRe
       'GET /meldingen/{id} while down (status×n)': [...seen.read].map(([s, n]) => `${s}×${n}`).join(', '),
       'worker process survived the outage': String(workerSurvived),
       '/readyz 200 again after (s from kill)': readyAfter < 0 ? 'never' : Math.round(readyAfter / 1000),
-      'accepted by the API': procs.filter((p) => p.id).length,
-      'not accepted': notAccepted.length,
-      'commands failed': commandFailures.length,
-      'API 503 answers to the workload (retried)': client.unavailable,
-      'slowest start per kind (ms)': slowestDrive(procs),
-      ...dupFigures(dups),
     });
-    if (seen.readyz503 === 0 || seen.readyzOther > 0) failures.push(`/readyz while Temporal was down: ${seen.readyz503} × 503, ${seen.readyzOther} × other`);
-    if (seen.readyzNamesTemporal < seen.readyz503) failures.push(`/readyz did not always name Temporal: "${lastReadyDetail}"`);
-    if (seen.commandOther.length > 0) failures.push(`commands while Temporal was down answered ${[...new Set(seen.commandOther)].join(',')} instead of 503 problem+json`);
-    if ([...seen.read.keys()].some((s) => s !== 200 && s !== 503)) failures.push(`reads while down answered ${[...seen.read.keys()].join(',')}`);
-    if (readyAfter < 0) failures.push('/readyz never 200 again');
-    if (notAccepted.length) failures.push(`${notAccepted.length} not accepted, e.g. ${notAccepted[0]!.notAccepted}`);
-    if (commandFailures.length) failures.push(`${commandFailures.length} with failed commands, e.g. ${commandFailures[0]!.key}: ${commandFailures[0]!.commandFailures.join('; ')}`);
-    if (lost) failures.push(`${lost} lost: ${open.slice(0, 5).map((p) => `${p.kind} ${p.id}`).join(', ')}`);
-    if (duplicated) failures.push(`duplicates: ${dups.details.slice(0, 8).join('; ')}`);
-    if (client.badErrors.length + probe.badErrors.length) failures.push(`bad error answers: ${[...client.badErrors, ...probe.badErrors].slice(0, 3).join(' | ')}`);
-  } catch (err) {
-    failures.push(`check aborted: ${(err as Error).stack ?? String(err)}`);
-  } finally {
-    for (const c of cleanups.reverse()) await c().catch((e: unknown) => log(`cleanup: ${(e as Error).message}`));
-  }
-  return { id: '2', title: 'Temporal server killed (SIGKILL) and restarted on its persisted state', ok: failures.length === 0, started, inFlight, lost, duplicated, figures, failures, seconds: Math.round((Date.now() - t0) / 1000) };
+    if (seen.readyz503 === 0 || seen.readyzOther > 0) t.failures.push(`/readyz while Temporal was down: ${seen.readyz503} × 503, ${seen.readyzOther} × other`);
+    if (seen.readyzNamesTemporal < seen.readyz503) t.failures.push(`/readyz did not always name Temporal: "${lastReadyDetail}"`);
+    if (seen.commandOther.length > 0) t.failures.push(`commands while Temporal was down answered ${[...new Set(seen.commandOther)].join(',')} instead of 503 problem+json`);
+    if ([...seen.read.keys()].some((s) => s !== 200 && s !== 503)) t.failures.push(`reads while down answered ${[...seen.read.keys()].join(',')}`);
+    if (readyAfter < 0) t.failures.push('/readyz never 200 again');
+  });
 }

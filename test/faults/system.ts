@@ -2,13 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
+import { adminQuery, dropDatabasesStartingWith, freePort } from '../support/postgres-admin.js';
+import type { SMTPServer } from 'smtp-server';
+import { receivingSmtpServer } from '../../channels/smtp-sink.js';
 import { connectDatabase } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
@@ -41,16 +41,7 @@ export const dataConverter = createDataConverter(new AesGcmPayloadCodec(payloadK
 export const tokens = createTokenService(JWT_SECRET, 'handhaving-orchestrator');
 export const tokenFor = (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId });
 
-export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.on('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => ok(port));
-    });
-  });
-}
+export { freePort };
 
 /** Polls until check passes or the time is up (bounded). */
 export async function until<T>(what: string, fn: () => Promise<T>, check: (v: T) => boolean, timeoutMs: number, everyMs = 500): Promise<T> {
@@ -239,15 +230,7 @@ export async function workflowBundle(): Promise<string> {
 
 // ----- PostgreSQL ------------------------------------------------------------------------------
 
-async function admin(sql: string) {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
+const admin = (query: string) => adminQuery(PG_ADMIN_URL, query);
 
 export interface TestDatabase {
   name: string;
@@ -306,31 +289,15 @@ export interface Smtp {
   stop(): Promise<void>;
 }
 
-function header(data: string, name: string): string {
-  const m = new RegExp(`^${name}:\\s*(.*(?:\\r?\\n[ \\t].*)*)`, 'im').exec(data);
-  return m ? m[1]!.replace(/\r?\n[ \t]/g, ' ').trim() : '';
-}
-
 export async function startSmtp(): Promise<Smtp> {
   const port = await freePort();
   const received: Received[] = [];
   let server: SMTPServer | undefined;
   const make = () => {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          const data = Buffer.concat(chunks).toString('utf8');
-          const m = { to: session.envelope.rcptTo.map((r) => r.address), subject: header(data, 'Subject'), messageId: header(data, 'Message-ID') };
-          received.push(m);
-          callback();
-          smtp.onAccepted?.(m);
-        });
-      },
+    const server = receivingSmtpServer(({ to, subject, messageId }) => {
+      const m = { to, subject, messageId };
+      received.push(m);
+      smtp.onAccepted?.(m);
     });
     // A client that resets its connection (a worker killed mid-delivery) is not our failure.
     server.on('error', () => undefined);
@@ -447,12 +414,5 @@ export function cleanupRunDir() {
 
 /** Drops every database of this run that a crashed check left behind. */
 export async function dropRunDatabases(): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await c.connect();
-  try {
-    const { rows } = await c.query<{ datname: string }>('select datname from pg_database where datname like $1', [`hh_faults_${RUN_ID}_%`]);
-    for (const { datname } of rows) await c.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await c.end();
-  }
+  await dropDatabasesStartingWith(PG_ADMIN_URL, `hh_faults_${RUN_ID}_`);
 }

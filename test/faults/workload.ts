@@ -4,6 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { addDays, localDateOf } from '../../workflows/clock/brussels-time.js';
 import type { Smtp } from './system.js';
 import { sleep, tokenFor } from './system.js';
+import { reportRungs, secondsDeadline } from '../support/deadlines.js';
 
 // The processes a fault check puts in flight, started and driven through the real API exactly as
 // the integration tests do (test/integration/*-helpers.ts), and the checks of what they became.
@@ -36,16 +37,7 @@ export interface Mix {
 /** Report deadlines of seconds: three rungs (reminder, due, overdue) around a `budgetS` budget. */
 export function reportDeadlines(budgetS: number) {
   const step = Math.max(1, Math.round(budgetS / 3)) * 1000;
-  return {
-    report_follow_up: {
-      budget: { unit: 'hours', amount: budgetS / 3600 },
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -step, target: 'handler' },
-        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-        { id: 'overdue_central_lead', offsetMs: step, target: 'central_lead' },
-      ],
-    },
-  };
+  return { report_follow_up: secondsDeadline(budgetS * 1000, ...reportRungs(step, step)) };
 }
 
 /** Enforcement day terms compressed as in test/integration/handhaving-helpers.ts. */

@@ -4,6 +4,7 @@ import { createPresent, type PresentSummary } from '../../demo/present.js';
 import { lastMonth } from '../../demo/screening.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
+import { untilAllIdle } from './workflow-history.js';
 
 // The living demo (docs/synthetic-data.md, "The living demo") against a test system: the real API,
 // workflows and the Modular simulator over HTTP, on the small seeded Flanders (scale 0.02). It
@@ -124,8 +125,9 @@ describe('the living demo', () => {
     const second = await run();
     expect(second.failures, lines.join('\n')).toEqual([]);
     expect(second.requests.starts).toBe(0);
-    // Let anything a second run might have set off land before counting again.
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Anything the second run set off has landed once every workflow has processed its inputs
+    // (the first run's request during the simulated Modular outage may still be retrying: bounded).
+    await untilAllIdle(sys, 150_000);
     expect(await snapshot()).toEqual(before);
   }, 180_000);
 });

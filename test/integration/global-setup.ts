@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
+import { adminQuery, dropDatabasesStartingWith, freePort } from '../support/postgres-admin.js';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../platform/dev-server.js';
 import { workflowsPath } from '../../platform/worker.js';
@@ -23,17 +23,7 @@ declare module 'vitest' {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freePort };
 
 /**
  * Once per test run: a real Temporal dev server (in memory, on a free port) and a check that
@@ -77,32 +67,15 @@ export default async function setup(project: TestProject) {
   return async () => {
     await server.stop();
     rmSync(workflowBundlePath, { force: true });
-    await dropLeftoverDatabases(pgAdminUrl, runId);
+    await dropDatabasesStartingWith(pgAdminUrl, `hh_test_${runId}_`);
     await dropRole(pgAdminUrl, pgAppRole);
   };
 }
 
-async function dropLeftoverDatabases(adminUrl: string, runId: string) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    const { rows } = await admin.query<{ datname: string }>('select datname from pg_database where datname like $1', [`hh_test_${runId}_%`]);
-    for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`);
-  } finally {
-    await admin.end();
-  }
-}
-
 async function dropRole(adminUrl: string, role: string) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    await admin.query(`drop role if exists "${role}"`);
-  } catch (err) {
-    process.stderr.write(`could not drop the test role ${role}: ${(err as Error).message}\n`);
-  } finally {
-    await admin.end();
-  }
+  await adminQuery(adminUrl, `drop role if exists "${role}"`).catch((err: Error) => {
+    process.stderr.write(`could not drop the test role ${role}: ${err.message}\n`);
+  });
 }
 
 const quietLogger = {

@@ -52,7 +52,6 @@ const keyOf = (messageId: string) => Buffer.from(messageId.slice(1, messageId.in
 
 const control = async (url: string, init?: { json?: unknown }) => {
   const res = await fetch(url, init?.json !== undefined ? { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(init.json) } : undefined);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the simulators' control answers, read loosely
   return { status: res.status, body: (await res.json()) as any };
 };
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { feedEnforcementCase } from '../../workflows/enforcement/client.js';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { dueAtKey } from '../../workflows/search-attributes.js';
-import { caseApi, type CaseView, enforcementOverrides, inDays, jurist, kb, tc, kbTeam } from './handhaving-helpers.js';
+import { caseApi, kbTeamLocations, type CaseView, enforcementOverrides, inDays, jurist, kb, tc } from './handhaving-helpers.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
 
@@ -16,22 +16,12 @@ import { eventually, replayAll } from './melding-helpers.js';
 
 let sys: TestSystem;
 let api: ReturnType<typeof caseApi>;
-let locations: { location_id: string; team_id: string }[];
-let next = 0;
-const location = () => locations[next++]!;
+let location: Awaited<ReturnType<typeof kbTeamLocations>>;
 
 beforeAll(async () => {
   sys = await startTestSystem({ enforcementOverrides, modular: { timeoutMs: 1_000 } });
   api = caseApi(sys);
-  locations = await sys.db
-    .selectFrom('dossiers as d')
-    .innerJoin('locations as l', 'l.id', 'd.location_id')
-    .select(['d.location_id', 'd.team_id'])
-    .where('l.licence_status', '=', 'actief')
-    .where('d.team_id', '=', kbTeam)
-    .orderBy('d.id')
-    .limit(12)
-    .execute();
+  location = await kbTeamLocations(sys);
 });
 afterAll(async () => sys?.stop());
 

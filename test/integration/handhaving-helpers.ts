@@ -54,6 +54,28 @@ export function inDays(n: number): string {
   return addDays(localDateOf(Date.now()), n);
 }
 
+/**
+ * Hands out active locations of the case manager's team one at a time, in dossier order: each
+ * case its own location (a case's workflow id is its location's).
+ */
+export async function kbTeamLocations(sys: TestSystem, limit = 12): Promise<() => { location_id: string; team_id: string; capacity: number }> {
+  const rows = await sys.db
+    .selectFrom('dossiers as d')
+    .innerJoin('locations as l', 'l.id', 'd.location_id')
+    .select(['d.location_id', 'd.team_id', 'l.capacity'])
+    .where('l.licence_status', '=', 'actief')
+    .where('d.team_id', '=', kbTeam)
+    .orderBy('d.id')
+    .limit(limit)
+    .execute();
+  let next = 0;
+  return () => {
+    const row = rows[next++];
+    if (!row) throw new Error(`only ${rows.length} active locations in ${kbTeam}`);
+    return row;
+  };
+}
+
 export function caseApi(sys: TestSystem) {
   async function call(path: string, as: string, json?: unknown): Promise<{ status: number; body: CaseView }> {
     const res = await sys.http(path, json === undefined ? { as } : { method: 'POST', as, json });

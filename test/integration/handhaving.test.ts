@@ -1,29 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { caseApi, DAY, enforcementOverrides, inDays, jurist, kb, lettersOf, tc, kbTeam } from './handhaving-helpers.js';
+import { caseApi, kbTeamLocations, DAY, enforcementOverrides, inDays, jurist, kb, lettersOf, tc } from './handhaving-helpers.js';
 import { eventually, replayAll } from './melding-helpers.js';
 
 // Enforcement cases on the real Temporal dev server and PostgreSQL, with day terms of 1.5 s.
 
 let sys: TestSystem;
 let api: ReturnType<typeof caseApi>;
-let locations: { location_id: string; capacity: number }[];
-let next = 0;
-const location = () => locations[next++]!;
+let location: Awaited<ReturnType<typeof kbTeamLocations>>;
 
 beforeAll(async () => {
   sys = await startTestSystem({ enforcementOverrides });
   api = caseApi(sys);
-  locations = await sys.db
-    .selectFrom('dossiers as d')
-    .innerJoin('locations as l', 'l.id', 'd.location_id')
-    .select(['d.location_id', 'l.capacity'])
-    .where('l.licence_status', '=', 'actief')
-    .where('d.team_id', '=', kbTeam)
-    .orderBy('d.id')
-    .limit(12)
-    .execute();
+  location = await kbTeamLocations(sys);
 });
 afterAll(async () => sys?.stop());
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { type Kysely, sql } from 'kysely';
-import pg from 'pg';
 import { inject } from 'vitest';
+import { adminQuery } from '../support/postgres-admin.js';
 import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
 import { grantApplicationRole, migrateToLatest } from '../../db/migrate.js';
@@ -236,16 +236,6 @@ async function openApplicationDatabase(kind: 'postgres' | 'embedded', ownerDb: K
   const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 5 });
   cleanups.push(() => db.destroy());
   return db;
-}
-
-async function adminQuery(adminUrl: string, sql: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 async function terminateRunning(temporal: Client, taskQueue: string) {

@@ -5,6 +5,8 @@ import { feedEnforcementCase } from '../../workflows/enforcement/client.js';
 import { signWebhook } from '../../modular/signature.js';
 import { startTestSystem, type TestSystem, testPayloadCodec } from './harness.js';
 import { eventually, intake, locationOfTeam, replayAll } from './melding-helpers.js';
+import { untilIdle } from './workflow-history.js';
+import { inspectionWorkflowId } from '../../workflows/inspection/definitions.js';
 
 // Inspection requests against the Modular simulator over real HTTP, the real Temporal dev server
 // and PostgreSQL. Deadlines of seconds (DEADLINE_OVERRIDES): planning of a fast-procedure order
@@ -263,7 +265,9 @@ describe('the Modular webhook', () => {
     // Even when the register lost it, the workflow knows the delivery id and changes nothing.
     await sys.db.deleteFrom('modular_webhook_deliveries').where('delivery_id', '=', planned.body.delivery.deliveryId).execute();
     expect((await sim<{ httpStatus: number }>(`/_control/deliveries/${planned.body.delivery.deliveryId}/redeliver`, {})).body.httpStatus).toBe(202);
-    await new Promise((r) => setTimeout(r, 500));
+    // The 202 means the signal is in the workflow's history; once it has handled it, it changed nothing.
+    const signalled = await untilIdle(sys, inspectionWorkflowId(id));
+    expect(signalled.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBeGreaterThanOrEqual(2);
     expect((await getInspection(id)).live!.version).toBe(before.live!.version);
 
     const body = { deliveryId: 'DLV-test-1', orderId, reference: id, event: 'bezoek_uitgevoerd', occurredAt: new Date().toISOString(), data: { visitedAt: new Date().toISOString() } };
@@ -349,7 +353,9 @@ describe('when Modular is down or slow', () => {
     await sim('/_control/faults', { slowCreates: { count: 1, ms: 2_500 } });
     const id = (await request('/inspections', kb, regular(locations[6]!.location_id))).body.id;
     await untilOrdered(id);
-    await new Promise((r) => setTimeout(r, 2_000)); // let the slow first answer arrive too
+    // The simulator creates the order before its slow answer, so the order count is final once
+    // the workflow has nothing outstanding (no create attempt left running or to retry).
+    await untilIdle(sys, inspectionWorkflowId(id));
     const orders = await ordersFor(id);
     expect(orders).toHaveLength(1);
     expect(orders[0]!.createRequests).toBeGreaterThanOrEqual(2);

@@ -1,27 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { eventually, getMelding, intake, locationOfTeam, post, replayAll } from './melding-helpers.js';
+import { crisisCoordinatorsOnDuty, eventually, getMelding, intake, locationOfTeam, post, replayAll } from './melding-helpers.js';
+import { historyOf, openTimers, scheduledActivities, timerFired, untilIdle } from './workflow-history.js';
+import { meldingWorkflowId } from '../../workflows/melding/definitions.js';
+import { crisisRungs, reportRungs, secondsDeadline } from '../support/deadlines.js';
 
 // Deadlines of seconds instead of hours (DEADLINE_OVERRIDES), on the real Temporal dev server:
 // the timers, escalation ladders and a worker restart as they happen in production, only faster.
 const SECOND = 1_000;
 const deadlineOverrides = {
-  report_follow_up: {
-    budget: { unit: 'hours', amount: 6 / 3600 },
-    rungs: [
-      { id: 'reminder_handler', offsetMs: -2 * SECOND, target: 'handler' },
-      { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-      { id: 'overdue_central_lead', offsetMs: 2 * SECOND, target: 'central_lead' },
-    ],
-  },
-  crisis_report_acknowledgement: {
-    budget: { unit: 'hours', amount: 4 / 3600 },
-    rungs: [
-      { id: 'reminder_handler', offsetMs: -1 * SECOND, target: 'handler' },
-      { id: 'due_next_coordinator', offsetMs: 0, target: 'next_coordinator' },
-      { id: 'overdue_central_lead', offsetMs: 2 * SECOND, target: 'central_lead' },
-    ],
-  },
+  report_follow_up: secondsDeadline(6 * SECOND, ...reportRungs(2 * SECOND, 2 * SECOND)),
+  crisis_report_acknowledgement: secondsDeadline(4 * SECOND, ...crisisRungs(1 * SECOND, 2 * SECOND)),
 };
 
 let sys: TestSystem;
@@ -73,7 +62,12 @@ describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
   it('is never overdue while paused, and fires nothing while paused', async () => {
     const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
     await post(sys, `/meldingen/${m.id}/deadline/pause`, m.assigneeId!, { reason: 'Wachten op parket', basis: 'Afspraak met parket' });
-    await new Promise((r) => setTimeout(r, 8 * SECOND));
+    // Once the workflow has handled the pause, it holds no timer: nothing can fire or turn it
+    // overdue until it is given another command (the first rung's timer was cancelled).
+    const history = await untilIdle(sys, meldingWorkflowId(m.id));
+    expect(history.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    expect(openTimers(history)).toEqual([]);
+    expect(scheduledActivities(history, 'escalate')).toEqual([]);
     const paused = await getMelding(sys, m.id);
     expect(paused).toMatchObject({ overdue: false, deadlinePaused: true, dueAt: null });
     expect(await alertsFor(m.id)).toHaveLength(0);
@@ -82,14 +76,7 @@ describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
 
 describe('the crisis escalation chain (4 seconds here)', () => {
   it('reminds the coordinator on duty, reassigns to the next coordinator at expiry, then alerts the central lead', async () => {
-    const roster = await sys.db
-      .selectFrom('crisis_roster')
-      .select('user_id')
-      .where('starts_at', '<=', new Date())
-      .where('ends_at', '>', new Date())
-      .orderBy('position')
-      .execute();
-    const [first, second] = roster.map((r) => r.user_id);
+    const [first, second] = await crisisCoordinatorsOnDuty(sys);
     const m = (await post(sys, '/meldingen', coordinator, intake.crisis(location.location_id))).body;
     expect(m.assigneeId).toBe(first);
 
@@ -108,15 +95,22 @@ describe('the crisis escalation chain (4 seconds here)', () => {
 describe('a worker stopped mid-flow', () => {
   it('loses nothing: the rungs missed while it was down fire after its restart, in order, each once', async () => {
     const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    const lastRungAt = Date.parse(m.dueAt!) + 2 * SECOND;
     await sys.stopWorker();
     try {
-      await new Promise((r) => setTimeout(r, 10 * SECOND));
+      // The server fires the first rung's timer without a worker; the workflow cannot act on it.
+      // Keep the worker away until the last rung's moment has passed too: all three are missed.
+      const missed = await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > lastRungAt + 500, 30 * SECOND);
+      expect(scheduledActivities(missed, 'escalate')).toEqual([]);
       expect(await alertsFor(m.id)).toHaveLength(0);
     } finally {
       await sys.startWorker();
     }
     await eventually(() => alertsFor(m.id), (alerts) => alerts.length === 3);
-    await new Promise((r) => setTimeout(r, 3 * SECOND));
+    // Done with the ladder: nothing outstanding and no timer left, so no fourth alert can follow.
+    const history = await untilIdle(sys, meldingWorkflowId(m.id));
+    expect(openTimers(history)).toEqual([]);
+    expect(scheduledActivities(history, 'escalate')).toHaveLength(3);
     const alerts = await alertsFor(m.id);
     expect(alerts.map((a) => a.template)).toEqual(['escalatie_herinnering', 'escalatie_teamcoordinator', 'escalatie_centraal']);
     const record = await getMelding(sys, m.id);

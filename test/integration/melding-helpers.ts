@@ -44,6 +44,31 @@ export const intake = {
   }),
 };
 
+/** A regular report from a third party with personal data in every field that can hold it. */
+export function personalIntake(locationId: string, p: { ref: string; name: string; email: string; phone: string; address: string }, description: string, categories: string[]) {
+  return {
+    source: 'derde',
+    channel: 'webformulier',
+    externalRef: p.ref,
+    reporter: { name: p.name, email: p.email, phone: p.phone },
+    location: { locationId, addressText: p.address },
+    description,
+    categories,
+  };
+}
+
+/** The crisis coordinators on duty now, in roster order (the seed stretches the roster to today). */
+export async function crisisCoordinatorsOnDuty(sys: TestSystem): Promise<string[]> {
+  const rows = await sys.db
+    .selectFrom('crisis_roster')
+    .select('user_id')
+    .where('starts_at', '<=', new Date())
+    .where('ends_at', '>', new Date())
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => r.user_id);
+}
+
 /** POSTs a body and returns status and parsed JSON. */
 export async function post(sys: TestSystem, path: string, as: string, json: unknown, key?: string) {
   const res = await sys.http(path, { method: 'POST', as, json, headers: key ? { 'idempotency-key': key } : {} });

@@ -4,7 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { eventually, getMelding, intake, locationOfTeam, type MeldingView, post, replayAll } from './melding-helpers.js';
+import { crisisCoordinatorsOnDuty, eventually, getMelding, intake, locationOfTeam, type MeldingView, post, replayAll } from './melding-helpers.js';
 
 // Reports with the default deadlines (24 hours, 1 hour): the paths and the commands.
 // Escalations on short deadlines are in melding-deadlines.test.ts.
@@ -20,16 +20,7 @@ afterAll(async () => sys?.stop());
 
 const coordinator = 'u-tc-antwerpen';
 
-async function onDuty(): Promise<string[]> {
-  const rows = await sys.db
-    .selectFrom('crisis_roster')
-    .select('user_id')
-    .where('starts_at', '<=', new Date())
-    .where('ends_at', '>', new Date())
-    .orderBy('position')
-    .execute();
-  return rows.map((r) => r.user_id);
-}
+const onDuty = () => crisisCoordinatorsOnDuty(sys);
 
 describe('the regular path', () => {
   it('assigns to the dossier\'s case manager with a 24-hour deadline and closes with a follow-up', async () => {

@@ -11,7 +11,7 @@ import { ensureTemporalCli } from '../../platform/temporal-cli.js';
 import { meldingWorkflowId } from '../../workflows/melding/definitions.js';
 import { freePort } from './global-setup.js';
 import { startTestSystem, TEST_TEMPORAL_UI_ORIGIN, type TestSystem, testPayloadCodec } from './harness.js';
-import { eventually, getMelding, locationOfTeam, post } from './melding-helpers.js';
+import { eventually, getMelding, locationOfTeam, personalIntake, post } from './melding-helpers.js';
 
 // Issue 11, "Encrypted payloads": markers in every personal field of a report appear neither in
 // the Temporal history as a client without the key fetches it, nor in the bytes of the dev
@@ -36,15 +36,8 @@ type Markers = ReturnType<typeof markersFor>;
 /** A report with a marker in every personal field, acknowledged and answered (saveMelding, queueFeedback, updates). */
 async function runReport(sys: TestSystem, markers: Markers): Promise<{ id: string; locationId: string }> {
   const location = await locationOfTeam(sys, 'team-antwerpen');
-  const created = await post(sys, '/meldingen', coordinator, {
-    source: 'derde',
-    channel: 'webformulier',
-    externalRef: markers.externalRef,
-    reporter: { name: markers.name, email: markers.email, phone: markers.phone },
-    location: { locationId: location.location_id, addressText: markers.address },
-    description: `Het kind ${markers.child} kwam thuis met blauwe plekken; de verzorgers reageren niet op vragen.`,
-    categories: ['kwaliteit_pedagogisch'],
-  });
+  const created = await post(sys, '/meldingen', coordinator, personalIntake(location.location_id, { ...markers, ref: markers.externalRef },
+    `Het kind ${markers.child} kwam thuis met blauwe plekken; de verzorgers reageren niet op vragen.`, ['kwaliteit_pedagogisch']));
   expect(created.status).toBe(201);
   const id = created.body.id;
   const handler = location.case_manager_id!;

@@ -6,7 +6,7 @@ import { ensureRetentionSchedule } from '../../workflows/retention/schedule.js';
 import { addDays, fromBrusselsLocal, localDateOf, toIsoUtc } from '../../workflows/clock/brussels-time.js';
 import type { RetentionProgress, RetentionRunInput } from '../../workflows/retention/definitions.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { eventually, getMelding, locationOfTeam, post } from './melding-helpers.js';
+import { eventually, getMelding, locationOfTeam, personalIntake, post } from './melding-helpers.js';
 
 // Retention of reports' personal data (docs/retention.md): the daily run erases what is personal
 // a configurable time after closure, keeps the statistics, and records once per report that it did.
@@ -142,15 +142,8 @@ describe('the retention run', () => {
 
   it('registers, handles and closes a report through the API, and leaves an open one', async () => {
     const handler = location.case_manager_id!;
-    const created = await post(sys, '/meldingen', coordinator, {
-      source: 'derde',
-      channel: 'webformulier',
-      externalRef: marker.ref,
-      reporter: { name: marker.name, email: marker.email, phone: marker.phone },
-      location: { locationId: location.location_id, addressText: marker.address },
-      description: `De verzorgers lieten ${marker.child} lang alleen in de slaapkamer.`,
-      categories: ['kwaliteit_pedagogisch', 'communicatie_ouders'],
-    });
+    const created = await post(sys, '/meldingen', coordinator, personalIntake(location.location_id, marker,
+      `De verzorgers lieten ${marker.child} lang alleen in de slaapkamer.`, ['kwaliteit_pedagogisch', 'communicatie_ouders']));
     expect(created.status).toBe(201);
     closedId = created.body.id;
     expect((await post(sys, `/meldingen/${closedId}/triage`, handler, { triage: 'regulier', reason: marker.triageReason })).status).toBe(200);

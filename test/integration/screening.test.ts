@@ -2,20 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureScreeningSchedule } from '../../workflows/screening/schedule.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
+import { reportRungs, secondsDeadline } from '../support/deadlines.js';
 
 // The monthly risk screening end to end on all of the synthetic Flanders (scale 1: ≈6,300
 // locations, three years of history), on the real Temporal dev server and PostgreSQL, over HTTP.
 // The screening deadline runs in seconds (DEADLINE_OVERRIDES) so its reminders can be seen.
 const SECOND = 1_000;
-const deadlineOverrides = {
-  screening: {
-    budget: { unit: 'hours', amount: 8 / 3600 },
-    rungs: [
-      { id: 'reminder_handler', offsetMs: -4 * SECOND, target: 'handler' },
-      { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-    ],
-  },
-};
+const deadlineOverrides = { screening: secondsDeadline(8 * SECOND, ...reportRungs(4 * SECOND)) };
 
 interface Task {
   id: string;

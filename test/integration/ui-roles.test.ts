@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { getMelding, intake, locationOfTeam, post } from './melding-helpers.js';
-import { expectAccessible, expectText, launchChromium, newPage, screenshot, signInAs, stepMs, userName } from './ui-support.js';
+import { expectAccessible, expectText, launchChromium, newPage, screenshot, signInAs, stepMs, userName, workRow as uiWorkRow } from './ui-support.js';
 
 // The web UI per role (issue 12), in headless Chromium against the real API, Temporal and
 // PostgreSQL, signing in through the development user picker, with an axe-core check on every
@@ -38,16 +38,7 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-/** Mijn werk, pressing "Vernieuwen" until the row of the item is there (the work list is a projection). */
-async function workRow(id: string) {
-  const row = () => page.getByRole('row').filter({ hasText: id });
-  await expect.poll(async () => {
-    if ((await row().count()) > 0) return true;
-    await page.getByRole('button', { name: 'Vernieuwen' }).click().catch(() => undefined);
-    return false;
-  }, { timeout: 15_000, interval: 500 }).toBe(true);
-  return row();
-}
+const workRow = (id: string) => uiWorkRow(page, id);
 
 describe('the web UI per role', () => {
   it('signs in through the user picker, grouped by team, each person by name and role', async () => {

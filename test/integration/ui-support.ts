@@ -25,6 +25,17 @@ export async function newPage(browser: Browser, pageErrors: string[]): Promise<P
 }
 
 /** Waits (bounded) until the locator's text contains the expected text. */
+/** Mijn werk, pressing "Vernieuwen" until the row of the item is there (the work list is a projection). */
+export async function workRow(page: Page, id: string): Promise<Locator> {
+  const row = () => page.getByRole('row').filter({ hasText: id });
+  await expect.poll(async () => {
+    if ((await row().count()) > 0) return true;
+    await page.getByRole('button', { name: 'Vernieuwen' }).first().click().catch(() => undefined);
+    return false;
+  }, { timeout: 15_000, interval: 500 }).toBe(true);
+  return row();
+}
+
 export async function expectText(locator: Locator, expected: string | RegExp, timeout = stepMs): Promise<void> {
   await expect.poll(async () => (await locator.count()) > 0 ? await locator.first().innerText() : '', { timeout, interval: 100 })
     .toMatch(typeof expected === 'string' ? new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : expected);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseApi, inDays } from './handhaving-helpers.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, getMelding, intake, post } from './melding-helpers.js';
-import { expectAccessible, expectText, launchChromium, newPage, screenshot, signInAs, stepMs } from './ui-support.js';
+import { expectAccessible, expectText, launchChromium, newPage, screenshot, signInAs, stepMs, workRow as uiWorkRow } from './ui-support.js';
 
 // The web UI per role, continued (issue 12, points 4–5), in headless Chromium against the real API,
 // Temporal and PostgreSQL, with the Modular simulator; signing in through the user picker and an
@@ -52,16 +52,7 @@ afterAll(async () => {
   await sys?.stop();
 });
 
-/** Mijn werk, pressing "Vernieuwen" until the row of the item is there (the work list is a projection). */
-async function workRow(id: string) {
-  const row = () => page.getByRole('row').filter({ hasText: id });
-  await expect.poll(async () => {
-    if ((await row().count()) > 0) return true;
-    await page.getByRole('button', { name: 'Vernieuwen' }).first().click().catch(() => undefined);
-    return false;
-  }, { timeout: 15_000, interval: 500 }).toBe(true);
-  return row();
-}
+const workRow = (id: string) => uiWorkRow(page, id);
 
 /** Presses "Vernieuwen" until the locator's text matches (the system moves on by itself). */
 async function expectAfterRefresh(locator: () => ReturnType<Page['locator']>, expected: RegExp, timeout = 15_000) {

@@ -1,20 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, intake, locationOfTeam, post } from './melding-helpers.js';
+import { reportRungs, secondsDeadline } from '../support/deadlines.js';
 
 // Work surfaces (docs/work-surfaces.md): Mijn werk, notifications (also live), the team dashboard,
 // the crisis roster and a case's history. Reports get a deadline of seconds, so a real escalation
 // writes the internal message the live stream must push.
 const SECOND = 1_000;
-const deadlineOverrides = {
-  report_follow_up: {
-    budget: { unit: 'hours', amount: 8 / 3600 },
-    rungs: [
-      { id: 'reminder_handler', offsetMs: -2 * SECOND, target: 'handler' },
-      { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-    ],
-  },
-};
+const deadlineOverrides = { report_follow_up: secondsDeadline(8 * SECOND, ...reportRungs(2 * SECOND)) };
 
 let sys: TestSystem;
 let antwerpen: Awaited<ReturnType<typeof locationOfTeam>>;

@@ -58,6 +58,8 @@ vi.mock('@temporalio/workflow', async (importOriginal) => {
       return fn();
     },
     allHandlersFinished: () => true,
+    // A new run: every patch applies.
+    patched: () => true,
   };
 });
 
@@ -160,13 +162,15 @@ describe('terms on the working calendar', () => {
     expect(toIsoUtc(run.calendarDaysFrom(T('2026-09-28T10:00:00.000Z'), 30))).toBe('2026-10-28T22:59:59.999Z');
   });
 
-  // INCONSISTENCY (see the report): docs/deadlines.md moves a calendar-day term whose last day is
-  // a weekend day or closing day to the next working day (art. 53 Ger.W.); the objection term of a
-  // decision (30 calendar days) is computed here without that move.
-  it.fails('calendar days: a last day on a weekend or a closing day moves to the next working day (deadlines.md)', () => {
+  // docs/deadlines.md: a calendar-day term whose last day is a weekend day or a closing day ends on
+  // the next working day (art. 53 Ger.W.), as the objection term of a decision (30 calendar days) does.
+  it('calendar days: a last day on a weekend or a closing day moves to the next working day (deadlines.md)', () => {
     const run = newRun();
     // Thursday 11 June 2026 + 30 days = Saturday 11 July (also the Flemish holiday): Monday 13 July.
     expect(toIsoUtc(run.calendarDaysFrom(T('2026-06-11T10:00:00.000Z'), 30))).toBe('2026-07-13T21:59:59.999Z');
+    // Friday 11 June 2027 + 30 days = Sunday 11 July 2027: Monday 12 July. A Friday stays a Friday.
+    expect(toIsoUtc(run.calendarDaysFrom(T('2027-06-11T10:00:00.000Z'), 30))).toBe('2027-07-12T21:59:59.999Z');
+    expect(toIsoUtc(run.calendarDaysFrom(T('2026-06-12T10:00:00.000Z'), 28))).toBe('2026-07-10T21:59:59.999Z');
   });
 
   it('the start and end of a local date, on the 23-hour and the 25-hour day', () => {

@@ -3,18 +3,10 @@ import { featureNames, featureVector, type RawFeatures } from '../../activities/
 import { fitLogistic, predict, sigmoid, solveSpd } from '../../activities/risk-model/logistic.js';
 import { auc, liftAtK } from '../../activities/risk-model/metrics.js';
 import { cutoffsFor } from '../../activities/risk-model/train.js';
+import { mulberry32 } from '../support/prng.js';
 
-/** A small deterministic PRNG (mulberry32) so the synthetic data is the same on every run. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG so the synthetic data is the same on every run. */
+const prng = mulberry32;
 
 describe('logistic regression', () => {
   it('solves a symmetric positive-definite system', () => {

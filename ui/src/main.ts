@@ -3,7 +3,7 @@
 import { notificationBell, type Bell } from './components/notification-bell.js';
 import { api } from './lib/api.js';
 import { h } from './lib/dom.js';
-import { describeError, label, roleLabels, teamLabels } from './lib/format.js';
+import { describeError, label, labels } from './lib/format.js';
 import { forgetPeople, loadPeople } from './lib/people.js';
 import { parseHash } from './lib/router.js';
 import { type Me, session } from './lib/session.js';
@@ -62,7 +62,7 @@ async function startSession() {
   bell = notificationBell();
   $('session').replaceChildren(
     bell.element,
-    h('p', { class: 'who', id: 'who' }, h('span', { class: 'who-name' }, me.name), ' ', h('span', { class: 'who-role' }, `${label(roleLabels, me.role)}${me.teamId ? ` · ${label(teamLabels, me.teamId)}` : ''}`)),
+    h('p', { class: 'who', id: 'who' }, h('span', { class: 'who-name' }, me.name), ' ', h('span', { class: 'who-role' }, `${label(labels.role, me.role)}${me.teamId ? ` · ${label(labels.team, me.teamId)}` : ''}`)),
     h('button', { type: 'button', class: 'sign-out', onclick: () => {
       signedOut();
       history.replaceState(null, '', '#/aanmelden');

@@ -99,6 +99,15 @@ export function addWorkingDays(calendar: WorkingCalendar, date: LocalDate, n: nu
   return d;
 }
 
+/**
+ * The last day of a term of n calendar days after `date` (the event day not counted): `date` + n,
+ * or, when that day is a weekend day or a closed date, the next working day (art. 53 Ger.W.).
+ */
+export function addCalendarDays(calendar: WorkingCalendar, date: LocalDate, n: number): LocalDate {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Calendar days must be a whole number ≥ 0, got ${n}`);
+  return workingDayOnOrAfter(calendar, addDays(date, n));
+}
+
 /** Working days d with after < d ≤ through: the counting rule of addWorkingDays, inverted. */
 export function countWorkingDays(calendar: WorkingCalendar, after: LocalDate, through: LocalDate): number {
   let count = 0;

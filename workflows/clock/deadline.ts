@@ -7,7 +7,6 @@
  */
 import {
   HOUR_MS,
-  addDays,
   daysBetween,
   endOfLocalDay,
   localDateOf,
@@ -16,7 +15,7 @@ import {
   type EpochMs,
   type InstantInput,
 } from './brussels-time.js';
-import { addWorkingDays, countWorkingDays, workingDayOnOrAfter, type WorkingCalendar } from './calendar.js';
+import { addCalendarDays, addWorkingDays, countWorkingDays, workingDayOnOrAfter, type WorkingCalendar } from './calendar.js';
 
 export type BudgetUnit = 'hours' | 'calendar_days' | 'working_days';
 
@@ -168,7 +167,7 @@ function lastDay(d: Deadline, calendar: WorkingCalendar): string {
     return left === 0 ? workingDayOnOrAfter(calendar, start) : addWorkingDays(calendar, start, left);
   }
   // Calendar days: a last day that falls on a closing day moves to the next working day.
-  return workingDayOnOrAfter(calendar, addDays(start, left));
+  return addCalendarDays(calendar, start, left);
 }
 
 /** The due moment in epoch ms; undefined while paused, because a paused deadline has none. */

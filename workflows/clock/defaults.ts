@@ -30,120 +30,78 @@ const LADDER_ASSUMPTION: Provenance = {
   note: 'Escalatieladder voorgesteld door het project; te bevestigen door het agentschap.',
 };
 
+const cited = (source: string): Provenance => ({ status: 'cited', source });
+const assumed = (note: string): Provenance => ({ status: 'assumption', note });
+
+/**
+ * One kind from a row of the table below: every ladder is the project's proposal, and every
+ * extension cap an assumption to confirm. A rung is [id, offset from the due moment, target].
+ */
+function kindOf(
+  kind: DeadlineKind,
+  label: string,
+  budget: Budget,
+  extensionCap: number,
+  rungs: [EscalationRung['id'], number, EscalationRung['target']][],
+  provenance: { budget: Provenance; extensionCap: string },
+): DeadlineKindConfig {
+  return {
+    kind,
+    label,
+    budget,
+    extensionCap,
+    ladder: { kind, rungs: rungs.map(([id, offsetMs, target]) => ({ id, offsetMs, target })) },
+    provenance: { budget: provenance.budget, extensionCap: assumed(provenance.extensionCap), ladder: LADDER_ASSUMPTION },
+  };
+}
+
+const DAY_HOURS_MS = 24 * HOUR_MS;
+
 export const DEFAULT_DEADLINE_KINDS: Readonly<Record<DeadlineKind, DeadlineKindConfig>> = {
-  report_follow_up: {
-    kind: 'report_follow_up',
-    label: 'Opvolging melding door klantenbeheerder',
-    budget: { unit: 'hours', amount: 24 },
-    extensionCap: 48,
-    ladder: {
-      kind: 'report_follow_up',
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -4 * HOUR_MS, target: 'handler' },
-        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-        { id: 'overdue_central_lead', offsetMs: 24 * HOUR_MS, target: 'central_lead' },
-      ],
-    },
-    provenance: {
-      budget: { status: 'cited', source: `${SEED_PROCESS}: "Opvolging door klantenbeheerder binnen 24 u."; DOMAIN.md §1` },
-      extensionCap: { status: 'assumption', note: 'Maximaal 48 uur verlenging; te bevestigen.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
-  crisis_report_acknowledgement: {
-    kind: 'crisis_report_acknowledgement',
-    label: 'Crisismelding opgenomen door crisiscoördinator',
-    budget: { unit: 'hours', amount: 1 },
-    extensionCap: 0,
-    ladder: {
-      kind: 'crisis_report_acknowledgement',
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -15 * MINUTE_MS, target: 'handler' },
-        { id: 'due_next_coordinator', offsetMs: 0, target: 'next_coordinator' },
-        { id: 'overdue_central_lead', offsetMs: HOUR_MS, target: 'central_lead' },
-      ],
-    },
-    provenance: {
-      budget: {
-        status: 'assumption',
-        note: `De bron zegt "onmiddellijke opvolging door crisiscoördinator" (${SEED_PROCESS}); 1 klokuur is een aanname.`,
-      },
-      extensionCap: { status: 'assumption', note: 'Geen verlenging: onmiddellijke opvolging laat geen uitstel toe.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
-  mentes_contact: {
-    kind: 'mentes_contact',
-    label: 'Contact Mentes na aanmaning',
-    budget: { unit: 'working_days', amount: 2 },
-    extensionCap: 3,
-    ladder: {
-      kind: 'mentes_contact',
-      rungs: [
-        { id: 'due_handler', offsetMs: 0, target: 'handler' },
-        { id: 'overdue_teamcoordinator', offsetMs: 24 * HOUR_MS, target: 'teamcoordinator' },
-      ],
-    },
-    provenance: {
-      budget: { status: 'cited', source: `${SEED_PROCESS}: "Neemt binnen 2 werkdagen contact op met voorziening op lijst aanmaning"; DOMAIN.md §2` },
-      extensionCap: { status: 'assumption', note: 'Maximaal 3 werkdagen verlenging; te bevestigen.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
-  screening: {
-    kind: 'screening',
-    label: 'Risicoscreening van een geselecteerd dossier',
-    budget: { unit: 'working_days', amount: 15 },
-    extensionCap: 10,
-    ladder: {
-      kind: 'screening',
-      rungs: [
-        { id: 'reminder_handler', offsetMs: -3 * 24 * HOUR_MS, target: 'handler' },
-        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-      ],
-    },
-    provenance: {
-      budget: { status: 'assumption', note: 'Screening binnen 15 werkdagen (de maand waarin geselecteerd); DOMAIN.md §4 noemt geen termijn.' },
-      extensionCap: { status: 'assumption', note: 'Maximaal 10 werkdagen verlenging; te bevestigen.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
-  inspection_planning: {
-    kind: 'inspection_planning',
-    label: 'Spoedinspectie ingepland door Zorginspectie',
-    budget: { unit: 'working_days', amount: 2 },
-    extensionCap: 3,
-    ladder: {
-      kind: 'inspection_planning',
-      rungs: [
-        { id: 'due_teamcoordinator', offsetMs: 0, target: 'teamcoordinator' },
-        { id: 'overdue_central_lead', offsetMs: 24 * HOUR_MS, target: 'central_lead' },
-      ],
-    },
-    provenance: {
-      budget: { status: 'assumption', note: 'DOMAIN.md §3 noemt een snelle procedure zonder termijn; 2 werkdagen vanaf de aanvraag is een aanname.' },
-      extensionCap: { status: 'assumption', note: 'Maximaal 3 werkdagen verlenging; te bevestigen.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
-  inspection_report: {
-    kind: 'inspection_report',
-    label: 'Inspectieverslag van Zorginspectie',
-    budget: { unit: 'calendar_days', amount: 60 },
-    extensionCap: 30,
-    ladder: {
-      kind: 'inspection_report',
-      rungs: [
-        { id: 'due_handler', offsetMs: 0, target: 'handler' },
-        { id: 'overdue_teamcoordinator', offsetMs: 7 * 24 * HOUR_MS, target: 'teamcoordinator' },
-      ],
-    },
-    provenance: {
-      budget: { status: 'assumption', note: 'Verslag binnen 60 kalenderdagen na de aanvraag; DOMAIN.md §3 noemt geen termijn.' },
-      extensionCap: { status: 'assumption', note: 'Maximaal 30 dagen verlenging; te bevestigen.' },
-      ladder: LADDER_ASSUMPTION,
-    },
-  },
+  report_follow_up: kindOf('report_follow_up', 'Opvolging melding door klantenbeheerder', { unit: 'hours', amount: 24 }, 48, [
+    ['reminder_handler', -4 * HOUR_MS, 'handler'],
+    ['due_teamcoordinator', 0, 'teamcoordinator'],
+    ['overdue_central_lead', DAY_HOURS_MS, 'central_lead'],
+  ], {
+    budget: cited(`${SEED_PROCESS}: "Opvolging door klantenbeheerder binnen 24 u."; DOMAIN.md §1`),
+    extensionCap: 'Maximaal 48 uur verlenging; te bevestigen.',
+  }),
+  crisis_report_acknowledgement: kindOf('crisis_report_acknowledgement', 'Crisismelding opgenomen door crisiscoördinator', { unit: 'hours', amount: 1 }, 0, [
+    ['reminder_handler', -15 * MINUTE_MS, 'handler'],
+    ['due_next_coordinator', 0, 'next_coordinator'],
+    ['overdue_central_lead', HOUR_MS, 'central_lead'],
+  ], {
+    budget: assumed(`De bron zegt "onmiddellijke opvolging door crisiscoördinator" (${SEED_PROCESS}); 1 klokuur is een aanname.`),
+    extensionCap: 'Geen verlenging: onmiddellijke opvolging laat geen uitstel toe.',
+  }),
+  mentes_contact: kindOf('mentes_contact', 'Contact Mentes na aanmaning', { unit: 'working_days', amount: 2 }, 3, [
+    ['due_handler', 0, 'handler'],
+    ['overdue_teamcoordinator', DAY_HOURS_MS, 'teamcoordinator'],
+  ], {
+    budget: cited(`${SEED_PROCESS}: "Neemt binnen 2 werkdagen contact op met voorziening op lijst aanmaning"; DOMAIN.md §2`),
+    extensionCap: 'Maximaal 3 werkdagen verlenging; te bevestigen.',
+  }),
+  screening: kindOf('screening', 'Risicoscreening van een geselecteerd dossier', { unit: 'working_days', amount: 15 }, 10, [
+    ['reminder_handler', -3 * DAY_HOURS_MS, 'handler'],
+    ['due_teamcoordinator', 0, 'teamcoordinator'],
+  ], {
+    budget: assumed('Screening binnen 15 werkdagen (de maand waarin geselecteerd); DOMAIN.md §4 noemt geen termijn.'),
+    extensionCap: 'Maximaal 10 werkdagen verlenging; te bevestigen.',
+  }),
+  inspection_planning: kindOf('inspection_planning', 'Spoedinspectie ingepland door Zorginspectie', { unit: 'working_days', amount: 2 }, 3, [
+    ['due_teamcoordinator', 0, 'teamcoordinator'],
+    ['overdue_central_lead', DAY_HOURS_MS, 'central_lead'],
+  ], {
+    budget: assumed('DOMAIN.md §3 noemt een snelle procedure zonder termijn; 2 werkdagen vanaf de aanvraag is een aanname.'),
+    extensionCap: 'Maximaal 3 werkdagen verlenging; te bevestigen.',
+  }),
+  inspection_report: kindOf('inspection_report', 'Inspectieverslag van Zorginspectie', { unit: 'calendar_days', amount: 60 }, 30, [
+    ['due_handler', 0, 'handler'],
+    ['overdue_teamcoordinator', 7 * DAY_HOURS_MS, 'teamcoordinator'],
+  ], {
+    budget: assumed('Verslag binnen 60 kalenderdagen na de aanvraag; DOMAIN.md §3 noemt geen termijn.'),
+    extensionCap: 'Maximaal 30 dagen verlenging; te bevestigen.',
+  }),
 };
 
 export interface DeadlineKindOverride {
@@ -154,7 +112,7 @@ export interface DeadlineKindOverride {
 
 export type DeadlineKindOverrides = Partial<Record<DeadlineKind, DeadlineKindOverride>>;
 
-const OVERRIDDEN: Provenance = { status: 'assumption', note: 'Overschreven door configuratie.' };
+const OVERRIDDEN = assumed('Overschreven door configuratie.');
 
 /** The defaults with overrides applied; an overridden figure is no longer 'cited'. */
 export function deadlineKinds(overrides: DeadlineKindOverrides = {}): Record<DeadlineKind, DeadlineKindConfig> {

@@ -30,13 +30,19 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
   };
   let outcome: RemedyOutcomeCommand | undefined;
   let remedyDue: number | undefined;
+  run.guard.keep(() => {
+    const saved = outcome;
+    return () => {
+      outcome = saved;
+    };
+  });
   const remedyTermPassed = () => data.remedyTermPassed === true || (remedyDue !== undefined && Date.now() >= remedyDue);
 
   setHandler(flowStateQuery, () => run.state);
 
   // ----- block 1: the milestone, and what the aanmaning will say ----------------------------
 
-  setHandler(shortcomingsUpdate, async (cmd) => {
+  run.guard.onUpdate(shortcomingsUpdate, async (cmd) => {
     data.shortcomings = cmd.shortcomings;
     data.remedyBy = cmd.remedyBy;
     run.enter('mijlpaal', 'gesprek met de organisator vastleggen');
@@ -51,7 +57,7 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
     },
   });
 
-  setHandler(talkUpdate, async (cmd) => {
+  run.guard.onUpdate(talkUpdate, async (cmd) => {
     data.talk = { at: cmd.at, summary: cmd.summary };
     run.noteSpoken('organisator', 'aanmaningsgesprek', cmd.at);
     await run.record(cmd.actor, 'aanmaning.talk', 'Aanmaningsgesprek met de organisator', { at: cmd.at, summary: cmd.summary });
@@ -65,7 +71,7 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
 
   // ----- block 3: follow-up ------------------------------------------------------------------
 
-  setHandler(mentesContactUpdate, async (cmd) => {
+  run.guard.onUpdate(mentesContactUpdate, async (cmd) => {
     data.mentesContactAt = cmd.at;
     run.cancelTimer('mentes');
     await run.record(cmd.actor, 'aanmaning.mentes_contact', 'Mentes nam contact op met de voorziening', { at: cmd.at });
@@ -77,7 +83,7 @@ export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> 
     },
   });
 
-  setHandler(remedyOutcomeUpdate, async (cmd) => {
+  run.guard.onUpdate(remedyOutcomeUpdate, async (cmd) => {
     outcome = cmd;
     if (cmd.earlyEscalation) {
       await run.record(cmd.actor, 'aanmaning.early_escalation', `Vroegtijdige escalatie vóór het einde van de hersteltermijn: ${cmd.earlyEscalation.reason}`, {

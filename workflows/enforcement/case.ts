@@ -5,13 +5,11 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   patched,
-  proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EnforcementActivities } from '../../activities/enforcement.js';
 import { toIsoUtc } from '../clock/brussels-time.js';
 import { dossierIdKey, dueAtKey, locationIdKey, organiserIdKey, phaseKey, processKindKey, teamIdKey, urgentKey } from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
@@ -32,14 +30,9 @@ import {
   milestoneUpdate,
   urgentProposalUpdate,
 } from './definitions.js';
-import { durable, invalid, notNow } from './flow-kit.js';
+import { activities, durable, invalid, notNow, system } from './flow-kit.js';
 
-const { saveCase, recordEnforcementEvent, alertTeamCoordinator } = proxyActivities<EnforcementActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
-
-const system: Actor = { id: 'systeem', role: 'systeem' };
+const { saveCase, recordEnforcementEvent, alertTeamCoordinator } = activities;
 
 interface Next {
   flow: Flow;

@@ -13,16 +13,15 @@ import {
   replacementCapacityWorkflowType,
   objectionUpdate,
   oralNoticeUpdate,
-  reviewUpdate,
   type SuspensionEndCommand,
   suspensionEndUpdate,
 } from './definitions.js';
-import { activities, FlowRun, invalid, notNow, system } from './flow-kit.js';
+import { activities, FlowRun, invalid, notNow, onDraftAndReview, type Review, system } from './flow-kit.js';
 import { formatSessionMoment } from './replacement-capacity.js';
 
 export interface DecisionData {
   draft?: DecisionCommand & { version: number };
-  reviews: { approve: boolean; remarks: string; by: string }[];
+  reviews: Review[];
   approved?: boolean;
   oralNotice?: { at: string; note: string };
   decisionId?: string;
@@ -72,19 +71,13 @@ export class DecisionFlow {
     const { run, data } = this;
     setHandler(flowStateQuery, () => run.state);
 
-    setHandler(decisionUpdate, async (cmd) => {
-      data.draft = { ...cmd, version: (data.draft?.version ?? 0) + 1 };
-      run.enter('mijlpaal', 'juridisch nazicht door een jurist');
-      await run.record(cmd.actor, 'beslissing.draft', `Ontwerp beslissing tot ${cmd.decision} (versie ${data.draft.version})`, {
-        decision: cmd.decision,
-        date: cmd.date,
-        integrityHarmed: cmd.integrityHarmed,
-      });
-      return run.state;
-    }, {
-      validator: (cmd) => {
-        if (data.approved) throw notNow('The decision was already approved');
-        if (data.draft && data.reviews.length < data.draft.version) throw notNow('The current draft awaits its review');
+    onDraftAndReview(run, data, {
+      update: decisionUpdate,
+      event: 'beslissing',
+      what: 'decision',
+      draft: (cmd, version) => ({ ...cmd, version }),
+      details: (cmd) => ({ decision: cmd.decision, date: cmd.date, integrityHarmed: cmd.integrityHarmed }),
+      validate: (cmd) => {
         if (this.input.decision && cmd.decision !== this.input.decision && !this.urgent) {
           throw invalid(`The voornemen announced a ${this.input.decision}; a different decision needs a new voornemen`);
         }
@@ -95,19 +88,7 @@ export class DecisionFlow {
       },
     });
 
-    setHandler(reviewUpdate, async (cmd) => {
-      data.reviews.push({ approve: cmd.approve, remarks: cmd.remarks, by: cmd.actor.id });
-      if (cmd.approve) data.approved = true;
-      else run.enter('mijlpaal', 'ontwerp aanpassen na opmerkingen van de jurist');
-      await run.record(cmd.actor, cmd.approve ? 'beslissing.approved' : 'beslissing.rejected', cmd.approve ? 'Beslissing goedgekeurd door jurist' : 'Beslissing teruggestuurd door jurist', { remarks: cmd.remarks });
-      return run.state;
-    }, {
-      validator: (_cmd) => {
-        if (!data.draft || data.reviews.length >= data.draft.version) throw notNow('There is no draft waiting for review');
-      },
-    });
-
-    setHandler(oralNoticeUpdate, async (cmd) => {
+    run.guard.onUpdate(oralNoticeUpdate, async (cmd) => {
       data.oralNotice = { at: cmd.at, note: cmd.note };
       run.noteSpoken('organisator', 'beslissing-vooraf', cmd.at);
       await run.record(cmd.actor, 'beslissing.oral_notice', 'Organisator mondeling vooraf ingelicht', { at: cmd.at, note: cmd.note });
@@ -119,7 +100,7 @@ export class DecisionFlow {
       },
     });
 
-    setHandler(objectionUpdate, async (cmd) => this.onObjection(cmd), {
+    run.guard.onUpdate(objectionUpdate, async (cmd) => this.onObjection(cmd), {
       validator: (cmd) => {
         if (!data.sentAt) throw notNow('The decision has not been sent yet');
         if (cmd.action === 'received' && data.objection) throw notNow('An objection was already recorded');
@@ -128,7 +109,7 @@ export class DecisionFlow {
       },
     });
 
-    setHandler(suspensionEndUpdate, async (cmd) => {
+    run.guard.onUpdate(suspensionEndUpdate, async (cmd) => {
       data.suspensionEnd = cmd;
       await run.record(cmd.actor, `beslissing.suspension.${cmd.action}`, { lift: 'Schorsing opgeheven na verificatie', extend: `Schorsing verlengd tot ${cmd.until}`, escalate: 'Schorsing: naar opheffing' }[cmd.action], {
         verification: cmd.verification,
@@ -146,7 +127,7 @@ export class DecisionFlow {
 
   private registerSessionHandler(): void {
     const { run, data } = this;
-    setHandler(informationSessionUpdate, async (cmd) => {
+    run.guard.onUpdate(informationSessionUpdate, async (cmd) => {
       data.sessions ??= [];
       const n = data.sessions.push({ at: cmd.at, place: cmd.place });
       const values = { location: run.location.locationName, when: formatSessionMoment(cmd.at), place: cmd.place, note: cmd.note };
@@ -171,12 +152,14 @@ export class DecisionFlow {
       // An objection suspends the decision, unless it was taken in urgent necessity.
       if (!this.urgent) data.inForce = false;
       await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, objection: 'ingediend', inForce: data.inForce });
+      run.guard.recorded();
       data.objection.recorded = true;
       await run.record(cmd.actor, 'beslissing.objection.received', this.urgent ? 'Bezwaar ontvangen; de beslissing blijft van kracht (dringende noodzakelijkheid)' : 'Bezwaar ontvangen; de beslissing is geschorst', { note: cmd.note });
     } else {
       data.objection!.outcome = cmd.upheld ? 'gegrond' : 'ongegrond';
       data.inForce = !cmd.upheld;
       await activities.changeDecision({ decisionId: data.decisionId!, locationId: run.location.locationId, objection: data.objection!.outcome, inForce: data.inForce, lifted: cmd.upheld });
+      run.guard.recorded();
       await run.record(cmd.actor, 'beslissing.objection.decided', cmd.upheld ? 'Bezwaar gegrond: de beslissing vervalt' : 'Bezwaar ongegrond: de beslissing blijft', { note: cmd.note });
     }
     return run.state;
@@ -273,14 +256,22 @@ export class DecisionFlow {
 
   /** Block 3: objection term; a suspension's end needs a verification, or an extension, or escalation. */
   async followUp(): Promise<FlowOutcome> {
-    const { run, data } = this;
+    const { run, data, input } = this;
     const d = this.decision;
-    const objectionUntil = Date.parse(data.objectionUntil!);
     run.enter('opvolging', d.decision === 'schorsing' ? `einde schorsing op ${d.date} verifiëren` : 'bezwaartermijn volgen');
-    run.at('objection-term', objectionUntil, 'Einde bezwaartermijn', async () => {
+    const termPassed = async () => {
       await run.record(system, 'beslissing.objection_term_passed', data.objection ? 'Bezwaartermijn verstreken (bezwaar ingediend)' : 'Bezwaartermijn verstreken zonder bezwaar');
+    };
+    run.at('objection-term', Date.parse(data.objectionUntil!), 'Einde bezwaartermijn', termPassed);
+    // The objection term runs from the notification of the registered letter once its date is known.
+    run.termFromLetter(run.keyOf('organisator', 'beslissing', 'aangetekende_brief'), async (termFrom) => {
+      const until = run.calendarDaysFrom(run.startOfDate(termFrom), input.settings.objectionTermDays);
+      if (until <= Date.parse(data.objectionUntil!) || !patched('letter-term-from-notification')) return;
+      data.objectionUntil = new Date(until).toISOString();
+      run.moveTimer('objection-term', until, 'Einde bezwaartermijn', termPassed);
+      await run.record(system, 'beslissing.objection_term_recounted', `Bezwaartermijn herrekend vanaf de betekening van de aangetekende brief (${termFrom}): tot ${data.objectionUntil.slice(0, 10)}`, { termFrom, objectionUntil: data.objectionUntil });
     });
-    const objectionSettled = () => Date.now() >= objectionUntil && (!data.objection || data.objection.outcome !== undefined);
+    const objectionSettled = () => Date.now() >= Date.parse(data.objectionUntil!) && (!data.objection || data.objection.outcome !== undefined);
 
     if (d.decision === 'opheffing') {
       if (data.effective === false) {

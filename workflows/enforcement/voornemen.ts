@@ -8,9 +8,8 @@ import {
   type FlowOutcome,
   flowStateQuery,
   hearingUpdate,
-  reviewUpdate,
 } from './definitions.js';
-import { FlowRun, notNow, system } from './flow-kit.js';
+import { FlowRun, notNow, onDraftAndReview, type Review, system } from './flow-kit.js';
 
 /**
  * Voornemen tot beslissing: the case manager drafts it, a jurist approves it (a rejection sends
@@ -22,7 +21,7 @@ export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> 
   const run = new FlowRun(input, 'ontwerp van voornemen opstellen');
   const data = run.state.data as {
     draft?: { decision: DecisionKind; text: string; version: number };
-    reviews: { approve: boolean; remarks: string; by: string }[];
+    reviews: Review[];
     approved?: boolean;
     sentAt?: string;
     hearingUntil?: string;
@@ -32,38 +31,28 @@ export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> 
   data.reviews = [];
   data.hearing = [];
   let conclusion: ConcludeCommand | undefined;
+  run.guard.keep(() => {
+    const saved = conclusion;
+    return () => {
+      conclusion = saved;
+    };
+  });
 
   setHandler(flowStateQuery, () => run.state);
 
   // ----- block 1: draft and legal review -----------------------------------------------------
 
-  setHandler(draftUpdate, async (cmd) => {
-    data.draft = { decision: cmd.decision, text: cmd.text, version: (data.draft?.version ?? 0) + 1 };
-    run.enter('mijlpaal', 'juridisch nazicht door een jurist');
-    await run.record(cmd.actor, 'voornemen.draft', `Ontwerp voornemen tot ${cmd.decision} (versie ${data.draft.version})`, { decision: cmd.decision });
-    return run.state;
-  }, {
-    validator: (_cmd) => {
-      if (data.approved) throw notNow('The voornemen was already approved');
-      if (data.draft && data.reviews.length < data.draft.version) throw notNow('The current draft awaits its review');
-    },
-  });
-
-  setHandler(reviewUpdate, async (cmd) => {
-    data.reviews.push({ approve: cmd.approve, remarks: cmd.remarks, by: cmd.actor.id });
-    if (cmd.approve) data.approved = true;
-    else run.enter('mijlpaal', 'ontwerp aanpassen na opmerkingen van de jurist');
-    await run.record(cmd.actor, cmd.approve ? 'voornemen.approved' : 'voornemen.rejected', cmd.approve ? 'Voornemen goedgekeurd door jurist' : 'Voornemen teruggestuurd door jurist', { remarks: cmd.remarks });
-    return run.state;
-  }, {
-    validator: (_cmd) => {
-      if (!data.draft || data.reviews.length >= data.draft.version) throw notNow('There is no draft waiting for review');
-    },
+  onDraftAndReview(run, data, {
+    update: draftUpdate,
+    event: 'voornemen',
+    what: 'voornemen',
+    draft: (cmd, version) => ({ decision: cmd.decision, text: cmd.text, version }),
+    details: (cmd) => ({ decision: cmd.decision }),
   });
 
   // ----- block 3: hearing ----------------------------------------------------------------------
 
-  setHandler(hearingUpdate, async (cmd) => {
+  run.guard.onUpdate(hearingUpdate, async (cmd) => {
     data.hearing.push({ action: cmd.action, at: cmd.at, note: cmd.note });
     const titles = { requested: 'Hoorzitting aangevraagd', planned: 'Hoorzitting gepland', report: 'Verslag van de hoorzitting' };
     await run.record(cmd.actor, `voornemen.hearing.${cmd.action}`, titles[cmd.action], { at: cmd.at, note: cmd.note });
@@ -76,7 +65,7 @@ export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> 
     },
   });
 
-  setHandler(concludeUpdate, async (cmd) => {
+  run.guard.onUpdate(concludeUpdate, async (cmd) => {
     conclusion = cmd;
     await run.record(cmd.actor, 'voornemen.concluded', cmd.proceed ? 'Hoorrecht afgerond: naar beslissing' : 'Hoorrecht afgerond: dossier sluiten', { reason: cmd.reason });
     return run.state;
@@ -113,12 +102,25 @@ export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> 
   await run.record(system, 'voornemen.sent', 'Voornemen verstuurd (e-mail en aangetekend); hoorrecht loopt', { hearingUntil: data.hearingUntil });
 
   run.enter('opvolging', `hoorrecht tot ${data.hearingUntil.slice(0, 10)}, dan besluiten`);
-  run.at('hearing-reminder', hearingUntil - input.settings.reminderBeforeMs, 'Herinnering einde hoortermijn', async () => {
-    if (!conclusion) await run.remind('hearing-reminder', 'de hoortermijn loopt bijna af', hearingUntil);
-  });
-  run.at('hearing-term', hearingUntil, 'Einde hoortermijn', async () => {
+  const remindBeforeEnd = (id: string) => async () => {
+    if (!conclusion) await run.remind(id, 'de hoortermijn loopt bijna af', Date.parse(data.hearingUntil!));
+  };
+  const termEnds = (id: string) => async () => {
     data.termPassed = true;
-    if (!conclusion) await run.remind('hearing-term', 'de hoortermijn is verstreken: besluit over het vervolg', hearingUntil);
+    if (!conclusion) await run.remind(id, 'de hoortermijn is verstreken: besluit over het vervolg', Date.parse(data.hearingUntil!));
+  };
+  run.at('hearing-reminder', hearingUntil - input.settings.reminderBeforeMs, 'Herinnering einde hoortermijn', remindBeforeEnd('hearing-reminder'));
+  run.at('hearing-term', hearingUntil, 'Einde hoortermijn', termEnds('hearing-term'));
+  // The hearing term runs from the notification of the registered letter once its date is known.
+  run.termFromLetter(run.keyOf('organisator', 'voornemen', 'aangetekende_brief'), async (termFrom) => {
+    const until = run.workingDaysFrom(run.startOfDate(termFrom), input.settings.hearingTermWorkingDays);
+    if (conclusion || until <= Date.parse(data.hearingUntil!) || !patched('letter-term-from-notification')) return;
+    data.hearingUntil = new Date(until).toISOString();
+    data.termPassed = false;
+    run.moveTimer('hearing-reminder', until - input.settings.reminderBeforeMs, 'Herinnering einde hoortermijn', (id) => remindBeforeEnd(id)());
+    run.moveTimer('hearing-term', until, 'Einde hoortermijn', (id) => termEnds(id)());
+    run.enter('opvolging', `hoorrecht tot ${data.hearingUntil.slice(0, 10)}, dan besluiten`);
+    await run.record(system, 'voornemen.term_recounted', `Hoortermijn herrekend vanaf de betekening van de aangetekende brief (${termFrom}): tot ${data.hearingUntil.slice(0, 10)}`, { termFrom, hearingUntil: data.hearingUntil });
   });
   await run.waitUntil(() => conclusion !== undefined);
 

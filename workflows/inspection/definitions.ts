@@ -3,6 +3,7 @@ import type { Advice, ModularEventData, ModularEventType } from '../../modular/c
 import type { WorkingCalendarSpec } from '../clock/calendar.js';
 import type { Deadline } from '../clock/deadline.js';
 import type { DeadlineKind, DeadlineKindConfig } from '../clock/defaults.js';
+import type { LocationLink } from '../melding/definitions.js';
 import type { Actor } from '../shared/actor.js';
 import type { InspectionStatus } from './status.js';
 
@@ -21,14 +22,8 @@ export type Urgency = (typeof urgencies)[number];
 export const requesterTypes = ['klantenbeheerder', 'melding', 'handhaving', 'risicoscreening'] as const;
 export type RequesterType = (typeof requesterTypes)[number];
 
-export interface InspectionLocation {
-  locationId: string;
-  locationName: string;
-  organiserId: string;
-  dossierId: string;
-  teamId: string;
-  caseManagerId: string | null;
-}
+/** The location inspected: the same facts as a report's link to its location. */
+export type InspectionLocation = LocationLink;
 
 export type InspectionDeadlineKind = Extract<DeadlineKind, 'inspection_planning' | 'inspection_report'>;
 
@@ -134,8 +129,4 @@ export const registeredUpdate = defineUpdate<InspectionState, []>('registered');
 export const cancelUpdate = defineUpdate<InspectionState, [CancelCommand]>('cancel');
 export const inspectionStateQuery = defineQuery<InspectionState>('inspectionState');
 
-/** ApplicationFailure types the update validators throw; the API maps them to HTTP statuses. */
-export const inspectionRefusals = {
-  notAllowedNow: 'NotAllowedInPhase', // 409
-  invalid: 'InvalidCommand', // 400
-} as const;
+export { refusals as inspectionRefusals } from '../shared/refusals.js';

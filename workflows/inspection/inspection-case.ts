@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import type { DraftReportData, FinalReportData, LocationReactionData, ModularOrder, PlannedData, VisitDoneData, CancelledData } from '../../modular/contract.js';
 import { toIsoUtc } from '../clock/brussels-time.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
@@ -10,13 +9,11 @@ import {
   type InspectionDeadline,
   type InspectionInput,
   type InspectionState,
-  inspectionRefusals,
   type ModularEventMessage,
 } from './definitions.js';
+import { invalid, notNow } from '../shared/refusals.js';
 import { isTerminal, laterOf, transition } from './status.js';
 
-const notNow = (message: string) => ApplicationFailure.create({ type: inspectionRefusals.notAllowedNow, message, nonRetryable: true });
-const invalid = (message: string) => ApplicationFailure.create({ type: inspectionRefusals.invalid, message, nonRetryable: true });
 
 export type EventOutcome =
   | { applied: true; action: string; title: string; details: Record<string, unknown> }

@@ -5,21 +5,12 @@ import {
   condition,
   proxyActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { InspectionActivities } from '../../activities/inspections.js';
 import type { ModularActivities } from '../../activities/modular.js';
-import {
-  assigneeKey,
-  dossierIdKey,
-  dueAtKey,
-  locationIdKey,
-  overdueKey,
-  phaseKey,
-  processKindKey,
-  teamIdKey,
-} from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
+import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   cancelUpdate,
   type InspectionInput,
@@ -57,6 +48,8 @@ const modularActor: Actor = { id: 'u-modular', role: 'modular' };
  */
 export async function inspectionWorkflow(input: InspectionInput): Promise<InspectionState> {
   const c = new InspectionCase(input);
+  // A command is all or nothing: refused, it leaves the request as last saved.
+  const guard = new AllOrNothing(stateObject(c.state));
   const { settings: _settings, ...record } = input;
   const inbox: ModularEventMessage[] = [];
   // Filled by the create activity's promise, read by the main loop.
@@ -69,21 +62,22 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
     c.note(Date.now(), actor.id, action, title);
     publishSearchAttributes();
     await db.saveInspection({ input: record, state: c.state, event: { action, title, actor, details } });
+    guard.recorded();
     wake = true;
   }
 
   function publishSearchAttributes() {
     const s = c.state;
-    upsertSearchAttributes([
-      { key: processKindKey, value: 'inspectie' },
-      { key: phaseKey, value: s.status },
-      { key: overdueKey, value: s.overdue },
-      { key: locationIdKey, value: input.location.locationId },
-      { key: dossierIdKey, value: input.location.dossierId },
-      { key: teamIdKey, value: input.location.teamId },
-      { key: assigneeKey, value: input.location.caseManagerId },
-      { key: dueAtKey, value: s.dueAt ? new Date(s.dueAt) : null },
-    ]);
+    publishProcessAttributes({
+      kind: 'inspectie',
+      phase: s.status,
+      overdue: s.overdue,
+      locationId: input.location.locationId,
+      dossierId: input.location.dossierId,
+      teamId: input.location.teamId,
+      assigneeId: input.location.caseManagerId,
+      dueAt: s.dueAt,
+    });
   }
 
   // ----- messages ------------------------------------------------------------------------------
@@ -100,8 +94,11 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
   });
 
   setHandler(cancelUpdate, async (cmd) => {
-    c.requestCancellation(cmd, Date.now());
-    await save(cmd.actor, 'inspectie.annulering_gevraagd', `Annulering gevraagd: ${cmd.reason}`, { reason: cmd.reason });
+    // All or nothing up to the saved request; the wait for Modular's answer is not part of it.
+    await guard.atomically(async () => {
+      c.requestCancellation(cmd, Date.now());
+      await save(cmd.actor, 'inspectie.annulering_gevraagd', `Annulering gevraagd: ${cmd.reason}`, { reason: cmd.reason });
+    });
     // Answer with Modular's confirmation when it comes soon; otherwise the caller sees it pending.
     await condition(() => !c.cancellationToSend, '15 seconds');
     return c.state;
@@ -145,8 +142,10 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
   while (c.isOpen) {
     const sleep = c.msUntilNextWakeUp(Date.now());
     const ready = () => wake || inbox.length > 0 || (order.created !== null && !orderRecorded) || order.failed !== null || (c.cancellationToSend && c.state.orderId !== null);
-    if (sleep === undefined) await condition(ready);
-    else await condition(ready, sleep);
+    // Never on a change a command may still take back: wait while one is under way.
+    if (sleep === undefined) await condition(() => !guard.busy && ready());
+    else await condition(() => !guard.busy && ready(), sleep);
+    if (guard.busy) await guard.untilIdle();
     wake = false;
 
     if (order.failed !== null) {

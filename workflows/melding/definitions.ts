@@ -177,8 +177,4 @@ export const closeUpdate = defineUpdate<MeldingState, [CloseCommand]>('close');
 
 export const stateQuery = defineQuery<MeldingState>('state');
 
-/** ApplicationFailure types the update validators throw; the API maps them to HTTP statuses. */
-export const refusals = {
-  notAllowedNow: 'NotAllowedInPhase', // 409
-  invalid: 'InvalidCommand', // 400
-} as const;
+export { refusals } from '../shared/refusals.js';

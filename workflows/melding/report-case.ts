@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { toIsoUtc } from '../clock/brussels-time.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import { type Deadline, DeadlineError, dueAt, extend, isOverdue, pause, resume } from '../clock/deadline.js';
@@ -15,13 +14,11 @@ import {
   type MeldingState,
   type PauseCommand,
   type Phase,
-  refusals,
   type TriageCommand,
 } from './definitions.js';
+import { invalid, notNow } from '../shared/refusals.js';
 import { currentTriageRule, proposeTriage, type TriageRuleVersion } from './triage.js';
 
-const notNow = (message: string) => ApplicationFailure.create({ type: refusals.notAllowedNow, message, nonRetryable: true });
-const invalid = (message: string) => ApplicationFailure.create({ type: refusals.invalid, message, nonRetryable: true });
 
 /**
  * The state of one report and the rules for changing it. Pure and deterministic: the workflow

@@ -5,22 +5,12 @@ import {
   proxyActivities,
   proxyLocalActivities,
   setHandler,
-  upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { MeldingActivities, MeldingEvent } from '../../activities/meldingen.js';
-import {
-  assigneeKey,
-  dossierIdKey,
-  dueAtKey,
-  locationIdKey,
-  overdueKey,
-  phaseKey,
-  processKindKey,
-  teamIdKey,
-  triageKey,
-} from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
+import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   acknowledgeUpdate,
   assignUpdate,
@@ -83,6 +73,8 @@ function triageRuleFor(input: MeldingInput): TriageRuleVersion {
  */
 export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState> {
   const report = new ReportCase(input, triageRuleFor(input));
+  // Every command below is all or nothing: refused, it leaves the report as last saved.
+  const guard = new AllOrNothing(stateObject(report.state));
   const { settings: _settings, ...record } = input;
   let wake = false;
   let registered = false;
@@ -94,6 +86,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     report.note(Date.now(), actor.id, action, title);
     publishSearchAttributes();
     await activities.saveMelding({ input: record, state: report.state, event: { action, title, actor, details } });
+    guard.recorded();
     wake = true;
   }
 
@@ -106,17 +99,17 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
 
   function publishSearchAttributes() {
     const s = report.state;
-    upsertSearchAttributes([
-      { key: processKindKey, value: 'melding' },
-      { key: phaseKey, value: s.phase },
-      { key: triageKey, value: s.triage },
-      { key: overdueKey, value: s.overdue },
-      { key: locationIdKey, value: s.link?.locationId ?? null },
-      { key: dossierIdKey, value: s.link?.dossierId ?? null },
-      { key: teamIdKey, value: s.teamId },
-      { key: assigneeKey, value: s.assigneeId },
-      { key: dueAtKey, value: s.dueAt ? new Date(s.dueAt) : null },
-    ]);
+    publishProcessAttributes({
+      kind: 'melding',
+      phase: s.phase,
+      triage: s.triage,
+      overdue: s.overdue,
+      locationId: s.link?.locationId ?? null,
+      dossierId: s.link?.dossierId ?? null,
+      teamId: s.teamId,
+      assigneeId: s.assigneeId,
+      dueAt: s.dueAt,
+    });
   }
 
   /** Assigns by triage: crisis to the coordinator on duty, otherwise to the dossier's case manager. */
@@ -188,7 +181,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     return { created, state: report.state };
   });
 
-  setHandler(triageUpdate, async (cmd) => {
+  guard.onUpdate(triageUpdate, async (cmd) => {
     const changed = report.applyTriage(cmd);
     const verb = changed ? 'Triage gewijzigd naar' : 'Triage bevestigd:';
     await save(cmd.actor, changed ? 'melding.triage.changed' : 'melding.triage.confirmed', `${verb} ${cmd.triage}`, { reason: cmd.reason });
@@ -196,21 +189,21 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     return report.state;
   }, { validator: (cmd) => report.checkTriage(cmd) });
 
-  setHandler(linkUpdate, async (cmd) => {
+  guard.onUpdate(linkUpdate, async (cmd) => {
     report.applyLink(cmd);
     await save(cmd.actor, 'melding.linked', `Gekoppeld aan ${cmd.link.locationName} (${cmd.link.locationId})`);
     await route(cmd.actor);
     return report.state;
   }, { validator: (cmd) => report.checkLink(cmd) });
 
-  setHandler(assignUpdate, async (cmd) => {
+  guard.onUpdate(assignUpdate, async (cmd) => {
     const from = report.state.assigneeId;
     report.assignTo(cmd.assigneeId, null);
     await save(cmd.actor, 'melding.reassigned', `Toegewezen aan ${cmd.assigneeId}`, { from, to: cmd.assigneeId, reason: cmd.reason });
     return report.state;
   }, { validator: (cmd) => report.checkAssign(cmd) });
 
-  setHandler(acknowledgeUpdate, async (cmd) => {
+  guard.onUpdate(acknowledgeUpdate, async (cmd) => {
     // Refreshed first: when the worker was behind, the overdue flag may predate the due moment
     // (the timer's task has not run yet). Pure, so replay-safe.
     report.refresh(Date.now());
@@ -220,25 +213,25 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     return report.state;
   }, { validator: (cmd) => report.checkAcknowledge(cmd) });
 
-  setHandler(pauseDeadlineUpdate, async (cmd) => {
+  guard.onUpdate(pauseDeadlineUpdate, async (cmd) => {
     report.applyPause(cmd, Date.now());
     await save(cmd.actor, 'melding.deadline.paused', 'Termijn opgeschort', { reason: cmd.reason, basis: cmd.basis });
     return report.state;
   }, { validator: (cmd) => report.checkPause(cmd, Date.now()) });
 
-  setHandler(resumeDeadlineUpdate, async (cmd) => {
+  guard.onUpdate(resumeDeadlineUpdate, async (cmd) => {
     report.applyResume(cmd, Date.now());
     await save(cmd.actor, 'melding.deadline.resumed', 'Termijn hervat', { reason: cmd.reason, basis: cmd.basis });
     return report.state;
   }, { validator: (cmd) => report.checkResume(cmd, Date.now()) });
 
-  setHandler(extendDeadlineUpdate, async (cmd) => {
+  guard.onUpdate(extendDeadlineUpdate, async (cmd) => {
     report.applyExtend(cmd, Date.now());
     await save(cmd.actor, 'melding.deadline.extended', `Termijn verlengd met ${cmd.hours} uur`, { reason: cmd.reason, basis: cmd.basis });
     return report.state;
   }, { validator: (cmd) => report.checkExtend(cmd, Date.now()) });
 
-  setHandler(feedbackUpdate, async (cmd) => {
+  guard.onUpdate(feedbackUpdate, async (cmd) => {
     const key = `v${report.state.version + 1}`;
     const outboxKey = cmd.channel === 'email'
       ? (await activities.queueFeedback({ key, input: record, command: cmd })).outboxKey
@@ -248,7 +241,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     return report.state;
   }, { validator: (cmd) => report.checkFeedback(cmd) });
 
-  setHandler(closeUpdate, async (cmd) => {
+  guard.onUpdate(closeUpdate, async (cmd) => {
     report.applyClose(cmd, Date.now());
     await save(cmd.actor, 'melding.closed', `Afgesloten: ${cmd.followUps.map((f) => f.kind).join(', ')}`, {
       followUps: cmd.followUps,
@@ -282,15 +275,17 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
     if (report.phase !== 'te_koppelen') await route(system);
   }
   registered = true;
-  await condition(() => report.phase !== 'te_koppelen');
+  await condition(() => !guard.busy && report.phase !== 'te_koppelen');
 
   // Wait for commands, and wake at each escalation moment of the running deadline. Rungs that
   // fell due while no worker ran are fired late, in ladder order, each once.
   while (report.isOpen) {
     wake = false;
     const sleep = report.msUntilNextWakeUp(Date.now());
-    if (sleep === undefined) await condition(() => wake || !report.isOpen);
-    else await condition(() => wake || !report.isOpen, sleep);
+    // Never on a change a command may still take back: wait while one is under way.
+    if (sleep === undefined) await condition(() => !guard.busy && (wake || !report.isOpen));
+    else await condition(() => !guard.busy && (wake || !report.isOpen), sleep);
+    if (guard.busy) await guard.untilIdle();
     for (const { rung, key } of report.dueRungs(Date.now())) {
       const previous = report.state.assigneeId;
       const { recipientId } = await activities.escalate({ key, rungId: rung.id, target: rung.target, state: report.state });

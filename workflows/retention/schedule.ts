@@ -6,7 +6,8 @@
  * changed REPORT_RETENTION_DAYS applies from the next start.
  * Client-side code: never imported by workflow code.
  */
-import { Client, Connection, ScheduleAlreadyRunning, ScheduleOverlapPolicy, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import type { ScheduleSpec } from '@temporalio/client';
+import { ensureSchedule, type ScheduleTarget } from '../shared/schedule.js';
 import {
   defaultRetentionBatchSize,
   type RetentionRunInput,
@@ -15,12 +16,7 @@ import {
   type RetentionSettings,
 } from './definitions.js';
 
-export interface RetentionScheduleOptions {
-  /** A client to use (with the payload codec: the action carries workflow input); otherwise one is connected to `address`. */
-  client?: Client;
-  address?: string;
-  namespace: string;
-  taskQueue: string;
+export interface RetentionScheduleOptions extends ScheduleTarget {
   /** REPORT_RETENTION_DAYS. */
   retentionDays: number;
   batchSize?: number;
@@ -38,41 +34,17 @@ export function retentionSettings(retentionDays: number, batchSize = defaultRete
 
 /** Creates the schedule, or updates it when it exists. Answers which of the two happened. */
 export async function ensureRetentionSchedule(options: RetentionScheduleOptions): Promise<'created' | 'updated'> {
-  const scheduleId = options.scheduleId ?? retentionScheduleId;
-  let client = options.client;
-  let connection: Connection | undefined;
-  if (!client) {
-    connection = await Connection.connect({ address: options.address ?? '127.0.0.1:7233' });
-    client = new Client({ connection, namespace: options.namespace });
-  }
   const input: RetentionRunInput = {
     triggeredBy: { id: 'systeem', role: 'systeem' },
     settings: retentionSettings(options.retentionDays, options.batchSize),
   };
-  const action: ScheduleOptionsAction = {
-    type: 'startWorkflow',
+  // A day missed is caught up within the week (ensureSchedule); the next day's run would erase
+  // the same reports anyway, so overlapping runs are skipped.
+  return ensureSchedule(options, {
+    scheduleId: options.scheduleId ?? retentionScheduleId,
+    spec: retentionScheduleSpec,
     workflowType: retentionRunWorkflowType,
-    // Temporal appends the scheduled time, so every day gets its own workflow id.
     workflowId: 'retention-run-scheduled',
-    taskQueue: options.taskQueue,
     args: [input],
-  };
-  // A day missed (no server, no worker) is caught up within a week; the next day's run would
-  // erase the same reports anyway, so overlapping runs are skipped.
-  const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '7 days' } as const;
-  try {
-    await client.schedule.create({ scheduleId, spec: retentionScheduleSpec, action, policies });
-    return 'created';
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((previous) => ({
-      ...previous,
-      spec: retentionScheduleSpec,
-      action,
-      policies: { ...previous.policies, ...policies },
-    }));
-    return 'updated';
-  } finally {
-    await connection?.close();
-  }
+  });
 }

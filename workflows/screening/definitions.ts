@@ -3,6 +3,7 @@ import type { WorkingCalendarSpec } from '../clock/calendar.js';
 import type { Deadline } from '../clock/deadline.js';
 import type { DeadlineKindConfig } from '../clock/defaults.js';
 import type { Actor } from '../shared/actor.js';
+import type { SelectedDossier } from '../../db/repositories/screening.js';
 
 /** Shared by the screening workflows and the API: the processes' messages and their types. */
 
@@ -64,17 +65,9 @@ export interface RunProgress {
 
 export const progressQuery = defineQuery<RunProgress>('progress');
 
-export interface ScreeningTaskInput {
+/** A task for one selected dossier, as the selection lists it. */
+export interface ScreeningTaskInput extends SelectedDossier {
   taskId: string;
-  month: string;
-  dossierId: string;
-  locationId: string;
-  locationName: string;
-  teamId: string | null;
-  caseManagerId: string | null;
-  rank: number;
-  score: number;
-  modelVersion: number;
   settings: Pick<ScreeningSettings, 'deadline' | 'calendar'>;
 }
 
@@ -111,8 +104,4 @@ export interface TrainRiskModelInput {
   actor: Actor;
 }
 
-/** ApplicationFailure types the validators throw; the same names as the other processes (api/temporal-errors.ts). */
-export const screeningRefusals = {
-  notAllowedNow: 'NotAllowedInPhase', // 409
-  invalid: 'InvalidCommand', // 400
-} as const;
+export { refusals as screeningRefusals } from '../shared/refusals.js';

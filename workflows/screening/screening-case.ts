@@ -1,4 +1,3 @@
-import { ApplicationFailure } from '@temporalio/common';
 import { toIsoUtc } from '../clock/brussels-time.js';
 import { createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
 import { dueAt, isOverdue } from '../clock/deadline.js';
@@ -10,11 +9,9 @@ import {
   screeningCodes,
   type ScreeningTaskInput,
   type ScreeningTaskState,
-  screeningRefusals,
 } from './definitions.js';
+import { invalid, notNow } from '../shared/refusals.js';
 
-const notNow = (message: string) => ApplicationFailure.create({ type: screeningRefusals.notAllowedNow, message, nonRetryable: true });
-const invalid = (message: string) => ApplicationFailure.create({ type: screeningRefusals.invalid, message, nonRetryable: true });
 
 export const minMotivationLength = 10;
 

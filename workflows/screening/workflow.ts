@@ -13,8 +13,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { ScreeningActivities } from '../../activities/screening.js';
 import type { SelectedDossier } from '../../db/repositories/screening.js';
-import { assigneeKey, dossierIdKey, dueAtKey, locationIdKey, overdueKey, phaseKey, processKindKey, teamIdKey } from '../search-attributes.js';
+import { phaseKey, processKindKey } from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
+import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   codeScreeningUpdate,
   progressQuery,
@@ -139,6 +141,8 @@ async function openTask(month: string, s: SelectedDossier, run: ScreeningRunInpu
  */
 export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<ScreeningTaskState> {
   const task = new ScreeningCase(input, Date.now());
+  // The coding command is all or nothing: refused, it leaves the task as last saved.
+  const guard = new AllOrNothing(stateObject(task.state));
   const { settings: _settings, ...record } = input;
   let wake = false;
 
@@ -147,25 +151,26 @@ export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<
     task.bump();
     publish();
     await db.saveScreeningTask({ task: record, state: task.state, event: { action, title, actor, details } });
+    guard.recorded();
     wake = true;
   }
 
   function publish() {
     const s = task.state;
-    upsertSearchAttributes([
-      { key: processKindKey, value: 'screening' },
-      { key: phaseKey, value: s.status },
-      { key: locationIdKey, value: input.locationId },
-      { key: dossierIdKey, value: input.dossierId },
-      { key: teamIdKey, value: s.teamId },
-      { key: assigneeKey, value: s.assigneeId },
-      { key: overdueKey, value: s.overdue },
-      { key: dueAtKey, value: s.dueAt ? new Date(s.dueAt) : null },
-    ]);
+    publishProcessAttributes({
+      kind: 'screening',
+      phase: s.status,
+      overdue: s.overdue,
+      locationId: input.locationId,
+      dossierId: input.dossierId,
+      teamId: s.teamId,
+      assigneeId: s.assigneeId,
+      dueAt: s.dueAt,
+    });
   }
 
   setHandler(taskStateQuery, () => task.state);
-  setHandler(codeScreeningUpdate, async (cmd) => {
+  guard.onUpdate(codeScreeningUpdate, async (cmd) => {
     task.applyCode(cmd, Date.now());
     await save(cmd.actor, 'screening.coded', `Risicoscreening gecodeerd: ${cmd.code}`, {
       code: cmd.code,
@@ -190,8 +195,10 @@ export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<
   while (task.isOpen) {
     wake = false;
     const sleep = task.msUntilNextWakeUp(Date.now());
-    if (sleep === undefined) await condition(() => wake || !task.isOpen);
-    else await condition(() => wake || !task.isOpen, sleep);
+    // Never on a change a command may still take back: wait while one is under way.
+    if (sleep === undefined) await condition(() => !guard.busy && (wake || !task.isOpen));
+    else await condition(() => !guard.busy && (wake || !task.isOpen), sleep);
+    if (guard.busy) await guard.untilIdle();
     for (const { rung, key } of task.dueRungs(Date.now())) {
       const { recipientId } = await db.escalateScreening({ key, target: rung.target, task: record, state: task.state });
       task.markFired(key);

@@ -1,18 +1,13 @@
 import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
 import { caseDueAt, type CaseState, caseWaitingFor } from '../../../workflows/enforcement/definitions.js';
+import { registerRecordOf } from '../register-record.js';
 
 /** An enforcement case as the API shows it: the register record with the live state when there is one. */
 export function toView(row: EnforcementCaseRow, live: CaseState | null) {
   // A closed case waits for nothing, also in rows written before the register cleared them.
   const closed = (live?.status ?? row.status) === 'closed';
   return {
-    id: row.id,
-    workflowId: row.workflow_id,
-    locationId: row.location_id,
-    organiserId: row.organiser_id,
-    dossierId: row.dossier_id,
-    teamId: row.team_id,
-    caseManagerId: row.case_manager_id,
+    ...registerRecordOf(row),
     municipality: row.municipality,
     status: live?.status ?? row.status,
     step: live ? live.step : row.step,

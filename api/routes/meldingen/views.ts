@@ -1,5 +1,11 @@
+import type { Client } from '@temporalio/client';
+import { meldingColumnsOf, meldingRowOf } from '../../../db/repositories/meldingen.js';
 import type { MeldingRow } from '../../../db/tables/meldingen.js';
-import { type MeldingInput, type MeldingState, meldingWorkflowId } from '../../../workflows/melding/definitions.js';
+import { type MeldingInput, type MeldingState, meldingWorkflowId, stateQuery } from '../../../workflows/melding/definitions.js';
+import { liveStateOf } from '../../temporal-errors.js';
+
+/** The live state of a report's workflow; null when the workflow no longer exists. */
+export const liveMeldingState = (temporal: Client, meldingId: string) => liveStateOf(temporal, meldingWorkflowId(meldingId), stateQuery);
 
 /**
  * A report as the API shows it. `reporter`: the reporter's contact (personal data) only where the
@@ -44,48 +50,13 @@ export function toView(row: MeldingRow, live: MeldingState | null, reporter: Mel
 export function withState(row: MeldingRow, s: MeldingState): MeldingRow {
   return {
     ...row,
-    location_id: s.link?.locationId ?? row.location_id,
-    organiser_id: s.link?.organiserId ?? row.organiser_id,
-    dossier_id: s.link?.dossierId ?? row.dossier_id,
-    triage_proposed: s.triageProposed,
-    triage: s.triage,
-    triage_confirmed: s.triageConfirmed,
-    phase: s.phase,
-    assignee_id: s.assigneeId,
-    team_id: s.teamId,
-    due_at: s.dueAt ? new Date(s.dueAt) : null,
-    deadline_paused: s.deadline?.state === 'paused',
-    overdue: s.overdue,
+    ...meldingColumnsOf(s, row),
     follow_ups: s.followUps as unknown as Record<string, unknown>[],
-    closed_at: s.closedAt ? new Date(s.closedAt) : null,
-    version: s.version,
   };
 }
 
 /** The register row a new report will have, from its input. */
 export function rowFromInput(input: MeldingInput, s: MeldingState): MeldingRow {
   const now = new Date();
-  return withState(
-    {
-      id: input.meldingId,
-      workflow_id: meldingWorkflowId(input.meldingId),
-      idempotency_key: input.idempotencyKey,
-      external_ref: input.externalRef,
-      source: input.source,
-      channel: input.channel,
-      received_at: new Date(input.receivedAt),
-      reporter: input.reporter ? { ...input.reporter } : null,
-      location_id: null,
-      organiser_id: input.locationHint.organiserId ?? null,
-      dossier_id: null,
-      address_text: input.locationHint.addressText ?? null,
-      description: input.description,
-      categories: input.categories,
-      immediate_danger: input.immediateDanger,
-      created_by: input.createdBy.id,
-      created_at: now,
-      updated_at: now,
-    } as MeldingRow,
-    s,
-  );
+  return { ...meldingRowOf(input, s), created_at: now, updated_at: now } as MeldingRow;
 }

@@ -4,7 +4,7 @@
 import { errorBox, showError } from '../lib/alerts.js';
 import { get, type Schema } from '../lib/api.js';
 import { h } from '../lib/dom.js';
-import { formatDateTime, historyLabels, label, roleLabels } from '../lib/format.js';
+import { formatDateTime, label, labels } from '../lib/format.js';
 import { person, personLabel } from '../lib/people.js';
 
 export type CaseKind = 'melding' | 'handhaving' | 'inspectie' | 'screening';
@@ -12,7 +12,7 @@ type Entry = Schema<'/cases/{kind}/{id}/history'>['entries'][number];
 
 /** Audit actions of other processes in words; unknown ones are shown as they are. */
 const actionLabels: Record<string, string> = {
-  ...historyLabels,
+  ...labels.history,
   'inspection.requested': 'Inspectie aangevraagd',
   'inspection.cancel': 'Annulering gevraagd',
   'screening.coded': 'Screening gecodeerd',
@@ -25,7 +25,7 @@ const actionLabels: Record<string, string> = {
 function who(e: Entry): string {
   if (!e.actorId) return '';
   if (person(e.actorId) || e.actorId === 'system' || e.actorId === 'systeem') return personLabel(e.actorId);
-  return e.actorRole ? `${e.actorId} (${label(roleLabels, e.actorRole)})` : e.actorId;
+  return e.actorRole ? `${e.actorId} (${label(labels.role, e.actorRole)})` : e.actorId;
 }
 
 function entryItem(e: Entry): HTMLLIElement {

@@ -37,6 +37,16 @@ export function detailError(container: HTMLElement, back: { href: string; text: 
   showError(errors, err);
 }
 
+/** Loads what a detail page shows; when that fails, the error in its place (detailError) and undefined. */
+export async function loadDetail<T>(container: HTMLElement, back: { href: string; text: string }, load: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await load();
+  } catch (err) {
+    detailError(container, back, err);
+    return undefined;
+  }
+}
+
 /** A definition list of facts; falsy pairs are left out. */
 export function facts(pairs: (readonly [string, Child] | null | undefined | false | '' | 0)[]): HTMLDListElement {
   return h('dl', { class: 'facts' }, pairs.filter((p): p is readonly [string, Child] => Boolean(p)).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));

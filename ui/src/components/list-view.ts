@@ -2,6 +2,7 @@
 // Every list screen (reports, enforcement, locations, work, notifications) is one of these.
 import { clearError, errorBox, showError } from '../lib/alerts.js';
 import { type Child, h } from '../lib/dom.js';
+import { hasRole, type Role } from '../lib/session.js';
 
 export interface Column<T> {
   title: string;
@@ -24,8 +25,12 @@ export interface ListViewOptions<T> {
   caption: string;
   /** Buttons and links in the title bar, after "Vernieuwen". */
   actions?: Child[];
-  /** A filter form; call the returned reload() when it changes. */
+  /** The primary link to make a new item (after the actions), for those roles only when they are given. */
+  create?: { href: string; text: string; roles?: readonly Role[] };
+  /** A filter form of its own; call the returned reload() when it changes. */
   filters?: HTMLElement | null;
+  /** Or just the filters' controls, each named after a key of `state`: kept there, reloading on a change (filterForm). */
+  filterBy?: Child[];
   columns: Column<T>[];
   rowClass?: (item: T) => string | null;
   load: (offset: number, limit: number) => Promise<Page<T>>;
@@ -46,6 +51,25 @@ export interface ListView {
   reload(): Promise<void>;
 }
 
+/**
+ * A list's filters, kept in its state: every control is named after a key of the state (a
+ * checkbox holds a boolean, any other control its value). A change writes them all to the state,
+ * goes back to the first page and calls onChange (the list's reload).
+ */
+function filterForm(state: { offset: number }, onChange: () => void, ...controls: Child[]): HTMLFormElement {
+  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() }, ...controls);
+  form.addEventListener('change', () => {
+    const values: Record<string, string | boolean> = {};
+    for (const el of Array.from(form.elements)) {
+      if (!(el instanceof HTMLInputElement || el instanceof HTMLSelectElement) || !el.name || !(el.name in state)) continue;
+      values[el.name] = el instanceof HTMLInputElement && el.type === 'checkbox' ? el.checked : el.value;
+    }
+    Object.assign(state, values, { offset: 0 });
+    onChange();
+  });
+  return form;
+}
+
 export function listView<T>(o: ListViewOptions<T>): ListView {
   const pageSize = o.pageSize ?? 25;
   const count = h('p', { class: 'count', role: 'status' });
@@ -60,8 +84,9 @@ export function listView<T>(o: ListViewOptions<T>): ListView {
   const element = h('section', { class: 'list-view', 'aria-labelledby': o.id },
     h('div', { class: 'title-bar' },
       h('h1', { id: o.id, tabindex: '-1' }, o.title),
-      h('div', { class: 'title-actions' }, h('button', { type: 'button', onclick: () => reload() }, 'Vernieuwen'), ...(o.actions ?? []))),
-    o.filters ?? null,
+      h('div', { class: 'title-actions' }, h('button', { type: 'button', onclick: () => reload() }, 'Vernieuwen'), ...(o.actions ?? []),
+        o.create && (!o.create.roles || hasRole(...o.create.roles)) ? h('a', { class: 'button primary', href: o.create.href }, o.create.text) : null)),
+    o.filterBy ? filterForm(o.state, () => void reload(), ...o.filterBy) : o.filters ?? null,
     count,
     errors,
     h('div', { class: 'table-wrap' }, table),

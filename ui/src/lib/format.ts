@@ -1,4 +1,5 @@
 import type { Problem } from './api.js';
+import catalogue from './labels.json';
 
 // Dutch (nl-BE) words and formats for what the API says in codes: dates in Europe/Brussels,
 // labels for the enums, and API errors as a sentence for the user.
@@ -50,121 +51,20 @@ export function brusselsLocalToIso(value: string | null | undefined): string | u
 
 // ----- labels -----------------------------------------------------------------------------------
 
-export const triageLabels: Labels = { crisis: 'Crisis', regulier: 'Regulier' };
-
-export const phaseLabels: Labels = {
-  te_koppelen: 'Te koppelen',
-  toegewezen: 'Toegewezen',
-  in_behandeling: 'In behandeling',
-  afgesloten: 'Afgesloten',
-};
-
-export const sourceLabels: Labels = {
-  derde: 'Derde (ouder, burger)',
-  voorziening: 'De voorziening zelf',
-  parket: 'Parket',
-  klantenbeheerder: 'Klantenbeheerder (via e-mail ontvangen)',
-};
-
-export const channelLabels: Labels = {
-  telefoon: 'Telefoon',
-  email: 'E-mail',
-  webformulier: 'Webformulier',
-  brief: 'Brief',
-  balie: 'Balie',
-  klaroen: 'Klaroen',
-  andere: 'Andere',
-};
-
-export const feedbackChannelLabels: Labels = { telefoon: 'Telefoon', email: 'E-mail', brief: 'Brief' };
-
-/** The categories of workflows/melding/triage.ts; the first group makes the rule propose crisis. */
-export const crisisCategoryLabels: Labels = {
-  verwonding: 'Verwonding',
-  overlijden: 'Overlijden',
-  vastbinden: 'Vastbinden van een kind',
-  mishandeling: 'Mishandeling',
-  seksueel_grensoverschrijdend: 'Seksueel grensoverschrijdend gedrag',
-  verwaarlozing: 'Verwaarlozing',
-  onveilige_situatie: 'Acuut onveilige situatie (bv. geen toezicht)',
-  strafonderzoek: 'Strafonderzoek naar wie met de kinderen werkt (integriteitsrisico)',
-};
-
-export const otherCategoryLabels: Labels = {
-  kwaliteit_pedagogisch: 'Pedagogische kwaliteit',
-  infrastructuur: 'Infrastructuur',
-  hygiene_voeding: 'Hygiëne en voeding',
-  personeel_bezetting: 'Personeel en bezetting',
-  administratie: 'Administratie',
-  communicatie_ouders: 'Communicatie met ouders',
-  verminderde_dienstverlening: 'Verminderde dienstverlening',
-  andere: 'Andere',
-};
-
-export const categoryLabels: Labels = { ...crisisCategoryLabels, ...otherCategoryLabels };
-
-export const followUpLabels: Labels = {
-  geen_gevolg: 'Geen gevolg',
-  toegevoegd_aan_dossier: 'Toegevoegd aan dossier',
-  inspectie_gevraagd: 'Inspectie gevraagd',
-  handhaving_gestart: 'Handhaving gestart',
-  doorgestuurd: 'Doorgestuurd (parket of VECK)',
-};
-
-export const historyLabels: Labels = {
-  'melding.registered': 'Geregistreerd',
-  'melding.assigned': 'Toegewezen',
-  'melding.linked': 'Gekoppeld aan locatie',
-  'melding.reassigned': 'Opnieuw toegewezen',
-  'melding.triage.confirmed': 'Triage bevestigd',
-  'melding.triage.changed': 'Triage gewijzigd',
-  'melding.acknowledged': 'Opgenomen',
-  'melding.deadline.paused': 'Termijn opgeschort',
-  'melding.deadline.resumed': 'Termijn hervat',
-  'melding.deadline.extended': 'Termijn verlengd',
-  'melding.feedback': 'Terugkoppeling aan melder',
-  'melding.closed': 'Afgesloten',
-  'melding.escalated': 'Escalatie',
-};
-
-export const rungLabels: Labels = {
-  reminder_handler: 'Herinnering aan de behandelaar',
-  due_teamcoordinator: 'Termijn verstreken: teamcoördinator verwittigd',
-  due_next_coordinator: 'Termijn verstreken: volgende crisiscoördinator ingeschakeld',
-  overdue_central_lead: 'Ruim over termijn: centrale leiding verwittigd',
-  due_handler: 'Termijn verstreken: behandelaar verwittigd',
-  overdue_teamcoordinator: 'Ruim over termijn: teamcoördinator verwittigd',
-};
-
-export const deadlineKindLabels: Labels = {
-  report_follow_up: 'Opvolging door klantenbeheerder',
-  crisis_report_acknowledgement: 'Opname crisismelding door crisiscoördinator',
-};
-
-export const deadlineChangeLabels: Labels = { pause: 'Opgeschort', resume: 'Hervat', extend: 'Verlengd' };
-
-export const budgetUnitLabels: Labels = { hours: 'uur', calendar_days: 'kalenderdagen', working_days: 'werkdagen' };
-
-export const roleLabels: Labels = {
-  klantenbeheerder: 'klantenbeheerder',
-  crisiscoordinator: 'crisiscoördinator',
-  teamcoordinator: 'teamcoördinator',
-  jurist: 'jurist',
-  admin: 'beheerder',
-  modular: 'Modular',
-};
-
-/** The seeded teams (docs/synthetic-data.md); the API has no list of teams yet. */
-export const teamLabels: Labels = {
-  'team-antwerpen': 'Antwerpen',
-  'team-limburg': 'Limburg',
-  'team-oost-vlaanderen': 'Oost-Vlaanderen',
-  'team-vlaams-brabant': 'Vlaams-Brabant',
-  'team-west-vlaanderen': 'West-Vlaanderen',
-  'team-centraal': 'Centraal team',
-};
-
 export type Labels = Readonly<Record<string, string>>;
+
+/**
+ * The Dutch labels of the API's codes: one table per kind of code, kept as data in labels.json
+ * (e.g. `crisisCategory`/`otherCategory`: the categories of workflows/melding/triage.ts, the first
+ * group makes the rule propose crisis; `milestoneKind`: workflows/enforcement/definitions.ts;
+ * `feature`: the risk model's features, activities/risk-model/features.ts; `team`: the seeded
+ * teams, docs/synthetic-data.md, as the API has no list of teams yet). Use: label(labels.step, code).
+ */
+export const labels = {
+  ...catalogue,
+  category: { ...catalogue.crisisCategory, ...catalogue.otherCategory },
+  funnelStage: catalogue.step,
+} satisfies Record<string, Labels>;
 
 export const label = (labels: Labels, code: string | null | undefined): string => (code == null ? '—' : labels[code] ?? code);
 
@@ -174,7 +74,7 @@ export const options = (labels: Labels): [string, string][] => Object.entries(la
 /** The firing key of an escalation, "report_follow_up-1:reminder_handler", as words. */
 export function rungLabel(key: string): string {
   const rungId = String(key).split(':').pop();
-  return label(rungLabels, rungId);
+  return label(labels.rung, rungId);
 }
 
 // ----- errors -----------------------------------------------------------------------------------
@@ -246,8 +146,8 @@ function fieldMessage(message: string): string {
 /** The workflow's refusals (workflows/melding/report-case.ts) as Dutch sentences. */
 const detailTranslations: [RegExp, (...m: string[]) => string][] = [
   [/^Give feedback to the reporter first/, () => 'Geef eerst terugkoppeling aan de melder, of vul in waarom dat niet kan (reden zonder terugkoppeling).'],
-  [/^Only a report being handled can be closed \(phase (\w+)\)/, (p) => `Alleen een melding in behandeling kan worden afgesloten (nu: ${label(phaseLabels, p)}).`],
-  [/^Only an assigned report can be picked up \(phase (\w+)\)/, (p) => `Alleen een toegewezen melding kan worden opgenomen (nu: ${label(phaseLabels, p)}).`],
+  [/^Only a report being handled can be closed \(phase (\w+)\)/, (p) => `Alleen een melding in behandeling kan worden afgesloten (nu: ${label(labels.phase, p)}).`],
+  [/^Only an assigned report can be picked up \(phase (\w+)\)/, (p) => `Alleen een toegewezen melding kan worden opgenomen (nu: ${label(labels.phase, p)}).`],
   [/^The report is already linked/, () => 'De melding is al gekoppeld aan een locatie.'],
   [/^The report is already assigned to (\S+)/, (who) => `De melding is al toegewezen aan ${who}.`],
   [/^The reporter left no e-mail address/, () => 'De melder liet geen e-mailadres na: koppel terug per telefoon of brief.'],
@@ -261,7 +161,7 @@ const detailTranslations: [RegExp, (...m: string[]) => string][] = [
   [/is not paused/, () => 'De termijn is niet opgeschort.'],
   [/is overdue and cannot be paused/, () => 'De termijn is verstreken en kan niet meer worden opgeschort; verleng hem eerst.'],
   [/exceeds the cap: (\S+) of (\S+) (\w+) already extended/, (done, cap, unit) =>
-    `Die verlenging gaat over het maximum: ${done} van ${cap} ${label(budgetUnitLabels, unit)} is al verlengd.`],
+    `Die verlenging gaat over het maximum: ${done} van ${cap} ${label(labels.budgetUnit, unit)} is al verlengd.`],
   [/^Melding \S+ does not exist/, () => 'Deze melding bestaat niet.'],
 ];
 
@@ -310,59 +210,6 @@ export function describeError(error: unknown): DescribedError {
 
 // ----- enforcement (handhaving) -------------------------------------------------------------------
 
-export const stepLabels: Labels = {
-  aanmaning: 'Aanmaning',
-  voornemen: 'Voornemen',
-  beslissing: 'Beslissing',
-  dringende_beslissing: 'Dringende beslissing',
-};
-
-export const blockLabels: Labels = { mijlpaal: 'Mijlpaal', communicatie: 'Communicatie', opvolging: 'Opvolging', afgerond: 'Afgerond' };
-
-export const caseStatusLabels: Labels = { open: 'Open', closed: 'Gesloten' };
-
-/** The milestone kinds of workflows/enforcement/definitions.ts. */
-export const milestoneKindLabels: Labels = {
-  melding: 'Melding (handhaving gestart)',
-  advies_handhaving: 'Advies tot handhaving (Zorginspectie)',
-  inspectieverslag: 'Inspectieverslag',
-  risicoscreening: 'Risicoscreening',
-  rechtstreeks: 'Rechtstreeks door de klantenbeheerder',
-  termijn_verstreken_tekortkomingen: 'Hersteltermijn verstreken, niet hersteld',
-  hoorrecht_afgerond: 'Hoorrecht afgerond',
-  integriteitsrisico: 'Risico voor de integriteit van de kinderen',
-  opschorting_verificatie: 'Verificatie bij einde schorsing',
-};
-
-export const outcomeLabels: Labels = {
-  remedied: 'Hersteld',
-  not_remedied: 'Niet hersteld',
-  proceed: 'Verder naar beslissing',
-  closed: 'Gesloten',
-  decided: 'Beslist',
-};
-
-export const decisionKindLabels: Labels = { schorsing: 'Schorsing', opheffing: 'Opheffing' };
-
-export const recipientLabels: Labels = {
-  organisator: 'Organisator',
-  ouders: 'Ouders',
-  lokaal_bestuur: 'Lokaal bestuur',
-  mentes: 'Mentes',
-  klantenbeheerder: 'Klantenbeheerder',
-  jurist: 'Jurist',
-};
-
-export const commChannelLabels: Labels = {
-  email: 'E-mail',
-  aangetekende_brief: 'Aangetekende brief',
-  brief: 'Brief',
-  intern: 'Intern bericht',
-  mondeling: 'Mondeling',
-};
-
-export const commStatusLabels: Labels = { queued: 'In wachtrij', sent: 'Verzonden', delivered: 'Bezorgd', failed: 'Niet bezorgd', recorded: 'Vastgelegd' };
-
 Object.assign(fieldLabels, {
   shortcomings: 'Tekortkomingen',
   remedyBy: 'Herstellen tegen',
@@ -393,7 +240,7 @@ detailTranslations.push(
   [/^The talk was already recorded/, () => 'Het gesprek is al vastgelegd.'],
   [/^The aanmaning has not been sent yet/, () => 'De aanmaning is nog niet verstuurd.'],
   [/^The outcome was already recorded/, () => 'Het resultaat is al vastgelegd.'],
-  [/^(\S+) is not a command of the step (\w+)/, (_c, step) => `Dit kan niet in de huidige stap (${label(stepLabels, step)}).`],
+  [/^(\S+) is not a command of the step (\w+)/, (_c, step) => `Dit kan niet in de huidige stap (${label(labels.step, step)}).`],
   [/^Case \S+ has no running step/, () => 'Het handhavingsdossier heeft geen lopende stap.'],
   [/^Case \S+ or its step has ended/, () => 'Het handhavingsdossier of zijn stap is afgelopen en aanvaardt geen opdrachten meer.'],
   [/^Location \S+ has an open case (\S+)/, (id) => `Deze locatie heeft al een open handhavingsdossier ${id}: escaleer dat naar een dringende beslissing.`],
@@ -409,94 +256,17 @@ detailTranslations.push(
 
 // ----- work surfaces ----------------------------------------------------------------------------
 
-export const processLabels: Labels = {
-  melding: 'Melding',
-  handhaving: 'Handhaving',
-  inspectie: 'Inspectie',
-  screening: 'Risicoscreening',
-};
-
-export const notificationKindLabels: Labels = {
-  escalatie: 'Escalatie',
-  herinnering: 'Herinnering',
-  annulering: 'Annulering',
-  incident: 'Incident',
-  melding: 'Bericht',
-};
-
 /** The phase of a work item: a melding's phase, an enforcement case's "step/block", a status. */
 export function workPhaseLabel(process: string, phase: string): string {
-  if (process === 'melding') return label(phaseLabels, phase);
+  if (process === 'melding') return label(labels.phase, phase);
   if (process === 'handhaving') {
     const [step, block] = phase.split('/');
-    return [label(stepLabels, step), block ? label(blockLabels, block).toLowerCase() : null].filter(Boolean).join(' · ');
+    return [label(labels.step, step), block ? label(labels.block, block).toLowerCase() : null].filter(Boolean).join(' · ');
   }
   return phase.replace(/_/g, ' ');
 }
 
 // ----- inspections, screening, dashboard, incidents (issue 12, point 4–5) --------------------------
-
-export const inspectionStatusLabels: Labels = {
-  aangevraagd: 'Aangevraagd',
-  ontvangen: 'Ontvangen door Zorginspectie',
-  gepland: 'Bezoek gepland',
-  bezoek_uitgevoerd: 'Bezoek uitgevoerd',
-  ontwerpverslag: 'Ontwerpverslag',
-  eindverslag: 'Eindverslag',
-  geannuleerd: 'Geannuleerd',
-};
-
-export const urgencyLabels: Labels = { regulier: 'Regulier', spoed: 'Spoed' };
-
-export const requesterTypeLabels: Labels = {
-  klantenbeheerder: 'Klantenbeheerder (rechtstreeks)',
-  melding: 'Melding',
-  handhaving: 'Handhavingsdossier',
-  risicoscreening: 'Risicoscreening',
-};
-
-export const adviceUrgencyLabels: Labels = { geen: 'Geen', laag: 'Laag', middel: 'Middel', hoog: 'Hoog' };
-
-export const screeningCodeLabels: Labels = {
-  risico: 'Risico',
-  geen_risico: 'Geen risico',
-  verder_onderzoek_nodig: 'Verder onderzoek nodig',
-};
-
-export const screeningStatusLabels: Labels = { open: 'Open', gecodeerd: 'Gecodeerd' };
-
-export const runStatusLabels: Labels = { gestart: 'Gestart', lopend: 'Loopt', afgerond: 'Afgerond' };
-
-/** The model's features (activities/risk-model/features.ts) in words. */
-export const featureLabels: Labels = {
-  meldingen_3m: 'Meldingen, laatste 3 maanden',
-  meldingen_12m: 'Meldingen, laatste 12 maanden',
-  crisismeldingen_12m: 'Crisismeldingen, laatste 12 maanden',
-  meldingen_36m: 'Meldingen, laatste 36 maanden',
-  toegevoegd_aan_dossier_12m: 'Meldingen toegevoegd aan het dossier, 12 maanden',
-  advies_handhaving_12m: 'Adviezen tot handhaving, 12 maanden',
-  advies_handhaving_36m: 'Adviezen tot handhaving, 36 maanden',
-  advies_urgent_12m: 'Dringende adviezen (urgentie hoog), 12 maanden',
-  negatieve_inspecties_12m: 'Inspecties met aandachtspunten of handhaving, 12 maanden',
-  maanden_sinds_inspectie: 'Maanden sinds de laatste inspectie',
-  laatste_advies_aandachtspunten: 'Laatste advies: aandachtspunten',
-  laatste_advies_handhaving: 'Laatste advies: handhaving',
-  handhaving_3m: 'Handhavingsstappen, 3 maanden',
-  handhaving_12m: 'Handhavingsstappen, 12 maanden',
-  handhaving_36m: 'Handhavingsstappen, 36 maanden',
-  schorsing_36m: 'Schorsing in 36 maanden',
-  bezwaar_36m: 'Bezwaar in 36 maanden',
-  groepsopvang: 'Groepsopvang (geen gezinsopvang)',
-  log_capaciteit: 'Capaciteit (log)',
-  nieuwe_locatie: 'Vergund minder dan 24 maanden',
-  log_locaties_organisator: 'Aantal locaties van de organisator (log)',
-  zusterlocaties_in_handhaving_12m: 'Andere locaties van de organisator in handhaving, 12 maanden',
-};
-
-export const incidentStatusLabels: Labels = { open: 'Open', opnieuw_proberen: 'Wordt opnieuw geprobeerd', opgelost: 'Opgelost' };
-export const incidentKindLabels: Labels = { gegevens: 'Gegevens (wacht op een mens)', technisch: 'Technisch (elke 10 minuten opnieuw)' };
-
-export const funnelStageLabels: Labels = { ...stepLabels };
 
 /** "2026-03" → "mrt 2026". */
 export function formatMonth(month: string): string {

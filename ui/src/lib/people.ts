@@ -1,6 +1,6 @@
 // People by name and role, never by bare id: GET /users once per session, then from memory.
 import { get, type Schema } from './api.js';
-import { label, roleLabels, teamLabels } from './format.js';
+import { label, labels } from './format.js';
 import { session } from './session.js';
 
 export type Person = Schema<'/users'>[number];
@@ -35,12 +35,12 @@ export function personLabel(id: string | null | undefined, { withTeam = false, f
   if (id === 'system' || id === 'systeem') return 'het systeem';
   const p = person(id) ?? (session.me?.id === id ? session.me : undefined);
   if (!p) return id;
-  const parts = [label(roleLabels, p.role)];
-  if (withTeam && p.teamId) parts.push(label(teamLabels, p.teamId));
+  const parts = [label(labels.role, p.role)];
+  if (withTeam && p.teamId) parts.push(label(labels.team, p.teamId));
   return `${p.name} (${parts.join(', ')})${session.me?.id === id ? ' · jij' : ''}`;
 }
 
 /** Active people who may be given a report: [id, "name (role)"] for a select. */
 export function assigneeOptions(filter: (p: Person) => boolean): [string, string][] {
-  return [...(directory?.values() ?? [])].filter(filter).map((p) => [p.id, `${p.name} (${label(roleLabels, p.role)}${p.teamId ? `, ${label(teamLabels, p.teamId)}` : ''})`]);
+  return [...(directory?.values() ?? [])].filter(filter).map((p) => [p.id, `${p.name} (${label(labels.role, p.role)}${p.teamId ? `, ${label(labels.team, p.teamId)}` : ''})`]);
 }

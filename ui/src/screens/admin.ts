@@ -1,12 +1,12 @@
 // What an admin manages besides users: incidents (activities that kept failing; GET /incidents,
 // POST /incidents/{id}/retry) and the audit trail (GET /audit, /audit/verify); and the crisis
 // roster that every staff member may read (GET /crisis-roster).
-import { badge, detailError, detailPage, facts, section, when } from '../components/details.js';
+import { badge, detailPage, loadDetail, facts, section, when } from '../components/details.js';
 import { listView } from '../components/list-view.js';
 import { errorBox, showError, statusBox } from '../lib/alerts.js';
 import { get, type Schema, submission } from '../lib/api.js';
 import { type Child, field, h, select, val } from '../lib/dom.js';
-import { brusselsLocalToIso, formatDateTime, incidentKindLabels, incidentStatusLabels, label, options, roleLabels, teamLabels } from '../lib/format.js';
+import { brusselsLocalToIso, formatDateTime, label, labels, options } from '../lib/format.js';
 import { person, personLabel } from '../lib/people.js';
 
 type Incident = Schema<'/incidents/{incidentId}'>;
@@ -34,29 +34,23 @@ function retryButton(i: Incident, onDone: (message: string) => void, errors: HTM
   return button;
 }
 
-const statusBadge = (status: string) => badge(label(incidentStatusLabels, status), status === 'open' ? 'late' : '');
+const statusBadge = (status: string) => badge(label(labels.incidentStatus, status), status === 'open' ? 'late' : '');
 
 export function renderIncidents(container: HTMLElement): Promise<void> {
   const status = statusBox();
   const errors = errorBox();
-  const filters = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
-    field('Status', select('status', [['', 'alle'], ...options(incidentStatusLabels)], incidentState.status)));
-  filters.addEventListener('change', () => {
-    Object.assign(incidentState, { status: val(filters, 'status'), offset: 0 });
-    void view.reload();
-  });
   const view = listView<Incident>({
     id: 'incidenten-titel',
     title: 'Incidenten',
     caption: 'Stappen die blijven mislukken, nieuwste eerst',
-    filters,
+    filterBy: [field('Status', select('status', [['', 'alle'], ...options(labels.incidentStatus)], incidentState.status))],
     columns: [
       { title: 'Gemeld', cell: (i) => [when(i.raisedAt), h('small', { class: 'muted block' }, h('a', { href: `#/incidenten/${encodeURIComponent(i.id)}` }, 'details'))] },
       { title: 'Status', cell: (i) => statusBadge(i.status) },
-      { title: 'Soort', cell: (i) => label(incidentKindLabels, i.kind) },
+      { title: 'Soort', cell: (i) => label(labels.incidentKind, i.kind) },
       { title: 'Stap', cell: (i) => [h('span', { class: 'mono' }, i.activityType), h('small', { class: 'muted block mono' }, i.workflowId)] },
       { title: 'Fout', cell: (i) => [h('span', { class: 'incident-message' }, i.message), h('small', { class: 'muted block' }, `${i.attempts} pogingen`)] },
-      { title: 'Team', cell: (i) => label(teamLabels, i.teamId) },
+      { title: 'Team', cell: (i) => label(labels.team, i.teamId) },
       { title: 'Actie', cell: (i) => retryButton(i, (message) => {
         status.textContent = message;
         void view.reload();
@@ -74,19 +68,14 @@ export function renderIncidents(container: HTMLElement): Promise<void> {
 
 export async function renderIncident(container: HTMLElement, id: string, flash?: string): Promise<void> {
   const back = { href: '#/incidenten', text: 'Terug naar de incidenten' };
-  let i: Incident;
-  try {
-    i = await get('/incidents/{incidentId}', undefined, { incidentId: id });
-  } catch (err) {
-    detailError(container, back, err);
-    return;
-  }
+  const i = await loadDetail(container, back, () => get('/incidents/{incidentId}', undefined, { incidentId: id }));
+  if (!i) return;
   const errors = errorBox();
   const retry = retryButton(i, (message) => void renderIncident(container, id, message), errors);
   detailPage(container, {
     title: `Incident: ${i.activityType}`,
     titleClass: 'incident-title',
-    badges: [statusBadge(i.status), ' ', badge(label(incidentKindLabels, i.kind))],
+    badges: [statusBadge(i.status), ' ', badge(label(labels.incidentKind, i.kind))],
     back,
     onRefresh: () => void renderIncident(container, id),
     flash,
@@ -96,7 +85,7 @@ export async function renderIncident(container: HTMLElement, id: string, flash?:
       ['Stap', h('span', { class: 'mono' }, i.activityType)],
       ['Fout', [i.errorType ? h('strong', {}, `${i.errorType}: `) : null, i.message]],
       ['Pogingen', String(i.attempts)],
-      ['Team', label(teamLabels, i.teamId)],
+      ['Team', label(labels.team, i.teamId)],
       i.dossierId && ['Dossier', h('a', { href: `#/dossiers/${encodeURIComponent(i.dossierId)}` }, i.dossierId)],
       i.retryRequestedBy && ['Opnieuw geprobeerd door', personLabel(i.retryRequestedBy)],
       ['Opgelost', when(i.resolvedAt)],
@@ -113,7 +102,7 @@ const auditState = { dossierId: '', subjectType: '', subjectId: '', actorId: '',
 
 function actorText(e: AuditEntry): Child {
   if (person(e.actorId)) return personLabel(e.actorId);
-  return `${e.actorId} (${label(roleLabels, e.actorRole)})`;
+  return `${e.actorId} (${label(labels.role, e.actorRole)})`;
 }
 
 function detailsText(details: Record<string, unknown>): string {

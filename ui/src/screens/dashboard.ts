@@ -6,7 +6,7 @@
 import { onLiveNotification } from '../components/notification-bell.js';
 import { errorBox, showError, statusBox } from '../lib/alerts.js';
 import { get, type Schema } from '../lib/api.js';
-import { bars, type ChartFigure, chartFigure, line, palette } from '../lib/charts.js';
+import { bars, type ChartFigure, chartFigure, type ChartSpec, line, palette } from '../lib/charts.js';
 import { checkbox, field, h, select } from '../lib/dom.js';
 import { downloadFile } from '../lib/download.js';
 import {
@@ -16,14 +16,8 @@ import {
   formatMinutes,
   formatMonth,
   formatShare,
-  funnelStageLabels,
-  inspectionStatusLabels,
   label,
-  phaseLabels,
-  processLabels,
-  screeningStatusLabels,
-  stepLabels,
-  teamLabels,
+  labels,
 } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { session } from '../lib/session.js';
@@ -43,10 +37,10 @@ function query() {
 }
 
 function phaseName(process: string, phase: string): string {
-  if (process === 'melding') return label(phaseLabels, phase);
-  if (process === 'handhaving') return phase === 'gesloten' ? 'Gesloten' : phase === 'geen' ? 'Nog geen stap' : label(stepLabels, phase);
-  if (process === 'inspectie') return label(inspectionStatusLabels, phase);
-  if (process === 'screening') return label(screeningStatusLabels, phase);
+  if (process === 'melding') return label(labels.phase, phase);
+  if (process === 'handhaving') return phase === 'gesloten' ? 'Gesloten' : phase === 'geen' ? 'Nog geen stap' : label(labels.step, phase);
+  if (process === 'inspectie') return label(labels.inspectionStatus, phase);
+  if (process === 'screening') return label(labels.screeningStatus, phase);
   return phase;
 }
 
@@ -65,7 +59,18 @@ interface Panel {
   refresh(): Promise<void>;
 }
 
-function panel<V extends View>(view: V, title: string, figure: ChartFigure, apply: (rows: Rows<V>) => void, extraInfo?: HTMLElement): Panel {
+/**
+ * A panel of the dashboard: one chart (empty until the first load), a CSV export, and what the
+ * view's rows draw on each refresh. `inFigure` goes into the chart's figure, `below` under it.
+ */
+function panel<V extends View>(
+  view: V,
+  title: string,
+  chart: Omit<ChartSpec, 'labels' | 'datasets'>,
+  draw: (rows: Rows<V>, fig: ChartFigure) => void,
+  extra: { inFigure?: HTMLElement; below?: HTMLElement } = {},
+): Panel {
+  const figure = chartFigure({ ...chart, labels: [], datasets: [] }, ...(extra.inFigure ? [extra.inFigure] : []));
   const errors = errorBox();
   const exportStatus = h('span', { class: 'muted export-status', role: 'status' });
   const exportButton = h('button', { type: 'button', class: 'csv', 'aria-label': `CSV-export: ${title}` }, 'CSV-export');
@@ -85,7 +90,7 @@ function panel<V extends View>(view: V, title: string, figure: ChartFigure, appl
     h('div', { class: 'panel-head' }, h('h2', { id: headingId }, title), h('div', { class: 'title-actions' }, exportButton, exportStatus)),
     errors,
     figure.element,
-    extraInfo ?? null);
+    extra.below ?? null);
   return {
     view,
     title,
@@ -95,7 +100,7 @@ function panel<V extends View>(view: V, title: string, figure: ChartFigure, appl
       try {
         const page = await get(`/dashboard/${view}` as `/dashboard/${V}`, query()) as Schema<`/dashboard/${V}`>;
         errors.hidden = true;
-        apply(page.rows as Rows<V>);
+        draw(page.rows as Rows<V>, figure);
       } catch (err) {
         showError(errors, err);
       }
@@ -103,58 +108,64 @@ function panel<V extends View>(view: V, title: string, figure: ChartFigure, appl
   };
 }
 
-function phasesPanel(): Panel {
-  const fig = chartFigure({
-    id: 'grafiek-fasen', kind: 'bar', horizontal: true, stacked: true, height: 380,
-    title: 'Dossiers per proces en fase',
-    description: 'Wat nu loopt, plus wat in de periode werd afgesloten; te laat apart gestapeld.',
-    labels: [], datasets: [],
-  });
-  return panel('phases', 'Per proces en fase', fig, (rows) => {
-    const key = (r: Rows<'phases'>[number]) => `${label(processLabels, r.process)} · ${phaseName(r.process, r.phase)}`;
+/**
+ * A panel of counts by a key (process and phase, a status), stacked: what is on time (in the
+ * panel's colour) and what is late (red) on top.
+ */
+function onTimeAndLatePanel<V extends 'phases' | 'inspections'>(
+  view: V,
+  title: string,
+  chart: Pick<ChartSpec, 'id' | 'title' | 'description' | 'height'>,
+  key: (r: Rows<V>[number]) => string,
+  onTime: { label: string; colour: string },
+): Panel {
+  return panel(view, title, { ...chart, kind: 'bar', horizontal: true, stacked: true }, (rows, fig) => {
     const total = sumBy(rows, key, (r) => r.count);
     const late = sumBy(rows, key, (r) => r.overdue);
-    const labels = [...total.keys()];
-    fig.update(labels, [
-      bars('Op tijd of zonder termijn', labels.map((l) => (total.get(l) ?? 0) - (late.get(l) ?? 0)), palette.brand),
-      bars('Te laat', labels.map((l) => late.get(l) ?? 0), palette.crisis),
+    const keys = [...total.keys()];
+    fig.update(keys, [
+      bars(onTime.label, keys.map((k) => (total.get(k) ?? 0) - (late.get(k) ?? 0)), onTime.colour),
+      bars('Te laat', keys.map((k) => late.get(k) ?? 0), palette.crisis),
     ]);
   });
 }
 
+function phasesPanel(): Panel {
+  return onTimeAndLatePanel('phases', 'Per proces en fase', {
+    id: 'grafiek-fasen', height: 380,
+    title: 'Dossiers per proces en fase',
+    description: 'Wat nu loopt, plus wat in de periode werd afgesloten; te laat apart gestapeld.',
+  }, (r) => `${label(labels.process, r.process)} · ${phaseName(r.process, r.phase)}`, { label: 'Op tijd of zonder termijn', colour: palette.brand });
+}
+
 function overduePanel(): Panel {
   const list = h('ol', { class: 'log overdue-list', 'aria-label': 'Te laat, per persoon' });
-  const fig = chartFigure({
+  return panel('overdue', 'Nu te laat', {
     id: 'grafiek-te-laat', kind: 'bar', horizontal: true, stacked: true, height: 300,
     title: 'Nu te laat, per behandelaar',
     description: 'Het aantal dossiers waarvan de termijn nu verstreken is, per behandelaar en proces; wachtrij = nog niemand toegewezen.',
-    labels: [], datasets: [],
-  }, list);
-  return panel('overdue', 'Nu te laat', fig, (rows) => {
+  }, (rows, fig) => {
     const who = (r: Rows<'overdue'>[number]) => (r.assigneeId ? personLabel(r.assigneeId) : r.process === 'handhaving' ? 'wachtrij juristen' : 'wachtrij team');
     const people = [...new Set(rows.map(who))];
     const processes = [...new Set(rows.map((r) => r.process))];
     const colours = [palette.brand, palette.purple, palette.teal, palette.sand];
-    fig.update(people, processes.map((p, i) => bars(label(processLabels, p), people.map((person) => rows.filter((r) => r.process === p && who(r) === person).reduce((s, r) => s + r.count, 0)), colours[i % colours.length]!)));
-    list.replaceChildren(...rows.slice(0, 8).map((r) => h('li', {}, h('strong', {}, `${r.count}× ${label(processLabels, r.process).toLowerCase()}`), ` · ${who(r)}`,
+    fig.update(people, processes.map((p, i) => bars(label(labels.process, p), people.map((person) => rows.filter((r) => r.process === p && who(r) === person).reduce((s, r) => s + r.count, 0)), colours[i % colours.length]!)));
+    list.replaceChildren(...rows.slice(0, 8).map((r) => h('li', {}, h('strong', {}, `${r.count}× ${label(labels.process, r.process).toLowerCase()}`), ` · ${who(r)}`,
       r.oldestDueAt ? h('small', { class: 'muted' }, ` · oudste termijn ${formatDateTime(r.oldestDueAt)}`) : null)));
     if (rows.length === 0) list.replaceChildren(h('li', { class: 'muted' }, 'Niets te laat.'));
-  });
+  }, { inFigure: list });
 }
 
 function deadlinePanel(): Panel {
   const info = h('p', { class: 'hint' });
-  const fig = chartFigure({
+  return panel('deadline-performance', 'Termijnen', {
     id: 'grafiek-termijnen', kind: 'bar', stacked: true, height: 300,
     title: 'Termijnen gehaald per maand',
     description: 'Meldingen ontvangen per maand (staven), en het aandeel crisismeldingen opgenomen binnen 1 uur en gewone meldingen binnen 24 uur (lijnen, rechteras). Maanden uit de ingelezen historiek hebben geen opnamemoment.',
-    labels: [], datasets: [],
     yTitle: 'meldingen ontvangen',
     y2: { title: 'binnen termijn', format: formatShare },
-  });
-  return panel('deadline-performance', 'Termijnen', fig, (rows) => {
-    const labels = rows.map((r) => formatMonth(r.month));
-    fig.update(labels, [
+  }, (rows, fig) => {
+    fig.update(rows.map((r) => formatMonth(r.month)), [
       line('Crisis binnen 1 uur', rows.map((r) => r.crisisShareWithinBudget), palette.crisis, { yAxisID: 'y2', stack: 'share-crisis' }),
       line('Gewoon binnen 24 uur', rows.map((r) => r.regularShareWithinBudget), palette.brand, { yAxisID: 'y2', stack: 'share-regular' }),
       bars('Crisismeldingen', rows.map((r) => r.crisisReceived + r.historyCrisis), '#e8a0aa', { stack: 'received' }),
@@ -163,19 +174,16 @@ function deadlinePanel(): Panel {
     ]);
     const last = [...rows].reverse().find((r) => r.medianPickupMinutes !== null);
     info.textContent = last ? `Mediane opnametijd in ${formatMonth(last.month)}: ${formatMinutes(last.medianPickupMinutes)}.` : 'Nog geen opnamemomenten in deze periode.';
-  }, info);
+  }, { below: info });
 }
 
 function funnelPanel(): Panel {
-  const fig = chartFigure({
+  return panel('enforcement-funnel', 'Aanmaning → voornemen → beslissing', {
     id: 'grafiek-trechter', kind: 'bar', height: 280,
     title: 'Handhavingstrechter',
     description: 'Per stap die in de periode startte: hoeveel gingen verder naar een volgende stap, hoeveel eindigden hersteld of gesloten, hoeveel werden beslist en hoeveel lopen nog.',
-    labels: [], datasets: [],
-  });
-  return panel('enforcement-funnel', 'Aanmaning → voornemen → beslissing', fig, (rows) => {
-    const labels = rows.map((r) => label(funnelStageLabels, r.stage));
-    fig.update(labels, [
+  }, (rows, fig) => {
+    fig.update(rows.map((r) => label(labels.funnelStage, r.stage)), [
       bars('Gestart', rows.map((r) => r.started), palette.brand),
       bars('Verder naar volgende stap', rows.map((r) => r.escalated), palette.late),
       bars('Hersteld of gesloten', rows.map((r) => r.remedied), palette.green),
@@ -186,14 +194,12 @@ function funnelPanel(): Panel {
 }
 
 function decisionsPanel(): Panel {
-  const fig = chartFigure({
+  return panel('decisions', 'Beslissingen en capaciteit', {
     id: 'grafiek-beslissingen', kind: 'bar', stacked: true, height: 280,
     title: 'Beslissingen per maand',
     description: 'Schorsingen en opheffingen per maand; de vrijgekomen opvangcapaciteit (plaatsen) als lijn op de rechteras.',
-    labels: [], datasets: [],
     y2: { title: 'plaatsen vrijgekomen' },
-  });
-  return panel('decisions', 'Beslissingen en capaciteit', fig, (rows) => {
+  }, (rows, fig) => {
     const months = [...new Set(rows.map((r) => r.month))].sort();
     const sum = (m: string, f: (r: Rows<'decisions'>[number]) => boolean, v: (r: Rows<'decisions'>[number]) => number) => rows.filter((r) => r.month === m && f(r)).reduce((s, r) => s + v(r), 0);
     fig.update(months.map(formatMonth), [
@@ -205,32 +211,19 @@ function decisionsPanel(): Panel {
 }
 
 function inspectionsPanel(): Panel {
-  const fig = chartFigure({
-    id: 'grafiek-inspecties', kind: 'bar', horizontal: true, stacked: true, height: 300,
+  return onTimeAndLatePanel('inspections', 'Inspecties', {
+    id: 'grafiek-inspecties', height: 300,
     title: 'Inspecties per status',
     description: 'Inspectieaanvragen in dit systeem per status (lopend, of in de periode afgerond), te laat apart; de inspecties uit de historiek per advies.',
-    labels: [], datasets: [],
-  });
-  return panel('inspections', 'Inspecties', fig, (rows) => {
-    const key = (r: Rows<'inspections'>[number]) => (r.source === 'register' ? label(inspectionStatusLabels, r.status) : `Historiek: ${r.status.replace(/_/g, ' ')}`);
-    const total = sumBy(rows, key, (r) => r.count);
-    const late = sumBy(rows, key, (r) => r.overdue);
-    const labels = [...total.keys()];
-    fig.update(labels, [
-      bars('Op tijd of afgerond', labels.map((l) => (total.get(l) ?? 0) - (late.get(l) ?? 0)), palette.teal),
-      bars('Te laat', labels.map((l) => late.get(l) ?? 0), palette.crisis),
-    ]);
-  });
+  }, (r) => (r.source === 'register' ? label(labels.inspectionStatus, r.status) : `Historiek: ${r.status.replace(/_/g, ' ')}`), { label: 'Op tijd of afgerond', colour: palette.teal });
 }
 
 function screeningPanel(): Panel {
-  const fig = chartFigure({
+  return panel('screening', 'Maandelijkse risicoscreening', {
     id: 'grafiek-screening', kind: 'bar', stacked: true, height: 280,
     title: 'Risicoscreening per maand',
     description: 'De geselecteerde dossiers van elke maand en hoe ze gecodeerd werden: risico, geen risico, verder onderzoek nodig, of nog open.',
-    labels: [], datasets: [],
-  });
-  return panel('screening', 'Maandelijkse risicoscreening', fig, (rows) => {
+  }, (rows, fig) => {
     fig.update(rows.map((r) => formatMonth(r.month)), [
       bars('Risico', rows.map((r) => r.risico), palette.crisis),
       bars('Geen risico', rows.map((r) => r.geenRisico), palette.green),
@@ -243,8 +236,8 @@ function screeningPanel(): Panel {
 function filterForm(onChange: () => void): HTMLFormElement {
   const me = session.me!;
   const teamControl = seesAllTeams()
-    ? field('Team', select('teamId', [['', 'alle teams'], ...Object.entries(teamLabels)], state.teamId))
-    : h('p', { class: 'fixed-team' }, h('span', { class: 'muted' }, 'Team: '), h('strong', {}, label(teamLabels, me.teamId)));
+    ? field('Team', select('teamId', [['', 'alle teams'], ...Object.entries(labels.team)], state.teamId))
+    : h('p', { class: 'fixed-team' }, h('span', { class: 'muted' }, 'Team: '), h('strong', {}, label(labels.team, me.teamId)));
   const form = h('form', { class: 'filters', 'aria-label': 'Filters van het dashboard', onsubmit: (ev: Event) => ev.preventDefault() },
     teamControl,
     field('Van (maand)', h('input', { type: 'month', name: 'from', value: state.from, required: true, max: brusselsMonth() })),
@@ -281,7 +274,7 @@ export async function renderDashboard(container: HTMLElement, params?: URLSearch
       container.setAttribute('aria-busy', 'true');
       try {
         await Promise.all(panels.map((p) => p.refresh()));
-        const scope = seesAllTeams() ? (state.teamId ? `team ${label(teamLabels, state.teamId)}` : 'alle teams') : `team ${label(teamLabels, session.me?.teamId)}`;
+        const scope = seesAllTeams() ? (state.teamId ? `team ${label(labels.team, state.teamId)}` : 'alle teams') : `team ${label(labels.team, session.me?.teamId)}`;
         updated.textContent = `Bijgewerkt om ${new Intl.DateTimeFormat('nl-BE', { timeStyle: 'medium', timeZone: 'Europe/Brussels' }).format(new Date())} · ${scope} · ${formatMonth(state.from)} – ${formatMonth(state.to)}`;
         if (manual) announce.textContent = 'Dashboard vernieuwd.';
       } catch (err) {

@@ -3,7 +3,7 @@
 // Idempotency-Key (kept for retries of one submission).
 import { inputError } from '../lib/alerts.js';
 import { checkbox, checked, control, field, h, select, val } from '../lib/dom.js';
-import { brusselsLocalToIso, decisionKindLabels } from '../lib/format.js';
+import { brusselsLocalToIso, labels } from '../lib/format.js';
 import { type CommandSpec, commandForm } from '../components/command-form.js';
 import type { Me } from '../lib/session.js';
 import { type Case, type StepData, stepData } from './handhaving-detail.js';
@@ -15,7 +15,7 @@ const caseManagers: string[] = ['klantenbeheerder', 'teamcoordinator'];
 const kbOnly: string[] = ['klantenbeheerder'];
 const juristOnly: string[] = ['jurist'];
 
-const decisionOptions = () => Object.entries(decisionKindLabels);
+const decisionOptions = () => Object.entries(labels.decisionKind);
 const text = (name: string, rows = 2, max = 5000, required = true) => h('textarea', { name, rows, required, minlength: 3, maxlength: max });
 
 /** "Now" as a datetime-local value in Brussels wall time. */
@@ -128,23 +128,28 @@ function reviewForm(c: Case, onUpdated: OnUpdated, what: string) {
   });
 }
 
-function voornemenForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
-  const forms: HTMLElement[] = [];
+/**
+ * The draft of a voornemen or a decision and its legal review: the klantenbeheerder drafts (again,
+ * after a rejection) until a jurist approves; while a version awaits its review, only the jurist acts.
+ */
+function draftAndReviewForms<B>(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated, what: string, draft: Omit<CommandSpec<B>, 'submitLabel'>) {
   const waiting = awaitingReview(data);
-  if (kbOnly.includes(role ?? '') && !data.approved && !waiting) {
-    forms.push(commandFor(c, onUpdated, {
-      path: 'draft',
-      title: 'Ontwerp van voornemen',
-      submitLabel: 'Ter nazicht voorleggen',
-      fields: [
-        field('Voorgenomen beslissing', select('decision', decisionOptions(), stepData(c.live?.current).decision ?? 'schorsing')),
-        field('Tekst van het voornemen', text('text', 6, 20000)),
-      ],
-      toBody: (f: HTMLFormElement) => ({ decision: val(f, 'decision'), text: val(f, 'text') }),
-      done: 'Ontwerp ter nazicht voorgelegd.',
-    }));
-  }
-  if (juristOnly.includes(role ?? '') && waiting) forms.push(reviewForm(c, onUpdated, 'het voornemen'));
+  if (kbOnly.includes(role ?? '') && !data.approved && !waiting) return [commandFor(c, onUpdated, { ...draft, submitLabel: 'Ter nazicht voorleggen' })];
+  if (juristOnly.includes(role ?? '') && waiting) return [reviewForm(c, onUpdated, what)];
+  return [];
+}
+
+function voornemenForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
+  const forms: HTMLElement[] = draftAndReviewForms(c, data, role, onUpdated, 'het voornemen', {
+    path: 'draft',
+    title: 'Ontwerp van voornemen',
+    fields: [
+      field('Voorgenomen beslissing', select('decision', decisionOptions(), stepData(c.live?.current).decision ?? 'schorsing')),
+      field('Tekst van het voornemen', text('text', 6, 20000)),
+    ],
+    toBody: (f: HTMLFormElement) => ({ decision: val(f, 'decision'), text: val(f, 'text') }),
+    done: 'Ontwerp ter nazicht voorgelegd.',
+  });
   if (kbOnly.includes(role ?? '') && data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'hearing',
@@ -178,31 +183,25 @@ function voornemenForms(c: Case, data: StepData, role: string | undefined, onUpd
 }
 
 function decisionForms(c: Case, data: StepData, role: string | undefined, onUpdated: OnUpdated) {
-  const forms: HTMLElement[] = [];
-  const waiting = awaitingReview(data);
-  if (kbOnly.includes(role ?? '') && !data.approved && !waiting) {
-    forms.push(commandFor(c, onUpdated, {
-      path: 'decision',
-      title: 'Beslissing opstellen',
-      submitLabel: 'Ter nazicht voorleggen',
-      fields: [
-        field('Beslissing', select('decision', decisionOptions(), data.decision ?? 'schorsing')),
-        field('Motivering (voor de organisator)', text('motivation', 5, 20000)),
-        field('Publieke motivering', text('publicMotivation', 3, 5000), 'Voor ouders, lokaal bestuur en het publiek: zonder persoonsgegevens.'),
-        field('Datum', h('input', { type: 'date', name: 'date', required: true }), 'Schorsing: laatste dag; opheffing: ingangsdatum.'),
-        checkbox('integrityHarmed', 'De integriteit van de kinderen werd (mogelijk) geschaad (ouders krijgen psychosociale ondersteuning aangeboden)'),
-      ],
-      toBody: (f: HTMLFormElement) => ({
-        decision: val(f, 'decision'),
-        motivation: val(f, 'motivation'),
-        publicMotivation: val(f, 'publicMotivation'),
-        date: val(f, 'date'),
-        integrityHarmed: checked(f, 'integrityHarmed'),
-      }),
-      done: 'Beslissing ter nazicht voorgelegd.',
-    }));
-  }
-  if (juristOnly.includes(role ?? '') && waiting) forms.push(reviewForm(c, onUpdated, 'de beslissing'));
+  const forms: HTMLElement[] = draftAndReviewForms(c, data, role, onUpdated, 'de beslissing', {
+    path: 'decision',
+    title: 'Beslissing opstellen',
+    fields: [
+      field('Beslissing', select('decision', decisionOptions(), data.decision ?? 'schorsing')),
+      field('Motivering (voor de organisator)', text('motivation', 5, 20000)),
+      field('Publieke motivering', text('publicMotivation', 3, 5000), 'Voor ouders, lokaal bestuur en het publiek: zonder persoonsgegevens.'),
+      field('Datum', h('input', { type: 'date', name: 'date', required: true }), 'Schorsing: laatste dag; opheffing: ingangsdatum.'),
+      checkbox('integrityHarmed', 'De integriteit van de kinderen werd (mogelijk) geschaad (ouders krijgen psychosociale ondersteuning aangeboden)'),
+    ],
+    toBody: (f: HTMLFormElement) => ({
+      decision: val(f, 'decision'),
+      motivation: val(f, 'motivation'),
+      publicMotivation: val(f, 'publicMotivation'),
+      date: val(f, 'date'),
+      integrityHarmed: checked(f, 'integrityHarmed'),
+    }),
+    done: 'Beslissing ter nazicht voorgelegd.',
+  });
   if (kbOnly.includes(role ?? '') && data.approved && !data.oralNotice && !data.sentAt) {
     forms.push(commandFor(c, onUpdated, {
       path: 'oral-notice',

@@ -2,7 +2,7 @@
 // step's block, what it waits for, its deadlines, communications and history; beside it the
 // commands that fit the current step and the user's role.
 import { caseHistorySection } from '../components/case-history.js';
-import { errorBox, showError } from '../lib/alerts.js';
+import { detailError, facts, when } from '../components/details.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { personLabel } from '../lib/people.js';
@@ -33,28 +33,8 @@ export interface StepData {
 
 export const stepData = (cur: Current | null | undefined): StepData => (cur?.data ?? {}) as StepData;
 import { h } from '../lib/dom.js';
-import {
-  blockLabels,
-  caseStatusLabels,
-  commChannelLabels,
-  commStatusLabels,
-  decisionKindLabels,
-  formatDateTime,
-  formatRelative,
-  label,
-  milestoneKindLabels,
-  outcomeLabels,
-  recipientLabels,
-  stepLabels,
-  teamLabels,
-} from '../lib/format.js';
+import { formatRelative, label, labels } from '../lib/format.js';
 import { handhavingCommandPanel } from './handhaving-commands.js';
-
-const when = (iso: string | null | undefined): Child => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
-
-function facts(pairs: (readonly [string, Child] | null | undefined | false | '')[]) {
-  return h('dl', { class: 'facts' }, pairs.filter((p): p is readonly [string, Child] => Boolean(p)).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-}
 
 const section = (id: string, title: string, ...children: Child[]) => h('section', { 'aria-labelledby': id }, h('h2', { id }, title), ...children);
 
@@ -65,12 +45,12 @@ function factsSection(c: Case) {
       h('a', { href: `#/dossiers/${encodeURIComponent(c.dossierId ?? '')}` }, `dossier ${c.dossierId}`)]],
     l && ['Organisator', `${l.organiserName} (${l.organiserId})`],
     ['Gemeente', c.municipality ?? '—'],
-    ['Team', label(teamLabels, c.teamId)],
+    ['Team', label(labels.team, c.teamId)],
     ['Klantenbeheerder', personLabel(c.caseManagerId, { fallback: 'niet toegewezen' })],
-    ['Status', label(caseStatusLabels, c.status)],
+    ['Status', label(labels.caseStatus, c.status)],
     ['Dringend', c.urgent ? h('span', { class: 'badge crisis' }, 'Dringend') : 'nee'],
-    ['Stap', c.step ? label(stepLabels, c.step) : '—'],
-    ['Blok', label(blockLabels, c.block)],
+    ['Stap', c.step ? label(labels.step, c.step) : '—'],
+    ['Blok', label(labels.block, c.block)],
     ['Wacht op', c.waitingFor ?? '—'],
     ['Uiterlijk', c.dueAt && c.status !== 'closed' ? [when(c.dueAt), ` (${formatRelative(c.dueAt)})`] : '—'],
     ['Geopend op', when(c.openedAt)],
@@ -82,7 +62,7 @@ function factsSection(c: Case) {
 function milestonesSection(live: Live) {
   return section('hh-mijlpalen-titel', 'Mijlpalen',
     (live.milestones ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen mijlpalen.') :
-      h('ol', { class: 'log' }, (live.milestones ?? []).map((m) => h('li', {}, when(m.at), ' ', h('strong', {}, label(milestoneKindLabels, m.kind)),
+      h('ol', { class: 'log' }, (live.milestones ?? []).map((m) => h('li', {}, when(m.at), ' ', h('strong', {}, label(labels.milestoneKind, m.kind)),
         m.reference ? ` (${m.reference.type} ${m.reference.id})` : '', m.note ? `: ${m.note}` : '',
         m.actorId ? h('small', { class: 'muted' }, ` door ${personLabel(m.actorId)}`) : null))));
 }
@@ -90,8 +70,8 @@ function milestonesSection(live: Live) {
 function outcomeText(outcome: Step['outcome']): Child {
   const o = outcome as { result?: string; decision?: string; reason?: string } | null | undefined;
   if (!o) return h('span', { class: 'muted' }, 'loopt');
-  const decision = o.decision ? ` (${label(decisionKindLabels, o.decision).toLowerCase()})` : '';
-  return [h('strong', {}, label(outcomeLabels, o.result)), decision, o.reason ? `: ${o.reason}` : ''];
+  const decision = o.decision ? ` (${label(labels.decisionKind, o.decision).toLowerCase()})` : '';
+  return [h('strong', {}, label(labels.outcome, o.result)), decision, o.reason ? `: ${o.reason}` : ''];
 }
 
 function stepsSection(live: Live) {
@@ -100,19 +80,19 @@ function stepsSection(live: Live) {
       h('div', { class: 'table-wrap' }, h('table', {},
         h('thead', {}, h('tr', {}, ['Stap', 'Gestart', 'Beëindigd', 'Uitkomst'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, (live.steps ?? []).map((s) => h('tr', {},
-          h('td', {}, label(stepLabels, s.flow)), h('td', {}, when(s.startedAt)), h('td', {}, s.endedAt ? when(s.endedAt) : '—'), h('td', {}, outcomeText(s.outcome))))))));
+          h('td', {}, label(labels.step, s.flow)), h('td', {}, when(s.startedAt)), h('td', {}, s.endedAt ? when(s.endedAt) : '—'), h('td', {}, outcomeText(s.outcome))))))));
 }
 
 function currentSection(cur: Current) {
   const data = stepData(cur);
   return section('hh-huidig-titel', 'Huidige stap',
     facts([
-      ['Stap', label(stepLabels, cur.flow)],
-      ['Blok', h('span', { class: 'block-now' }, label(blockLabels, cur.block))],
+      ['Stap', label(labels.step, cur.flow)],
+      ['Blok', h('span', { class: 'block-now' }, label(labels.block, cur.block))],
       ['Wacht op', cur.waitingFor ?? '—'],
       Array.isArray(data.shortcomings) && ['Tekortkomingen', h('ul', { class: 'reasons' }, data.shortcomings.map((s) => h('li', {}, s)))],
       data.remedyBy && ['Herstellen tegen', data.remedyBy],
-      data.draft?.decision && ['Ontwerp', `${label(decisionKindLabels, data.draft.decision)} (versie ${data.draft.version ?? 1})`],
+      data.draft?.decision && ['Ontwerp', `${label(labels.decisionKind, data.draft.decision)} (versie ${data.draft.version ?? 1})`],
       data.hearingUntil && ['Hoorrecht tot', when(data.hearingUntil)],
     ]),
     h('h3', {}, 'Termijnen'),
@@ -126,8 +106,8 @@ function communicationsSection(cur: Current) {
       h('div', { class: 'table-wrap' }, h('table', { class: 'communications' },
         h('thead', {}, h('tr', {}, ['Ontvanger', 'Wat', 'Kanaal', 'Status', 'Tijdstip'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, (cur.communications ?? []).map((m) => h('tr', {},
-          h('td', {}, label(recipientLabels, m.recipient)), h('td', {}, m.kind), h('td', {}, label(commChannelLabels, m.channel)),
-          h('td', {}, label(commStatusLabels, m.status)), h('td', {}, when(m.at))))))));
+          h('td', {}, label(labels.recipient, m.recipient)), h('td', {}, m.kind), h('td', {}, label(labels.commChannel, m.channel)),
+          h('td', {}, label(labels.commStatus, m.status)), h('td', {}, when(m.at))))))));
 }
 
 function historySection(cur: Current) {
@@ -166,9 +146,9 @@ function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
     h('div', { class: `title-bar${c.urgent ? ' crisis' : ''}` },
       h('div', {}, title,
         h('p', { class: 'badges' },
-          h('span', { class: 'badge phase' }, `Status: ${label(caseStatusLabels, c.status)}`), ' ',
-          c.step ? h('span', { class: 'badge' }, `Stap: ${label(stepLabels, c.step)}`) : null, ' ',
-          h('span', { class: 'badge' }, `Blok: ${label(blockLabels, c.block)}`),
+          h('span', { class: 'badge phase' }, `Status: ${label(labels.caseStatus, c.status)}`), ' ',
+          c.step ? h('span', { class: 'badge' }, `Stap: ${label(labels.step, c.step)}`) : null, ' ',
+          h('span', { class: 'badge' }, `Blok: ${label(labels.block, c.block)}`),
           c.urgent ? [' ', h('span', { class: 'badge crisis' }, 'Dringend')] : null)),
       h('div', {}, h('a', { href: '#/handhaving' }, '← Terug naar de lijst'), ' ', h('button', { type: 'button', onclick: refresh }, 'Vernieuwen'))),
     h('p', { class: 'status', role: 'status' }, flash ?? ''),
@@ -200,8 +180,6 @@ export async function renderHandhavingDetail(container: HTMLElement, id: string,
     if (!container.isConnected && polls > 0) return;
     show(container, c, flash, polls);
   } catch (err) {
-    const errors = errorBox();
-    container.replaceChildren(h('p', {}, h('a', { href: '#/handhaving' }, '← Terug naar de lijst')), errors);
-    showError(errors, err);
+    detailError(container, { href: '#/handhaving', text: 'Terug naar de lijst' }, err);
   }
 }

@@ -4,7 +4,7 @@ import { errorBox, handleSubmit, showError } from '../lib/alerts.js';
 import { get, submission } from '../lib/api.js';
 import type { Case } from './handhaving-detail.js';
 import { checkbox, checked, field, h, namedForm, select, val } from '../lib/dom.js';
-import { label, milestoneKindLabels, stepLabels } from '../lib/format.js';
+import { label, labels } from '../lib/format.js';
 import { locationLookup } from './locations.js';
 
 function result(c: Case, created: boolean) {
@@ -15,7 +15,7 @@ function result(c: Case, created: boolean) {
     h('dl', {},
       h('dt', {}, 'Handhavingsdossier'), h('dd', {}, h('a', { href: `#/handhaving/${encodeURIComponent(c.id)}` }, c.id)),
       h('dt', {}, 'Locatie'), h('dd', {}, `${c.live?.location?.locationName ?? ''} (${c.locationId})`),
-      h('dt', {}, 'Stap'), h('dd', {}, c.step ? label(stepLabels, c.step) : '—'),
+      h('dt', {}, 'Stap'), h('dd', {}, c.step ? label(labels.step, c.step) : '—'),
       h('dt', {}, 'Dringend'), h('dd', {}, c.urgent ? 'ja' : 'nee')));
   return { section, heading };
 }
@@ -37,7 +37,7 @@ export async function renderHandhavingForm(container: HTMLElement, { locationId,
     h('p', { class: 'hint' }, 'Een locatie heeft hoogstens één open handhavingsdossier: heeft ze er al een, dan krijgt dat de mijlpaal.'),
     field('Locatie-id', input),
     lookup,
-    field('Soort mijlpaal', select('milestone.kind', Object.entries(milestoneKindLabels), 'rechtstreeks')),
+    field('Soort mijlpaal', select('milestone.kind', Object.entries(labels.milestoneKind), 'rechtstreeks')),
     field('Notitie (optioneel)', h('textarea', { name: 'milestone.note', rows: 3, maxlength: 5000 })),
     checkbox('urgent', 'Dringend: beslissing bij hoogdringendheid (risico voor de integriteit van de kinderen)'),
     errors,

@@ -2,29 +2,13 @@
 import { listView } from '../components/list-view.js';
 import { get, type Schema } from '../lib/api.js';
 import { checkbox, field, h, select } from '../lib/dom.js';
-import { blockLabels, caseStatusLabels, formatDateTime, formatRelative, label, options, stepLabels, teamLabels } from '../lib/format.js';
+import { formatDateTime, formatRelative, label, labels, options } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
-import { hasRole } from '../lib/session.js';
 
 type Case = Schema<'/handhaving'>['items'][number];
 
 /** Kept while the user moves between views, so coming back shows the same selection. */
 const state = { status: 'open', step: '', urgent: false, teamId: '', offset: 0 };
-
-function filterForm(onChange: () => void): HTMLFormElement {
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
-    field('Status', select('status', [['', 'alle'], ['open', 'Open'], ['closed', 'Gesloten']], state.status)),
-    field('Stap', select('step', [['', 'alle'], ...options(stepLabels)], state.step)),
-    field('Team', select('teamId', [['', 'alle teams'], ...options(teamLabels)], state.teamId)),
-    checkbox('urgent', 'Alleen dringend', { checked: state.urgent }),
-  );
-  form.addEventListener('change', () => {
-    const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement);
-    Object.assign(state, { status: v('status').value, step: v('step').value, teamId: v('teamId').value, urgent: v('urgent').checked, offset: 0 });
-    onChange();
-  });
-  return form;
-}
 
 function dueCell(c: Case): HTMLTableCellElement {
   if (!c.dueAt || c.status === 'closed') return h('td', { class: 'muted' }, '—');
@@ -33,21 +17,25 @@ function dueCell(c: Case): HTMLTableCellElement {
 
 /** Renders the list view into the container and loads the first page. */
 export function renderHandhavingList(container: HTMLElement): Promise<void> {
-  const canStart = hasRole('klantenbeheerder', 'teamcoordinator');
   const view = listView<Case>({
     id: 'handhaving-titel',
     title: 'Handhaving',
     caption: 'Handhavingsdossiers',
-    actions: canStart ? [h('a', { class: 'button primary', href: '#/handhaving/nieuw' }, 'Handhaving starten')] : [],
-    filters: filterForm(() => void view.reload()),
+    create: { href: '#/handhaving/nieuw', text: 'Handhaving starten', roles: ['klantenbeheerder', 'teamcoordinator'] },
+    filterBy: [
+      field('Status', select('status', [['', 'alle'], ['open', 'Open'], ['closed', 'Gesloten']], state.status)),
+      field('Stap', select('step', [['', 'alle'], ...options(labels.step)], state.step)),
+      field('Team', select('teamId', [['', 'alle teams'], ...options(labels.team)], state.teamId)),
+      checkbox('urgent', 'Alleen dringend', { checked: state.urgent }),
+    ],
     columns: [
       { title: 'Dossier', cell: (c) => [h('a', { href: `#/handhaving/${encodeURIComponent(c.id)}`, class: 'mono' }, c.id),
-        c.status === 'closed' ? h('small', { class: 'muted' }, ` (${label(caseStatusLabels, c.status).toLowerCase()})`) : null] },
+        c.status === 'closed' ? h('small', { class: 'muted' }, ` (${label(labels.caseStatus, c.status).toLowerCase()})`) : null] },
       { title: 'Locatie', cell: (c) => c.locationId },
       { title: 'Gemeente', cell: (c) => c.municipality ?? '—' },
       { title: 'Klantenbeheerder', cell: (c) => personLabel(c.caseManagerId, { fallback: '—' }) },
-      { title: 'Stap', cell: (c) => (c.step ? label(stepLabels, c.step) : '—') },
-      { title: 'Blok', cell: (c) => label(blockLabels, c.block) },
+      { title: 'Stap', cell: (c) => (c.step ? label(labels.step, c.step) : '—') },
+      { title: 'Blok', cell: (c) => label(labels.block, c.block) },
       { title: 'Wacht op', cell: (c) => c.waitingFor ?? h('span', { class: 'muted' }, '—') },
       { title: 'Uiterlijk', cell: dueCell },
       { title: 'Dringend', cell: (c) => (c.urgent ? h('span', { class: 'badge crisis' }, 'Dringend') : '') },

@@ -3,22 +3,12 @@
 // (POST /inspections/{id}/cancel), each command with its own Idempotency-Key.
 import { caseHistorySection } from '../components/case-history.js';
 import { commandForm } from '../components/command-form.js';
-import { badge, detailError, detailPage, facts, section, when } from '../components/details.js';
+import { badge, detailPage, loadDetail, facts, section, when } from '../components/details.js';
 import { listView } from '../components/list-view.js';
 import { errorBox, handleSubmit, inputError } from '../lib/alerts.js';
 import { get, type Schema, submission } from '../lib/api.js';
 import { checkbox, type Child, field, h, namedForm, select, val } from '../lib/dom.js';
-import {
-  adviceUrgencyLabels,
-  formatDateTime,
-  formatRelative,
-  inspectionStatusLabels,
-  label,
-  options,
-  requesterTypeLabels,
-  teamLabels,
-  urgencyLabels,
-} from '../lib/format.js';
+import { formatDateTime, formatRelative, label, labels, options } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { hasRole } from '../lib/session.js';
 
@@ -31,43 +21,34 @@ const terminal = (status: string) => status === 'eindverslag' || status === 'gea
 /** Kept between visits. */
 const state = { status: '', urgency: '', overdue: false, offset: 0 };
 
-const statusBadge = (status: string) => h('span', { class: `badge inspection-status status-${status}` }, label(inspectionStatusLabels, status));
+const statusBadge = (status: string) => h('span', { class: `badge inspection-status status-${status}` }, label(labels.inspectionStatus, status));
 
 function requesterLink(r: Inspection['requestedBy']): Child {
   if (!r?.type) return '—';
-  const text = label(requesterTypeLabels, r.type);
+  const text = label(labels.requesterType, r.type);
   if (!r.id) return text;
   const href = r.type === 'melding' ? `#/meldingen/${encodeURIComponent(r.id)}` : r.type === 'handhaving' ? `#/handhaving/${encodeURIComponent(r.id)}`
     : r.type === 'risicoscreening' ? `#/screening/taken/${encodeURIComponent(r.id)}` : null;
   return [text, ' ', href ? h('a', { href, class: 'mono' }, r.id) : h('span', { class: 'mono' }, r.id)];
 }
 
-function filterForm(onChange: () => void): HTMLFormElement {
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
-    field('Status', select('status', [['', 'alle'], ...options(inspectionStatusLabels)], state.status)),
-    field('Urgentie', select('urgency', [['', 'alle'], ...options(urgencyLabels)], state.urgency)),
-    checkbox('overdue', 'Alleen te laat', { checked: state.overdue }));
-  form.addEventListener('change', () => {
-    Object.assign(state, { status: val(form, 'status'), urgency: val(form, 'urgency'), overdue: (form.elements.namedItem('overdue') as HTMLInputElement).checked, offset: 0 });
-    onChange();
-  });
-  return form;
-}
-
 /** The list of inspection requests, the most urgent first. */
 export function renderInspectionsList(container: HTMLElement): Promise<void> {
-  const canRequest = hasRole(...commanders);
   const view = listView<Inspection>({
     id: 'inspecties-titel',
     title: 'Inspecties',
     caption: 'Inspectieaanvragen bij Zorginspectie, de dringendste eerst',
-    actions: canRequest ? [h('a', { class: 'button primary', href: '#/inspecties/nieuw' }, 'Inspectie aanvragen')] : [],
-    filters: filterForm(() => void view.reload()),
+    create: { href: '#/inspecties/nieuw', text: 'Inspectie aanvragen', roles: commanders },
+    filterBy: [
+      field('Status', select('status', [['', 'alle'], ...options(labels.inspectionStatus)], state.status)),
+      field('Urgentie', select('urgency', [['', 'alle'], ...options(labels.urgency)], state.urgency)),
+      checkbox('overdue', 'Alleen te laat', { checked: state.overdue }),
+    ],
     columns: [
       { title: 'Aanvraag', cell: (i) => h('a', { href: `#/inspecties/${encodeURIComponent(i.id)}`, class: 'mono' }, i.id) },
       { title: 'Locatie', cell: (i) => [i.locationId, i.dossierId ? h('small', { class: 'muted block' }, h('a', { href: `#/dossiers/${encodeURIComponent(i.dossierId)}` }, `dossier ${i.dossierId}`)) : null] },
       { title: 'Status', cell: (i) => [statusBadge(i.status), i.waitingForModular ? h('small', { class: 'muted block' }, 'wacht op Modular') : null] },
-      { title: 'Urgentie', cell: (i) => (i.urgency === 'spoed' ? h('span', { class: 'badge crisis' }, 'Spoed') : label(urgencyLabels, i.urgency)) },
+      { title: 'Urgentie', cell: (i) => (i.urgency === 'spoed' ? h('span', { class: 'badge crisis' }, 'Spoed') : label(labels.urgency, i.urgency)) },
       { title: 'Aanleiding', cell: (i) => requesterLink(i.requestedBy) },
       { title: 'Klantenbeheerder', cell: (i) => personLabel(i.caseManagerId, { fallback: '—' }) },
       { title: 'Uiterlijk', cell: (i) => (i.dueAt && !terminal(i.status) ? [h('time', { datetime: i.dueAt }, formatDateTime(i.dueAt)), h('small', { class: 'muted block' }, formatRelative(i.dueAt)), i.overdue ? h('span', { class: 'badge late' }, 'Te laat') : null] : h('span', { class: 'muted' }, '—')) },
@@ -107,7 +88,7 @@ function reportSection(i: Inspection): HTMLElement | null {
       ['Document', h('span', { class: 'mono' }, r.documentRef ?? '—')],
       ['Ontvangen', when(r.receivedAt)],
       advice && ['Advies', advice.enforce ? h('strong', { class: 'error' }, 'Handhaven') : 'Geen handhaving nodig'],
-      advice && ['Urgentie', label(adviceUrgencyLabels, advice.urgency)],
+      advice && ['Urgentie', label(labels.adviceUrgency, advice.urgency)],
       advice?.motivation && ['Motivering', advice.motivation],
     ]),
     (r.findings ?? []).length > 0 ? [h('h3', {}, 'Vaststellingen'), h('ul', { class: 'reasons' }, (r.findings ?? []).map((f) => h('li', {}, f)))] : null,
@@ -154,15 +135,9 @@ function commandPanel(i: Inspection, onUpdated: (updated: Inspection, message: s
 
 /** One inspection request. */
 export async function renderInspectionDetail(container: HTMLElement, id: string, flash?: string): Promise<void> {
-  let i: Inspection;
   const back = { href: '#/inspecties', text: 'Terug naar de inspecties' };
-  try {
-    i = await get('/inspections/{inspectionId}', undefined, { inspectionId: id });
-  } catch (err) {
-    detailError(container, back, err);
-    return;
-  }
-  show(container, i, flash);
+  const i = await loadDetail(container, back, () => get('/inspections/{inspectionId}', undefined, { inspectionId: id }));
+  if (i) show(container, i, flash);
 }
 
 function show(container: HTMLElement, i: Inspection, flash?: string) {
@@ -178,7 +153,7 @@ function show(container: HTMLElement, i: Inspection, flash?: string) {
     title: `Inspectie ${i.id}`,
     titleClass: 'inspection-title',
     crisis: i.urgency === 'spoed',
-    badges: [statusBadge(i.status), ' ', i.urgency === 'spoed' ? badge('Spoed', 'crisis') : badge(label(urgencyLabels, i.urgency)), i.fourEyes ? [' ', badge('Vier ogen')] : null,
+    badges: [statusBadge(i.status), ' ', i.urgency === 'spoed' ? badge('Spoed', 'crisis') : badge(label(labels.urgency, i.urgency)), i.fourEyes ? [' ', badge('Vier ogen')] : null,
       i.overdue && !terminal(i.status) ? [' ', badge('Te laat', 'late')] : null],
     back: { href: '#/inspecties', text: 'Terug naar de inspecties' },
     onRefresh: () => void renderInspectionDetail(container, i.id),
@@ -186,7 +161,7 @@ function show(container: HTMLElement, i: Inspection, flash?: string) {
     main: [
       section('ins-gegevens-titel', 'Gegevens', facts([
         ['Locatie', [locationName, i.dossierId ? [' · ', h('a', { href: `#/dossiers/${encodeURIComponent(i.dossierId)}` }, `dossier ${i.dossierId}`)] : null]],
-        ['Team', label(teamLabels, i.teamId)],
+        ['Team', label(labels.team, i.teamId)],
         ['Klantenbeheerder', personLabel(i.caseManagerId, { fallback: 'niet toegewezen' })],
         ['Aanleiding', requesterLink(i.requestedBy)],
         ['Reden', h('p', { class: 'description' }, i.reason ?? '')],
@@ -218,7 +193,7 @@ export function renderInspectionForm(container: HTMLElement, params: URLSearchPa
     h('p', { class: 'hint' }, 'De aanvraag gaat als order naar Modular en wordt gevolgd tot het eindverslag. Spoed is de snelle procedure met twee inspecteurs, wanneer de fysieke of psychische integriteit van de kinderen in gevaar kan zijn.'),
     h('div', { class: 'row' },
       field('Locatie-id', h('input', { type: 'text', name: 'locationId', required: true, value: params.get('locatie') ?? '', pattern: '[A-Za-z0-9_.:\\-]+', placeholder: 'LOC-…' }), 'Zoek de locatie bij Opvanglocaties.'),
-      field('Urgentie', select('urgency', options(urgencyLabels), 'regulier'))),
+      field('Urgentie', select('urgency', options(labels.urgency), 'regulier'))),
     field('Reden', h('textarea', { name: 'reason', rows: 3, required: true, minlength: 3, maxlength: 5000 })),
     field('Vragen aan Zorginspectie (één per regel)', h('textarea', { name: 'questions', rows: 3, maxlength: 30000 })),
     checkbox('fourEyes', 'Met twee inspecteurs (vier ogen)'),

@@ -1,16 +1,15 @@
 // Childcare locations: search (GET /locations), a dossier with its timeline and notes, and a
 // small lookup that names the location behind a typed id.
-import { detailError, detailPage, section } from '../components/details.js';
+import { detailPage, loadDetail, section } from '../components/details.js';
 import { listView } from '../components/list-view.js';
 import { errorBox, handleSubmit } from '../lib/alerts.js';
 import { get, type Schema, submission } from '../lib/api.js';
 import { field, h, select, val } from '../lib/dom.js';
-import { formatDateTime, label, teamLabels } from '../lib/format.js';
+import { formatDateTime, label, labels } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { hasRole } from '../lib/session.js';
 
 type Location = Schema<'/locations'>['items'][number];
-type Dossier = Schema<'/dossiers/{dossierId}'>;
 
 /** Kept between visits of the view. */
 const state = { q: '', municipality: '', kind: '', offset: 0 };
@@ -56,13 +55,8 @@ export function renderLocations(container: HTMLElement): Promise<void> {
 
 /** One dossier: the location, its case manager, the timeline, a note form. */
 export async function renderDossier(container: HTMLElement, id: string, flash?: string): Promise<void> {
-  let d: Dossier;
-  try {
-    d = await get('/dossiers/{dossierId}', undefined, { dossierId: id });
-  } catch (err) {
-    detailError(container, { href: '#/locaties', text: 'Naar de opvanglocaties' }, err);
-    return;
-  }
+  const d = await loadDetail(container, { href: '#/locaties', text: 'Naar de opvanglocaties' }, () => get('/dossiers/{dossierId}', undefined, { dossierId: id }));
+  if (!d) return;
   const noteErrors = errorBox();
   const form = h('form', { 'aria-label': 'Notitie toevoegen', class: 'note-form' },
     field('Notitie toevoegen', h('textarea', { name: 'text', rows: 2, required: true, maxlength: 10000 })),
@@ -75,7 +69,7 @@ export async function renderDossier(container: HTMLElement, id: string, flash?: 
   detailPage(container, {
     title: `Dossier ${d.id}: ${d.locationName}`,
     titleClass: 'dossier-title',
-    badges: [h('span', { class: 'badge' }, d.municipality), ' ', h('span', { class: 'badge' }, `Team ${label(teamLabels, d.teamId)}`)],
+    badges: [h('span', { class: 'badge' }, d.municipality), ' ', h('span', { class: 'badge' }, `Team ${label(labels.team, d.teamId)}`)],
     back: { href: '#/locaties', text: 'Naar de opvanglocaties' },
     onRefresh: () => void renderDossier(container, d.id),
     flash,
@@ -112,7 +106,7 @@ export function locationLookup(input: HTMLInputElement): HTMLParagraphElement {
     try {
       const l = await get('/locations/{locationId}', undefined, { locationId: id });
       if (asked !== id) return;
-      out.textContent = `${l.name}, ${l.municipality} (${l.kind}; dossier ${l.dossierId ?? 'geen'}; team ${label(teamLabels, l.teamId)}; klantenbeheerder ${personLabel(l.caseManagerId, { fallback: 'geen' })})`;
+      out.textContent = `${l.name}, ${l.municipality} (${l.kind}; dossier ${l.dossierId ?? 'geen'}; team ${label(labels.team, l.teamId)}; klantenbeheerder ${personLabel(l.caseManagerId, { fallback: 'geen' })})`;
     } catch (err) {
       if (asked !== id) return;
       const status = (err as { status?: number }).status;

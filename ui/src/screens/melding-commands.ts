@@ -7,7 +7,7 @@ import type { Melding } from './melding-detail.js';
 import { assigneeOptions, personLabel } from '../lib/people.js';
 
 type OnUpdated = (updated: Melding, message: string) => void;
-import { budgetUnitLabels, feedbackChannelLabels, followUpLabels, label, triageLabels } from '../lib/format.js';
+import { label, labels } from '../lib/format.js';
 import { locationLookup } from './locations.js';
 import { type CommandSpec, commandForm } from '../components/command-form.js';
 
@@ -29,8 +29,8 @@ function triageForm(m: Melding, onUpdated: OnUpdated) {
     title: 'Triage bevestigen of wijzigen',
     submitLabel: 'Triage vastleggen',
     collapsed: m.triageConfirmed,
-    hint: m.triageConfirmed ? null : `Voorstel van de regel: ${label(triageLabels, m.triageProposed)}. Bevestig of wijzig het, met een reden.`,
-    fields: [field('Triage', select('triage', Object.entries(triageLabels), m.triage)), reasonField()],
+    hint: m.triageConfirmed ? null : `Voorstel van de regel: ${label(labels.triage, m.triageProposed)}. Bevestig of wijzig het, met een reden.`,
+    fields: [field('Triage', select('triage', Object.entries(labels.triage), m.triage)), reasonField()],
     toBody: (f: HTMLFormElement) => ({ triage: val(f, 'triage'), reason: val(f, 'reason') }),
     done: 'Triage vastgelegd.',
   });
@@ -97,7 +97,7 @@ function deadlineForms(m: Melding, onUpdated: OnUpdated, me: Me) {
   }
   const room = (d.extensionCap ?? 0) - (d.extensionTotal ?? 0);
   if (coordinators.includes(me.role) && room > 0) {
-    const unit = label(budgetUnitLabels, d.budget?.unit);
+    const unit = label(labels.budgetUnit, d.budget?.unit);
     forms.push(commandFor(m, onUpdated, {
       path: 'deadline/extend', title: 'Termijn verlengen', submitLabel: 'Verlengen', collapsed: true,
       hint: `Nog ${room} ${unit} verlenging mogelijk (maximum ${d.extensionCap} ${unit}).`,
@@ -121,7 +121,7 @@ function feedbackForm(m: Melding, onUpdated: OnUpdated) {
     collapsed: Boolean(given),
     hint: 'Per e-mail gaat het bericht naar de uitgaande post; per telefoon of brief noteer je wat de melder te horen kreeg.',
     fields: [
-      field('Kanaal', select('channel', Object.entries(feedbackChannelLabels), 'telefoon')),
+      field('Kanaal', select('channel', Object.entries(labels.feedbackChannel), 'telefoon')),
       field('Bericht', h('textarea', { name: 'message', rows: 3, required: true, minlength: 3, maxlength: 10000 })),
     ],
     toBody: (f: HTMLFormElement) => ({ channel: val(f, 'channel'), message: val(f, 'message') }),
@@ -166,7 +166,7 @@ function closeForm(m: Melding, onUpdated: OnUpdated) {
     hint: needsReason ? 'Er is nog geen terugkoppeling gegeven: doe dat eerst, of vul de reden in waarom dat niet kan.' : null,
     fields: [
       h('fieldset', {}, h('legend', {}, 'Opvolgingen (minstens één)'),
-        Object.entries(followUpLabels).map(([kind, text]) => followUpRow(kind, text))),
+        Object.entries(labels.followUp).map(([kind, text]) => followUpRow(kind, text))),
       needsReason ? reasonField('Reden zonder terugkoppeling', 'noFeedbackReason', false) : null,
     ],
     toBody: (f: HTMLFormElement) => closeBody(f, needsReason),

@@ -1,7 +1,7 @@
 // One report (GET /meldingen/{id}): its facts, the live state of its process (deadline,
 // escalations, history) and, beside it, the commands that fit its phase.
 import { caseHistorySection } from '../components/case-history.js';
-import { errorBox, showError } from '../lib/alerts.js';
+import { detailError, facts, when } from '../components/details.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { personLabel } from '../lib/people.js';
@@ -10,34 +10,11 @@ import { type Child } from '../lib/dom.js';
 export type Melding = Schema<'/meldingen/{meldingId}'>;
 type Live = NonNullable<Melding['live']>;
 import { h } from '../lib/dom.js';
-import {
-  budgetUnitLabels,
-  categoryLabels,
-  channelLabels,
-  deadlineChangeLabels,
-  deadlineKindLabels,
-  feedbackChannelLabels,
-  followUpLabels,
-  formatDateTime,
-  formatRelative,
-  historyLabels,
-  label,
-  phaseLabels,
-  rungLabel,
-  sourceLabels,
-  teamLabels,
-  triageLabels,
-} from '../lib/format.js';
+import { formatRelative, label, labels, rungLabel } from '../lib/format.js';
 import { commandPanel } from './melding-commands.js';
 
-const when = (iso: string | null | undefined): Child => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
-
-function facts(pairs: (readonly [string, Child] | null | undefined | false | '')[]) {
-  return h('dl', { class: 'facts' }, pairs.filter((p): p is readonly [string, Child] => Boolean(p)).map(([term, value]) => [h('dt', {}, term), h('dd', {}, value)]));
-}
-
 function triageBadge(triage: string) {
-  return triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(triageLabels, triage)) : h('span', { class: 'badge' }, label(triageLabels, triage));
+  return triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(labels.triage, triage)) : h('span', { class: 'badge' }, label(labels.triage, triage));
 }
 
 function dueText(m: Melding): Child {
@@ -62,24 +39,24 @@ function factsSection(m: Melding) {
     h('h2', { id: 'gegevens-titel' }, 'Gegevens'),
     facts([
       ['Ontvangen', when(m.receivedAt)],
-      ['Bron', label(sourceLabels, m.source)],
-      ['Kanaal', label(channelLabels, m.channel)],
+      ['Bron', label(labels.source, m.source)],
+      ['Kanaal', label(labels.channel, m.channel)],
       m.externalRef && ['Extern kenmerk', m.externalRef],
       ['Melder', m.anonymous ? 'Anoniem' : 'Liet contactgegevens na'],
       ['Locatie', locationText(m)],
       ['Omschrijving', h('p', { class: 'description' }, m.description)],
-      ['Categorieën', (m.categories ?? []).length ? (m.categories ?? []).map((c) => label(categoryLabels, c)).join(', ') : '—'],
+      ['Categorieën', (m.categories ?? []).length ? (m.categories ?? []).map((c) => label(labels.category, c)).join(', ') : '—'],
       ['Onmiddellijk gevaar', m.immediateDanger ? h('strong', {}, 'Ja') : 'Nee'],
       ['Triage', [triageBadge(m.triage), m.triageConfirmed ? ' bevestigd' : m.phase === 'afgesloten' ? ' voorgesteld (niet bevestigd)' : ' voorgesteld (nog te bevestigen)',
-        m.triage !== m.triageProposed ? ` · voorstel was ${label(triageLabels, m.triageProposed)}` : null,
+        m.triage !== m.triageProposed ? ` · voorstel was ${label(labels.triage, m.triageProposed)}` : null,
         reasons.length ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : null]],
-      ['Fase', label(phaseLabels, m.phase)],
+      ['Fase', label(labels.phase, m.phase)],
       ['Behandelaar', personLabel(m.assigneeId)],
-      ['Team', label(teamLabels, m.teamId)],
+      ['Team', label(labels.team, m.teamId)],
       ['Uiterlijk', dueText(m)],
-      ['Terugkoppeling', feedback ? [when(feedback.at), ` per ${label(feedbackChannelLabels, feedback.channel).toLowerCase()}`] : 'nog niet gegeven'],
+      ['Terugkoppeling', feedback ? [when(feedback.at), ` per ${label(labels.feedbackChannel, feedback.channel).toLowerCase()}`] : 'nog niet gegeven'],
       (m.followUps ?? []).length > 0 && ['Opvolgingen', h('ul', {}, (m.followUps ?? []).map((f) => h('li', {},
-        label(followUpLabels, f.kind), f.forwardedTo ? ` naar ${f.forwardedTo}` : '', f.note ? `: ${f.note}` : '')))],
+        label(labels.followUp, f.kind), f.forwardedTo ? ` naar ${f.forwardedTo}` : '', f.note ? `: ${f.note}` : '')))],
       m.closedAt && ['Afgesloten op', when(m.closedAt)],
       ['Geregistreerd door', personLabel(m.createdBy)],
     ]));
@@ -88,12 +65,12 @@ function factsSection(m: Melding) {
 function deadlineSection(live: Live) {
   const d = live.deadline;
   if (!d) return h('section', { 'aria-labelledby': 'termijn-titel' }, h('h2', { id: 'termijn-titel' }, 'Termijn'), h('p', { class: 'muted' }, 'Nog geen termijn: de melding is nog niet gekoppeld.'));
-  const unit = label(budgetUnitLabels, d.budget?.unit);
+  const unit = label(labels.budgetUnit, d.budget?.unit);
   const state = live.deadlineMet ? 'gehaald' : d.state === 'paused' ? 'opgeschort' : 'loopt';
   return h('section', { 'aria-labelledby': 'termijn-titel' },
     h('h2', { id: 'termijn-titel' }, 'Termijn'),
     facts([
-      ['Soort', label(deadlineKindLabels, d.kind)],
+      ['Soort', label(labels.deadlineKind, d.kind)],
       ['Duur', `${d.budget?.amount} ${unit}`],
       ['Loopt vanaf', when(d.anchor)],
       ['Toestand', state],
@@ -102,7 +79,7 @@ function deadlineSection(live: Live) {
     ]),
     (d.changes ?? []).length === 0 ? h('p', { class: 'muted' }, 'Geen wijzigingen aan de termijn.') :
       h('ol', { class: 'log', 'aria-label': 'Wijzigingen aan de termijn' }, (d.changes ?? []).map((c) => h('li', {},
-        when(c.at), ' ', h('strong', {}, label(deadlineChangeLabels, c.type), c.type === 'extend' ? ` met ${c.amount} ${unit}` : ''),
+        when(c.at), ' ', h('strong', {}, label(labels.deadlineChange, c.type), c.type === 'extend' ? ` met ${c.amount} ${unit}` : ''),
         ` door ${personLabel(c.actor)}: ${c.reason}`, h('small', { class: 'muted' }, ` (grondslag: ${c.basis})`)))));
 }
 
@@ -122,7 +99,7 @@ function historySection(live: Live) {
   return h('section', { 'aria-labelledby': 'verloop-titel' },
     h('h2', { id: 'verloop-titel' }, 'Verloop'),
     h('ol', { class: 'log' }, (live.history ?? []).map((e) => {
-      const name = label(historyLabels, e.action);
+      const name = label(labels.history, e.action);
       // The workflow's own line is Dutch already; do not say its first words twice.
       const rest = !e.detail ? '' : e.detail.startsWith(name) ? e.detail.slice(name.length) : `: ${e.detail}`;
       return h('li', {}, when(e.at), ' ', h('strong', {}, name), rest, h('small', { class: 'muted' }, ` door ${personLabel(e.actorId)}`));
@@ -137,7 +114,7 @@ function show(container: HTMLElement, m: Melding, flash?: string) {
   container.replaceChildren(
     h('div', { class: `title-bar${m.triage === 'crisis' ? ' crisis' : ''}` },
       h('div', {}, title,
-        h('p', { class: 'badges' }, triageBadge(m.triage), ' ', h('span', { class: 'badge phase' }, `Fase: ${label(phaseLabels, m.phase)}`),
+        h('p', { class: 'badges' }, triageBadge(m.triage), ' ', h('span', { class: 'badge phase' }, `Fase: ${label(labels.phase, m.phase)}`),
           m.overdue ? [' ', h('span', { class: 'badge late' }, 'Te laat')] : null)),
       h('div', {}, h('a', { href: '#/meldingen' }, '← Terug naar de lijst'), ' ', h('button', { type: 'button', onclick: refresh }, 'Vernieuwen'))),
     h('p', { class: 'status', role: 'status' }, flash ?? ''),
@@ -158,8 +135,6 @@ export async function renderMeldingDetail(container: HTMLElement, id: string): P
     const m = await get('/meldingen/{meldingId}', undefined, { meldingId: id });
     show(container, m);
   } catch (err) {
-    const errors = errorBox();
-    container.replaceChildren(h('p', {}, h('a', { href: '#/meldingen' }, '← Terug naar de lijst')), errors);
-    showError(errors, err);
+    detailError(container, { href: '#/meldingen', text: 'Terug naar de lijst' }, err);
   }
 }

@@ -6,29 +6,16 @@ import { personLabel } from '../lib/people.js';
 
 type Created = PostResult<'/meldingen'>;
 import { checkbox, checked, control, field, h, select, uid, val } from '../lib/dom.js';
-import {
-  brusselsLocalToIso,
-  channelLabels,
-  crisisCategoryLabels,
-  formatDateTime,
-  formatRelative,
-  label,
-  otherCategoryLabels,
-  phaseLabels,
-  sourceLabels,
-  teamLabels,
-  triageLabels,
-  type Labels,
-} from '../lib/format.js';
+import { brusselsLocalToIso, formatDateTime, formatRelative, label, labels, type Labels } from '../lib/format.js';
 import { locationLookup } from './locations.js';
 
 const text = (name: string, attrs: Record<string, unknown> = {}) => h('input', { type: 'text', name, autocomplete: 'off', ...attrs });
 
-function categoryGroup(legend: string, labels: Labels, hint?: string) {
+function categoryGroup(legend: string, codes: Labels, hint?: string) {
   return h('fieldset', { class: 'categories' },
     h('legend', {}, legend),
     hint ? h('p', { class: 'hint' }, hint) : null,
-    Object.entries(labels).map(([code, text]) => checkbox('categories', text, { value: code })));
+    Object.entries(codes).map(([code, text]) => checkbox('categories', text, { value: code })));
 }
 
 /** The request body from the form; leaves out what was not filled in. */
@@ -91,16 +78,16 @@ function buildForm() {
   return h('form', { class: 'melding-form', 'aria-labelledby': titleId },
     h('h2', { id: titleId }, 'Nieuwe melding'),
     h('div', { class: 'row' },
-      field('Bron', select('source', Object.entries(sourceLabels), 'derde', { required: true })),
-      field('Kanaal', select('channel', Object.entries(channelLabels), 'telefoon', { required: true })),
+      field('Bron', select('source', Object.entries(labels.source), 'derde', { required: true })),
+      field('Kanaal', select('channel', Object.entries(labels.channel), 'telefoon', { required: true })),
       field('Ontvangen op', h('input', { type: 'datetime-local', name: 'receivedAt' }), 'Leeg: nu. Tijd in België.'),
       field('Extern kenmerk', text('externalRef', { maxlength: 100 }), 'Bv. het Klaroen-nummer')),
     reporterFieldset(),
     locationFieldset(),
     field('Omschrijving', h('textarea', { name: 'description', rows: 5, required: true, minlength: 3, maxlength: 20000 })),
     h('div', { class: 'row' },
-      categoryGroup('Categorieën: integriteit van een kind', crisisCategoryLabels, 'Elk van deze stelt crisis voor, net als elke melding van het parket.'),
-      categoryGroup('Categorieën: andere', otherCategoryLabels)),
+      categoryGroup('Categorieën: integriteit van een kind', labels.crisisCategory, 'Elk van deze stelt crisis voor, net als elke melding van het parket.'),
+      categoryGroup('Categorieën: andere', labels.otherCategory)),
     h('div', { class: 'danger' }, checkbox('immediateDanger', 'Onmiddellijk gevaar: de melder zegt dat een kind nu in gevaar is')),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Melding registreren'),
       h('a', { href: '#/meldingen' }, 'Annuleren')));
@@ -115,11 +102,11 @@ function resultView(melding: Created, replayed: boolean, again: () => void) {
     h('dl', {},
       h('dt', {}, 'Melding'), h('dd', {}, h('a', { href: `#/meldingen/${encodeURIComponent(melding.id)}` }, melding.id)),
       h('dt', {}, 'Voorgestelde triage'),
-      h('dd', {}, crisis ? h('span', { class: 'badge crisis' }, label(triageLabels, melding.triageProposed)) : label(triageLabels, melding.triageProposed),
+      h('dd', {}, crisis ? h('span', { class: 'badge crisis' }, label(labels.triage, melding.triageProposed)) : label(labels.triage, melding.triageProposed),
         reasons.length > 0 ? h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {}, r))) : h('span', { class: 'muted' }, ' (geen crisissignalen)')),
-      h('dt', {}, 'Fase'), h('dd', {}, label(phaseLabels, melding.phase)),
+      h('dt', {}, 'Fase'), h('dd', {}, label(labels.phase, melding.phase)),
       h('dt', {}, 'Locatie'), h('dd', {}, melding.live?.link ? `${melding.live.link.locationName} (${melding.live.link.locationId})` : 'nog niet gekoppeld'),
-      h('dt', {}, 'Behandelaar'), h('dd', {}, melding.assigneeId ? personLabel(melding.assigneeId) : (melding.teamId ? `de wachtrij van ${label(teamLabels, melding.teamId)}` : 'nog niemand')),
+      h('dt', {}, 'Behandelaar'), h('dd', {}, melding.assigneeId ? personLabel(melding.assigneeId) : (melding.teamId ? `de wachtrij van ${label(labels.team, melding.teamId)}` : 'nog niemand')),
       h('dt', {}, 'Uiterlijk'), h('dd', {}, melding.dueAt ? `${formatDateTime(melding.dueAt, true)} (${formatRelative(melding.dueAt)})` : '—')),
     h('div', { class: 'actions' },
       h('a', { class: 'button primary', href: `#/meldingen/${encodeURIComponent(melding.id)}` }, 'Melding openen'),

@@ -2,7 +2,7 @@
 import { listView } from '../components/list-view.js';
 import { get, type Schema } from '../lib/api.js';
 import { checkbox, field, h, select } from '../lib/dom.js';
-import { formatDateTime, formatRelative, label, options, phaseLabels, teamLabels, triageLabels } from '../lib/format.js';
+import { formatDateTime, formatRelative, label, labels, options } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { session } from '../lib/session.js';
 
@@ -10,22 +10,6 @@ type Melding = Schema<'/meldingen'>['items'][number];
 
 /** Kept while the user moves between views, so coming back shows the same selection. */
 const state = { triage: '', phase: '', overdue: false, mine: false, teamId: '', offset: 0 };
-
-function filterForm(onChange: () => void): HTMLFormElement {
-  const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
-    field('Triage', select('triage', [['', 'alle'], ...options(triageLabels)], state.triage)),
-    field('Fase', select('phase', [['', 'alle'], ...options(phaseLabels)], state.phase)),
-    field('Team', select('teamId', [['', 'alle teams'], ...options(teamLabels)], state.teamId)),
-    checkbox('overdue', 'Alleen te laat', { checked: state.overdue }),
-    checkbox('mine', 'Mij toegewezen', { checked: state.mine }),
-  );
-  form.addEventListener('change', () => {
-    const v = (name: string) => (form.elements.namedItem(name) as HTMLInputElement);
-    Object.assign(state, { triage: v('triage').value, phase: v('phase').value, teamId: v('teamId').value, overdue: v('overdue').checked, mine: v('mine').checked, offset: 0 });
-    onChange();
-  });
-  return form;
-}
 
 function dueCell(m: Melding): HTMLTableCellElement {
   if (m.deadlinePaused) return h('td', {}, h('span', { class: 'badge paused' }, 'opgeschort'));
@@ -39,14 +23,20 @@ export function renderMeldingenList(container: HTMLElement): Promise<void> {
     id: 'meldingen-titel',
     title: 'Meldingen',
     caption: 'Meldingen, de dringendste eerst',
-    actions: [h('a', { class: 'button primary', href: '#/meldingen/nieuw' }, 'Nieuwe melding')],
-    filters: filterForm(() => void view.reload()),
+    create: { href: '#/meldingen/nieuw', text: 'Nieuwe melding' },
+    filterBy: [
+      field('Triage', select('triage', [['', 'alle'], ...options(labels.triage)], state.triage)),
+      field('Fase', select('phase', [['', 'alle'], ...options(labels.phase)], state.phase)),
+      field('Team', select('teamId', [['', 'alle teams'], ...options(labels.team)], state.teamId)),
+      checkbox('overdue', 'Alleen te laat', { checked: state.overdue }),
+      checkbox('mine', 'Mij toegewezen', { checked: state.mine }),
+    ],
     columns: [
       { title: 'Melding', cell: (m) => h('a', { href: `#/meldingen/${encodeURIComponent(m.id)}`, class: 'mono' }, m.id) },
       { title: 'Ontvangen', cell: (m) => h('time', { datetime: m.receivedAt }, formatDateTime(m.receivedAt)) },
-      { title: 'Triage', cell: (m) => [m.triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(triageLabels, m.triage)) : label(triageLabels, m.triage),
+      { title: 'Triage', cell: (m) => [m.triage === 'crisis' ? h('span', { class: 'badge crisis' }, label(labels.triage, m.triage)) : label(labels.triage, m.triage),
         m.triageConfirmed || m.phase === 'afgesloten' ? null : h('small', { class: 'muted' }, ' (voorstel)')] },
-      { title: 'Fase', cell: (m) => label(phaseLabels, m.phase) },
+      { title: 'Fase', cell: (m) => label(labels.phase, m.phase) },
       { title: 'Behandelaar', cell: (m) => (m.assigneeId ? personLabel(m.assigneeId) : h('span', { class: 'muted' }, 'niemand')) },
       { title: 'Uiterlijk', cell: dueCell },
       { title: 'Te laat', cell: (m) => (m.overdue ? h('span', { class: 'badge late' }, 'Te laat') : '') },

@@ -5,7 +5,7 @@ import { type NotificationItem, onLiveNotification, setUnreadCount } from '../co
 import { errorBox, showError, statusBox } from '../lib/alerts.js';
 import { api, get } from '../lib/api.js';
 import { checkbox, type Child, h } from '../lib/dom.js';
-import { formatDateTime, formatRelative, label, notificationKindLabels } from '../lib/format.js';
+import { formatDateTime, formatRelative, label, labels } from '../lib/format.js';
 import { uiHref } from '../lib/router.js';
 
 const state = { unread: false, offset: 0 };
@@ -35,13 +35,6 @@ export async function renderNotifications(container: HTMLElement): Promise<void>
     ];
   };
 
-  const filters = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() },
-    checkbox('unread', 'Alleen ongelezen', { checked: state.unread }));
-  filters.addEventListener('change', () => {
-    state.unread = (filters.elements.namedItem('unread') as HTMLInputElement).checked;
-    state.offset = 0;
-    void view.reload();
-  });
 
   const readAll = h('button', { type: 'button', onclick: async () => {
     readAll.disabled = true;
@@ -62,10 +55,10 @@ export async function renderNotifications(container: HTMLElement): Promise<void>
     title: 'Berichten',
     caption: 'Berichten, de nieuwste eerst',
     actions: [readAll],
-    filters,
+    filterBy: [checkbox('unread', 'Alleen ongelezen', { checked: state.unread })],
     columns: [
       { title: 'Ontvangen', cell: (n) => [h('time', { datetime: n.createdAt }, formatDateTime(n.createdAt)), h('small', { class: 'muted block' }, formatRelative(n.createdAt))], class: 'nowrap' },
-      { title: 'Soort', cell: (n) => h('span', { class: `badge kind-${n.kind}` }, label(notificationKindLabels, n.kind)) },
+      { title: 'Soort', cell: (n) => h('span', { class: `badge kind-${n.kind}` }, label(labels.notificationKind, n.kind)) },
       { title: 'Bericht', cell: subjectCell },
       { title: 'Gelezen', cell: (n) => n.read
         ? h('span', { class: 'muted' }, `gelezen ${formatDateTime(n.readAt)}`)

@@ -5,24 +5,20 @@
 // (POST /risk-models/{version}/activate). The model only proposes: the case manager decides.
 import { caseHistorySection } from '../components/case-history.js';
 import { commandForm } from '../components/command-form.js';
-import { badge, detailError, detailPage, facts, section, when } from '../components/details.js';
+import { badge, detailPage, loadDetail, facts, section, when } from '../components/details.js';
 import { errorBox, showError, statusBox } from '../lib/alerts.js';
 import { get, type Schema, submission } from '../lib/api.js';
 import { bars, chartFigure, palette } from '../lib/charts.js';
 import { type Child, field, h, select, val } from '../lib/dom.js';
 import {
-  featureLabels,
   formatDateTime,
   formatMonth,
   formatNumber,
   formatRelative,
   formatShare,
   label,
+  labels,
   options,
-  runStatusLabels,
-  screeningCodeLabels,
-  screeningStatusLabels,
-  teamLabels,
 } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { hasRole, session } from '../lib/session.js';
@@ -44,18 +40,18 @@ function subNav(current: 'selectie' | 'modellen'): HTMLElement {
 }
 
 const score = (v: number | null | undefined) => (v === null || v === undefined ? '—' : formatShare(v));
-const codeBadge = (code: string | null | undefined) => (code ? h('span', { class: `badge code-${code}` }, label(screeningCodeLabels, code)) : null);
+const codeBadge = (code: string | null | undefined) => (code ? h('span', { class: `badge code-${code}` }, label(labels.screeningCode, code)) : null);
 
 /** The features that weigh most: the largest standardised weights of the model, as a chart and a table. */
 export function topFeatures(model: Model, n = 6): HTMLElement {
   const top = [...(model.coefficients ?? [])].filter((c) => c.feature && typeof c.weight === 'number')
     .sort((a, b) => Math.abs(b.weight!) - Math.abs(a.weight!)).slice(0, n);
-  const labels = top.map((c) => label(featureLabels, c.feature));
+  const names = top.map((c) => label(labels.feature, c.feature));
   const fig = chartFigure({
     id: `kenmerken-v${model.version}`, kind: 'bar', horizontal: true, height: 40 + 34 * top.length,
     title: `Kenmerken die het zwaarst wegen (model v${model.version})`,
     description: 'Het gewicht van elk kenmerk in het model, op gestandaardiseerde schaal: positief verhoogt de risicoscore, negatief verlaagt ze.',
-    labels,
+    labels: names,
     datasets: [bars('Gewicht', top.map((c) => Math.round(c.weight! * 1000) / 1000), palette.brand, {
       backgroundColor: top.map((c) => (c.weight! >= 0 ? palette.crisis : palette.green)),
       borderColor: top.map((c) => (c.weight! >= 0 ? palette.crisis : palette.green)),
@@ -77,7 +73,7 @@ function reportFacts(run: Run): HTMLElement {
   const r = run.report;
   const p = run.progress;
   return facts([
-    ['Status', label(runStatusLabels, run.status)],
+    ['Status', label(labels.runStatus, run.status)],
     ['Model', run.modelVersion ? `versie ${run.modelVersion}` : '—'],
     ['Gescoord', r ? `${formatNumber(r.scored)} locaties` : `${formatNumber(p.scored)} van ${formatNumber(p.totalLocations)} locaties`],
     ['Geselecteerd', formatNumber(r?.selected ?? p.selected)],
@@ -99,10 +95,10 @@ function selectionTable(run: Run): HTMLElement {
     h('tbody', {}, rows.map((s) => h('tr', { class: s.status === 'open' ? 'open' : null },
       h('td', { class: 'num' }, String(s.rank ?? '')),
       h('td', {}, s.dossierId ? h('a', { href: `#/dossiers/${encodeURIComponent(s.dossierId)}` }, s.locationName ?? s.locationId ?? '') : s.locationName ?? '', h('small', { class: 'muted block mono' }, s.locationId ?? '')),
-      h('td', {}, label(teamLabels, s.teamId)),
+      h('td', {}, label(labels.team, s.teamId)),
       h('td', { class: 'num' }, h('span', { class: 'score-bar', 'aria-hidden': 'true' }, h('span', { class: 'score-fill', style: `width:${Math.round((s.score ?? 0) * 100)}%` })), ' ', score(s.score)),
       h('td', {}, s.taskId ? (canOpenTasks ? h('a', { href: `#/screening/taken/${encodeURIComponent(s.taskId)}`, class: 'mono', 'aria-label': `Screeningstaak ${s.taskId} (${s.locationName ?? ''})` }, s.taskId) : h('span', { class: 'mono' }, s.taskId)) : '—',
-        s.status ? h('small', { class: 'muted block' }, label(screeningStatusLabels, s.status)) : null),
+        s.status ? h('small', { class: 'muted block' }, label(labels.screeningStatus, s.status)) : null),
       h('td', {}, codeBadge(s.code) ?? h('span', { class: 'muted' }, '—')))))));
 }
 
@@ -126,7 +122,7 @@ export async function renderScreening(container: HTMLElement, params?: URLSearch
     return;
   }
   const month = params?.get('maand') && runs.some((r) => r.month === params.get('maand')) ? params.get('maand')! : runs[0]!.month!;
-  const monthSelect = select('month', runs.map((r) => [r.month!, `${formatMonth(r.month!)} (${label(runStatusLabels, r.status)})`] as [string, string]), month);
+  const monthSelect = select('month', runs.map((r) => [r.month!, `${formatMonth(r.month!)} (${label(labels.runStatus, r.status)})`] as [string, string]), month);
   monthSelect.addEventListener('change', () => {
     location.hash = `#/screening?maand=${encodeURIComponent(monthSelect.value)}`;
   });
@@ -161,13 +157,8 @@ export async function renderScreening(container: HTMLElement, params?: URLSearch
 /** One screening task and, while it is open, the form to code it. */
 export async function renderScreeningTask(container: HTMLElement, id: string, flash?: string): Promise<void> {
   const back = { href: '#/screening', text: 'Terug naar de selectie' };
-  let t: Task;
-  try {
-    t = await get('/screening-tasks/{taskId}', undefined, { taskId: id });
-  } catch (err) {
-    detailError(container, back, err);
-    return;
-  }
+  const t = await loadDetail(container, back, () => get('/screening-tasks/{taskId}', undefined, { taskId: id }));
+  if (!t) return;
   const [models, locationName] = await Promise.all([
     modelsByVersion(),
     get('/locations/{locationId}', undefined, { locationId: t.locationId }).then((l) => l.name).catch(() => null),
@@ -184,7 +175,7 @@ export async function renderScreeningTask(container: HTMLElement, id: string, fl
       submitLabel: 'Code vastleggen',
       hint: 'Verder onderzoek nodig zet een opvolging op het dossier (bv. een inspectie).',
       fields: [
-        field('Code', select('code', options(screeningCodeLabels), 'geen_risico')),
+        field('Code', select('code', options(labels.screeningCode), 'geen_risico')),
         field('Motivering', h('textarea', { name: 'motivation', rows: 4, required: true, minlength: 10, maxlength: 5000 }), 'Minstens 10 tekens: waarom deze code.'),
       ],
       toBody: (f) => ({ code: val(f, 'code'), motivation: val(f, 'motivation') }),
@@ -195,14 +186,14 @@ export async function renderScreeningTask(container: HTMLElement, id: string, fl
   detailPage(container, {
     title: `Screening ${t.id}`,
     titleClass: 'screening-title',
-    badges: [badge(label(screeningStatusLabels, t.status)), ' ', badge(`Rang ${t.rank} in ${formatMonth(t.month)}`), t.code ? [' ', codeBadge(t.code)] : null, t.overdue ? [' ', badge('Te laat', 'late')] : null],
+    badges: [badge(label(labels.screeningStatus, t.status)), ' ', badge(`Rang ${t.rank} in ${formatMonth(t.month)}`), t.code ? [' ', codeBadge(t.code)] : null, t.overdue ? [' ', badge('Te laat', 'late')] : null],
     back,
     onRefresh: () => void renderScreeningTask(container, t.id),
     flash,
     main: [
       section('scr-gegevens-titel', 'Gegevens', facts([
         ['Locatie', [locationName ? `${locationName} (${t.locationId})` : t.locationId, ' · ', h('a', { href: `#/dossiers/${encodeURIComponent(t.dossierId)}` }, `dossier ${t.dossierId}`)]],
-        ['Team', label(teamLabels, t.teamId)],
+        ['Team', label(labels.team, t.teamId)],
         ['Behandelaar', personLabel(t.assigneeId, { fallback: 'wachtrij van het team' })],
         ['Risicoscore', `${score(t.score)} (model versie ${t.modelVersion ?? '—'})`],
         ['Uiterlijk', t.dueAt && t.status === 'open' ? [when(t.dueAt), ` (${formatRelative(t.dueAt)})`] : '—'],

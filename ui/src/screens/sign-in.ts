@@ -3,7 +3,7 @@
 import { api, ApiError, get, type PostResult, type Schema } from '../lib/api.js';
 import { errorBox, showError } from '../lib/alerts.js';
 import { field, h } from '../lib/dom.js';
-import { label, roleLabels } from '../lib/format.js';
+import { label, labels } from '../lib/format.js';
 
 type DevUser = Schema<'/dev/users'>[number];
 type Token = PostResult<'/dev/sign-in'>;
@@ -69,9 +69,9 @@ async function devPicker(onToken: (token: string) => void, errors: HTMLElement):
     const id = `team-${team.name.replace(/\W+/g, '-').toLowerCase()}`;
     return h('section', { class: 'user-group', 'aria-labelledby': id },
       h('h2', { id }, team.name),
-      h('ul', { class: 'user-list' }, team.users.map((u) => h('li', { 'data-search': `${u.name} ${label(roleLabels, u.role)} ${team.name}`.toLowerCase() },
+      h('ul', { class: 'user-list' }, team.users.map((u) => h('li', { 'data-search': `${u.name} ${label(labels.role, u.role)} ${team.name}`.toLowerCase() },
         h('button', { type: 'button', class: 'user-pick', 'data-user-id': u.id, onclick: (ev: Event) => pick(u, ev.currentTarget as HTMLButtonElement) },
-          h('span', { class: 'user-name' }, u.name), h('span', { class: 'user-role' }, label(roleLabels, u.role)))))));
+          h('span', { class: 'user-name' }, u.name), h('span', { class: 'user-role' }, label(labels.role, u.role)))))));
   });
   filter.addEventListener('input', () => {
     const q = filter.value.trim().toLowerCase();

@@ -5,7 +5,7 @@ import { listView } from '../components/list-view.js';
 import { errorBox, handleSubmit, showError, statusBox } from '../lib/alerts.js';
 import { api, get, type Schema, submission } from '../lib/api.js';
 import { checkbox, type Child, field, h, select, val } from '../lib/dom.js';
-import { formatDateTime, formatRelative, label, processLabels, teamLabels, triageLabels, workPhaseLabel } from '../lib/format.js';
+import { formatDateTime, formatRelative, label, labels, workPhaseLabel } from '../lib/format.js';
 import { assigneeOptions, person, personLabel } from '../lib/people.js';
 import { uiHref } from '../lib/router.js';
 import { hasRole, session } from '../lib/session.js';
@@ -49,8 +49,8 @@ function whatCell(item: WorkItem): Child {
   const crisis = item.process === 'melding' && item.variant === 'crisis';
   return [
     h('p', { class: 'work-title' },
-      h('span', { class: `badge process ${item.process}` }, label(processLabels, item.process)), ' ',
-      crisis ? [h('span', { class: 'badge crisis' }, label(triageLabels, 'crisis')), ' '] : null,
+      h('span', { class: `badge process ${item.process}` }, label(labels.process, item.process)), ' ',
+      crisis ? [h('span', { class: 'badge crisis' }, label(labels.triage, 'crisis')), ' '] : null,
       href ? h('a', { href }, item.title) : item.title),
     h('p', { class: 'work-meta' }, h('span', { class: 'mono' }, item.id), ' · ', workPhaseLabel(item.process, item.phase), item.waitingFor ? ` · wacht op: ${item.waitingFor}` : ''),
     item.summary ? h('p', { class: 'work-summary' }, item.summary) : null,
@@ -65,7 +65,7 @@ function locationCell(item: WorkItem): Child {
 }
 
 function whoCell(item: WorkItem): Child {
-  if (!item.assigneeId) return h('span', { class: 'muted' }, item.teamId ? `wachtrij ${label(teamLabels, item.teamId)}` : 'niemand');
+  if (!item.assigneeId) return h('span', { class: 'muted' }, item.teamId ? `wachtrij ${label(labels.team, item.teamId)}` : 'niemand');
   return person(item.assigneeId) || item.assigneeId === session.me?.id ? personLabel(item.assigneeId) : item.assigneeName ?? item.assigneeId;
 }
 
@@ -127,10 +127,10 @@ function filterForm(onChange: () => void, saved: SavedFilter[]): HTMLFormElement
   const members = assigneeOptions((p) => (teamId ? p.teamId === teamId : true) && ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist'].includes(p.role));
   const controls: HTMLElement[] = [];
   if (isCoordinator()) {
-    if (seesAll) controls.push(field('Team', select('teamId', [['', 'mijn eigen werk'], ...Object.entries(teamLabels)], state.teamId)));
+    if (seesAll) controls.push(field('Team', select('teamId', [['', 'mijn eigen werk'], ...Object.entries(labels.team)], state.teamId)));
     controls.push(field('Teamlid', select('assignee', [['', state.teamId || !seesAll ? 'mijn eigen werk' : 'iedereen'], ['*team', 'heel het team'], ...members], state.assignee || (state.teamId && !state.assignee ? '*team' : ''))));
   }
-  controls.push(field('Proces', select('process', [['', 'alle'], ...Object.entries(processLabels)], state.process)));
+  controls.push(field('Proces', select('process', [['', 'alle'], ...Object.entries(labels.process)], state.process)));
   controls.push(checkbox('overdue', 'Alleen te laat', { checked: state.overdue }));
   if (saved.length > 0) controls.push(field('Bewaarde filter', select('saved', [['', 'geen'], ...saved.map((s) => [s.name, s.name] as [string, string])], state.saved)));
   const form = h('form', { class: 'filters', 'aria-label': 'Filters', onsubmit: (ev: Event) => ev.preventDefault() }, controls);
@@ -178,7 +178,7 @@ function scopeTitle(page: WorkPage | null): string {
     return userId === session.me?.id ? 'Mijn werk' : `Werk van ${personLabel(userId)}`;
   }
   if (page.scope.assigneeId) return `Werk van ${personLabel(page.scope.assigneeId)}`;
-  return page.scope.teamId ? `Werk van team ${label(teamLabels, page.scope.teamId)}` : 'Al het open werk';
+  return page.scope.teamId ? `Werk van team ${label(labels.team, page.scope.teamId)}` : 'Al het open werk';
 }
 
 /** Renders Mijn werk; `params` may name a team member (?teamlid=…) for a coordinator. */
