@@ -174,6 +174,9 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
       const values = publicValuesOf(input.template, input.values, ctx);
       const message = render(input.template, values);
       const { userId, address } = await addressOf(db, input);
+      // The letter as a document first, so that an e-mail the outbox sends carries it: rendered
+      // once, its SHA-256 in the audit log; dated by the first attempt.
+      const document = await storeDocument(db, input, values, ctx, new Date());
       const row = await enqueueMessage(db, {
         idempotency_key: input.key,
         channel: input.channel === 'mondeling' ? 'intern' : input.channel,
@@ -196,8 +199,6 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
         actor_id: null,
         idempotency_key: `timeline:${input.key}`,
       });
-      // The letter as a document: rendered once, its SHA-256 in the audit log; dated by the first attempt.
-      const document = await storeDocument(db, input, values, ctx, row.created_at);
       const status = await deliverToChannel(letterDeps, input, { row, message, document, ctx });
       maybeFail('sendCommunication');
       return { status: status ?? row.status };

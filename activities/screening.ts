@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { auditAction } from './records.js';
+import { auditAction, systemActor as system } from './records.js';
 import { teamCoordinator } from '../db/repositories/crisis-roster.js';
 import { queueNotification } from '../db/repositories/outbox.js';
 import { featureBatch } from '../db/repositories/screening-features.js';
@@ -37,7 +37,6 @@ import { monthStart, previousMonths } from '../workflows/screening/months.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { formatBrussels } from '../workflows/shared/templates.js';
 
-const system: Actor = { id: 'systeem', role: 'systeem' };
 
 /** Heartbeats when running as an activity; a no-op when called outside one (CLI, benchmark). */
 function heartbeat(details?: unknown): void {

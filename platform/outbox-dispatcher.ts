@@ -45,6 +45,8 @@ export function startOutboxDispatcher(options: DispatcherOptions): RunningDispat
       if (triedThisRound.length > 0) query = query.where('id', 'not in', triedThisRound);
       const message = await query.orderBy('id').limit(1).forUpdate().skipLocked().executeTakeFirst();
       if (!message) return undefined;
+      // A formal letter to the organiser by e-mail carries its PDF, the same document as the registered letter's.
+      const document = await tx.selectFrom('enforcement_documents').select(['template', 'case_id', 'pdf']).where('communication_key', '=', message.idempotency_key).executeTakeFirst();
       try {
         await transport.sendMail({
           from: options.from,
@@ -52,6 +54,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): RunningDispat
           subject: message.subject,
           text: message.body,
           messageId: `<${Buffer.from(message.idempotency_key).toString('base64url')}@${domain}>`,
+          ...(document ? { attachments: [{ filename: `${document.template}-${document.case_id}.pdf`, content: Buffer.from(document.pdf), contentType: 'application/pdf' }] } : {}),
         });
         await tx.updateTable('outbox_messages').set({ status: 'sent', sent_at: new Date(), attempts: message.attempts + 1, last_error: null }).where('id', '=', message.id).execute();
         return { id: message.id, sent: true };

@@ -48,6 +48,10 @@ export const instant = { type: 'string', format: 'date-time' } as const;
 export const nullableInstant = { type: ['string', 'null'], format: 'date-time' } as const;
 /** A list of strings as a record or a state shows it. */
 export const stringList = { type: 'array', items: { type: 'string' } } as const;
+/** A list of objects with these properties, as a record or a state shows it. */
+export function listOf<const P extends object>(properties: P) {
+  return { type: 'array', items: { type: 'object', properties } } as const;
+}
 
 /** The header that makes a retried request count once (intake, commands, notes). */
 export const idempotencyHeaders = {

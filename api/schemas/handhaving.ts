@@ -4,6 +4,7 @@ import {
   historyEntrySchema,
   idParams,
   idString,
+  listOf,
   instant,
   listQueryOf,
   nullableInstant,
@@ -36,21 +37,15 @@ const flowStateSchema = {
     block: { type: 'string', enum: [...blocks] },
     waitingFor: { type: 'string' },
     data: { type: 'object', additionalProperties: true },
-    deadlines: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, dueAt: { type: 'string' } } } },
-    communications: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          key: { type: 'string' },
-          recipient: { type: 'string' },
-          kind: { type: 'string' },
-          channel: { type: 'string' },
-          at: { type: 'string' },
-          status: { type: 'string' },
-        },
-      },
-    },
+    deadlines: listOf({ id: { type: 'string' }, label: { type: 'string' }, dueAt: { type: 'string' } }),
+    communications: listOf({
+      key: { type: 'string' },
+      recipient: { type: 'string' },
+      kind: { type: 'string' },
+      channel: { type: 'string' },
+      at: { type: 'string' },
+      status: { type: 'string' },
+    }),
     history: { type: 'array', items: historyEntrySchema },
   },
 } as const;
@@ -79,19 +74,13 @@ export const caseStateSchema = {
     block: { type: 'string', enum: [...blocks] },
     urgent: { type: 'boolean' },
     milestones: { type: 'array', items: milestoneSchema },
-    steps: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          flow: { type: 'string' },
-          workflowId: { type: 'string' },
-          startedAt: { type: 'string' },
-          endedAt: nullableString,
-          outcome: { type: ['object', 'null'], additionalProperties: true },
-        },
-      },
-    },
+    steps: listOf({
+      flow: { type: 'string' },
+      workflowId: { type: 'string' },
+      startedAt: { type: 'string' },
+      endedAt: nullableString,
+      outcome: { type: ['object', 'null'], additionalProperties: true },
+    }),
     current: flowStateSchema,
     urgentProposal: {
       type: ['object', 'null'],

@@ -6,6 +6,7 @@ import {
   idParams,
   idString,
   instant as isoInstant,
+  listOf,
   listQueryOf,
   liveStateEnd,
   nullableString,
@@ -96,18 +97,12 @@ export const inspectionStateSchema = {
     locationReaction: { type: ['object', 'null'], properties: { text: { type: 'string' }, receivedAt: { type: 'string' } } },
     finalReport: finalReportSchema,
     cancellation: cancellationSchema,
-    deadlines: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          kind: { type: 'string' },
-          label: { type: 'string' },
-          met: { type: 'boolean' },
-          deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: budgetSchema } },
-        },
-      },
-    },
+    deadlines: listOf({
+      kind: { type: 'string' },
+      label: { type: 'string' },
+      met: { type: 'boolean' },
+      deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: budgetSchema } },
+    }),
     dueAt: nullableString,
     overdue: { type: 'boolean' },
     firedRungs: stringList,

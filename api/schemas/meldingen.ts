@@ -7,6 +7,7 @@ import {
   idParams,
   idString,
   instant as isoInstant,
+  listOf,
   listQueryOf,
   liveStateEnd,
   nullableInstant,
@@ -56,20 +57,14 @@ const deadlineSchema = {
     budget: budgetSchema,
     extensionTotal: { type: 'number' },
     extensionCap: { type: 'number' },
-    changes: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          type: { type: 'string' },
-          at: { type: 'string' },
-          actor: { type: 'string' },
-          reason: { type: 'string' },
-          basis: { type: 'string' },
-          amount: { type: 'number' },
-        },
-      },
-    },
+    changes: listOf({
+      type: { type: 'string' },
+      at: { type: 'string' },
+      actor: { type: 'string' },
+      reason: { type: 'string' },
+      basis: { type: 'string' },
+      amount: { type: 'number' },
+    }),
   },
 } as const;
 

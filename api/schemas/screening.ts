@@ -1,5 +1,5 @@
 import { runPhases, screeningCodes } from '../../workflows/screening/definitions.js';
-import { closedObject, idString, instant, listQueryOf, nullableInstant, nullableString } from './common.js';
+import { closedObject, idString, instant, listOf, listQueryOf, nullableInstant, nullableString } from './common.js';
 
 /**
  * A month of a plausible year (1900–2199, as every date the API takes: api/validation.ts): `1899-12`
@@ -124,23 +124,17 @@ export const runSchema = {
     startedAt: nullableInstant,
     completedAt: nullableInstant,
     progress: progressSchema,
-    selection: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          rank: { type: 'integer' },
-          dossierId: { type: 'string' },
-          locationId: { type: 'string' },
-          locationName: { type: 'string' },
-          teamId: nullableString,
-          score: { type: 'number' },
-          taskId: { type: 'string', description: 'The dossier\'s task, when it lies in the caller\'s scope (docs/access.md); absent otherwise' },
-          status: { ...nullableString, description: 'The task\'s status; null outside the caller\'s scope' },
-          code: { ...nullableString, description: 'The task\'s code; null outside the caller\'s scope' },
-        },
-      },
-    },
+    selection: listOf({
+      rank: { type: 'integer' },
+      dossierId: { type: 'string' },
+      locationId: { type: 'string' },
+      locationName: { type: 'string' },
+      teamId: nullableString,
+      score: { type: 'number' },
+      taskId: { type: 'string', description: 'The dossier\'s task, when it lies in the caller\'s scope (docs/access.md); absent otherwise' },
+      status: { ...nullableString, description: 'The task\'s status; null outside the caller\'s scope' },
+      code: { ...nullableString, description: 'The task\'s code; null outside the caller\'s scope' },
+    }),
     report: { $ref: 'ScreeningReport#' },
   },
 } as const;
@@ -157,9 +151,6 @@ export const modelSchema = {
     metrics: { ...freeObject, description: 'auc and liftTopK (means over the held-out cut-offs), topK, trainAuc, per cut-off figures' },
     training: { ...freeObject, description: 'Cut-offs, horizon, rows, penalty, duration' },
     intercept: { type: 'number' },
-    coefficients: {
-      type: 'array',
-      items: { type: 'object', properties: { feature: { type: 'string' }, weight: { type: 'number' } } },
-    },
+    coefficients: listOf({ feature: { type: 'string' }, weight: { type: 'number' } }),
   },
 } as const;

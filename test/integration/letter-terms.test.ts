@@ -9,12 +9,13 @@ import { eventually } from './melding-helpers.js';
 // Through the registered-mail simulator over HTTP, its signed callback and the real workflows.
 
 const hearingDays = 20;
+const objectionDays = 20;
 let sys: TestSystem;
 let api: ReturnType<typeof caseApi>;
 let nextLocation: Awaited<ReturnType<typeof kbTeamLocations>>;
 
 beforeAll(async () => {
-  sys = await startTestSystem({ enforcementOverrides: { ...enforcementOverrides, hearingTermWorkingDays: hearingDays }, channels: true });
+  sys = await startTestSystem({ enforcementOverrides: { ...enforcementOverrides, hearingTermWorkingDays: hearingDays, objectionTermDays: objectionDays }, channels: true });
   api = caseApi(sys);
   nextLocation = await kbTeamLocations(sys);
 });
@@ -83,5 +84,34 @@ describe('a term counted from the notification of a registered letter', () => {
     const closed = await eventually(() => api.get(id), (c) => c.status === 'closed', 30_000);
     expect(closed.status).toBe('closed');
     expect((await history()).filter((x) => x.kind === 'voornemen.term_recounted')).toHaveLength(1);
+  });
+
+  it('a decision delivered: the objection term runs from the delivery date, once', async () => {
+    const { location_id } = nextLocation();
+    const { id } = await api.open(location_id);
+    await api.atStep(id, 'aanmaning');
+    await api.cmd(id, 'shortcomings', kb, { shortcomings: ['Geen toezicht.'], remedyBy: inDays(1) });
+    await api.cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek.' });
+    await api.remedyTermPassed(id);
+    await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
+    await api.runVoornemen(id, 'schorsing');
+    await api.atStep(id, 'beslissing');
+    await api.cmd(id, 'decision', kb, { decision: 'schorsing', motivation: 'Motivering.', publicMotivation: 'De veiligheid is niet gewaarborgd.', date: inDays(30), integrityHarmed: false });
+    await api.cmd(id, 'review', jurist, { approve: true, remarks: 'Akkoord.' });
+    await api.atStep(id, 'beslissing', 'communicatie');
+    await api.cmd(id, 'oral-notice', kb, { at: new Date().toISOString(), note: 'Telefonisch.' });
+    const sent = await api.atStep(id, 'beslissing', 'opvolging');
+    const countedFromSending = Date.parse(sent.live!.current!.data.objectionUntil as string);
+
+    const letterId = await registeredLetterOf(id, /^Beslissing/);
+    const outcome = await fetch(`${sys.channels!.registeredMail.url}/_control/letters/${letterId}/outcome`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ outcome: 'bezorgd' }) });
+    expect(((await outcome.json()) as { httpStatus: number }).httpStatus).toBe(200);
+
+    const moved = await eventually(() => api.get(id), (c) => Date.parse(c.live?.current?.data.objectionUntil as string) > countedFromSending, 30_000);
+    const until = moved.live!.current!.data.objectionUntil as string;
+    expect(moved.live!.current!.deadlines.find((d) => d.id === 'objection-term')?.dueAt).toBe(until);
+    const res = await sys.http(`/cases/handhaving/${id}/history?source=audit`, { as: tc });
+    const entries = ((await res.json()) as { entries: { kind: string; details: Record<string, unknown> }[] }).entries;
+    expect(entries.filter((e) => e.kind === 'beslissing.objection_term_recounted').map((e) => e.details)).toEqual([expect.objectContaining({ termFrom: inDays(0), objectionUntil: until })]);
   });
 });

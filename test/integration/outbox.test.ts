@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
@@ -79,4 +80,23 @@ it('keeps a message queued with its error while the SMTP server refuses, and sen
   await dispatcher.runOnce();
   const sent = await sys.db.selectFrom('outbox_messages').select(['status', 'attempts']).where('idempotency_key', '=', 'test:unreachable').executeTakeFirstOrThrow();
   expect(sent).toEqual({ status: 'sent', attempts: 2 });
+});
+
+it('attaches a formal letter\'s PDF to the organiser\'s e-mail: the document stored under the same key', async () => {
+  const pdf = Buffer.from('%PDF-1.7\n% a stored letter\n%%EOF\n');
+  const key = 'HH-OUTBOX-1:handhaving:LOC-X:aanmaning:organisator:aanmaning:email';
+  await sys.db.insertInto('enforcement_documents')
+    .values({ id: 'DOC-OUTBOX-1', communication_key: key, case_id: 'HH-OUTBOX-1', dossier_id: 'DOS-X', template: 'aanmaning', audience: 'organisator', title: 'Aanmaning', sha256: createHash('sha256').update(pdf).digest('hex'), bytes: pdf.length, pdf })
+    .execute();
+  await sys.db.insertInto('outbox_messages')
+    .values({ idempotency_key: key, channel: 'email', recipient_user_id: null, recipient_address: 'organisator@voorbeeld.test', template: 'aanmaning', subject: 'Aanmaning', body: 'In bijlage de aanmaning.', subject_type: 'handhaving', subject_id: 'HH-OUTBOX-1', last_error: null, sent_at: null })
+    .execute();
+  await dispatcher.runOnce();
+  const mail = received.find((r) => r.to.includes('organisator@voorbeeld.test'));
+  expect(mail).toBeDefined();
+  expect(mail!.data).toMatch(/Content-Type: application\/pdf; name=aanmaning-HH-OUTBOX-1\.pdf/i);
+  const base64 = mail!.data.split(/Content-Disposition: attachment[^\r\n]*\r\n(?:[^\r\n]+\r\n)*\r\n/i)[1]!.split('\r\n--')[0]!.replace(/\s+/g, '');
+  expect(Buffer.from(base64, 'base64').equals(pdf)).toBe(true);
+  // Other e-mails (a reporter's feedback) carry none.
+  expect(received.filter((r) => r.to.includes('sam.janssens@voorbeeld.test')).every((r) => !/application\/pdf/i.test(r.data))).toBe(true);
 });

@@ -4,7 +4,7 @@ import type { EnforcementActivities } from '../../activities/enforcement.js';
 import type { TemplateName } from '../shared/templates.js';
 import { addDays, daysBetween, endOfLocalDay, localDateOf, startOfLocalDay, toIsoUtc } from '../clock/brussels-time.js';
 import { addCalendarDays, addWorkingDays, CalendarCoverageError, createWorkingCalendar, type WorkingCalendar } from '../clock/calendar.js';
-import type { Actor } from '../shared/actor.js';
+import { type Actor, system } from '../shared/actor.js';
 import {
   type Block,
   type Communication,
@@ -17,20 +17,20 @@ import {
   letterOutcomeSignal,
   reviewUpdate,
 } from './definitions.js';
-import { durableActivities } from '../shared/durable-activities.js';
+import { durableActivities, durableRetry } from '../shared/durable-activities.js';
 import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
 import { invalid, notNow } from '../shared/refusals.js';
 
 export const activities = proxyActivities<EnforcementActivities>({
   startToCloseTimeout: '30 seconds',
   // Every activity is idempotent by key: retrying until the database is back repeats nothing.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: durableRetry,
 });
 
 /** Activities added with issue 13, with incidents when they keep failing (docs/incidents.md). */
 export const durable = durableActivities<EnforcementActivities>({ startToCloseTimeout: '30 seconds' });
 
-export const system: Actor = { id: 'systeem', role: 'systeem' };
+export { system };
 
 export { invalid, notNow };
 
@@ -285,11 +285,7 @@ export class FlowRun {
       }
       if (done()) return;
       const next = this.timers[0];
-      // Never on a change a command may still take back: wait while one is under way.
-      const woken = () => !this.guard.busy && (done() || this.changed);
-      if (next === undefined) await condition(woken);
-      else await condition(woken, Math.max(next.at - Date.now(), 1));
-      if (this.guard.busy) await this.guard.untilIdle();
+      await this.guard.untilWoken(() => done() || this.changed, next === undefined ? undefined : Math.max(next.at - Date.now(), 1));
       while (this.timers[0] && this.timers[0].at <= Date.now()) {
         const timer = this.timers.shift()!;
         this.fired.add(timer.id);

@@ -1,6 +1,6 @@
 import { condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { civilFromDays, daysBetween, daysFromCivil, endOfLocalDay, parseLocalDate, toBrusselsDateTime, toIsoUtc } from '../clock/brussels-time.js';
-import type { Actor } from '../shared/actor.js';
+import { type Actor, system } from '../shared/actor.js';
 import {
   type ReplacementCapacityInput,
   type ReplacementCapacityState,
@@ -10,7 +10,6 @@ import {
 import { durable } from './flow-kit.js';
 import { notNow } from './flow-kit.js';
 
-const system: Actor = { id: 'systeem', role: 'systeem' };
 
 /** 'YYYY-MM-DD' plus whole months, the day clamped to the month's last (31 January + 1 month = 28/29 February). */
 export function addMonths(date: string, months: number): string {

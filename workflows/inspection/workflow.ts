@@ -8,8 +8,9 @@ import {
 } from '@temporalio/workflow';
 import type { InspectionActivities } from '../../activities/inspections.js';
 import type { ModularActivities } from '../../activities/modular.js';
-import type { Actor } from '../shared/actor.js';
+import { type Actor, system } from '../shared/actor.js';
 import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   cancelUpdate,
@@ -25,7 +26,7 @@ import { InspectionCase } from './inspection-case.js';
 const db = proxyActivities<InspectionActivities>({
   startToCloseTimeout: '30 seconds',
   // Idempotent by keys derived from the request's version, the rung or the delivery.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: durableRetry,
 });
 
 const modular = proxyActivities<ModularActivities>({
@@ -36,7 +37,6 @@ const modular = proxyActivities<ModularActivities>({
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes', nonRetryableErrorTypes: ['ModularRejected'] },
 });
 
-const system: Actor = { id: 'systeem', role: 'systeem' };
 const modularActor: Actor = { id: 'u-modular', role: 'modular' };
 
 /**
@@ -142,10 +142,7 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
   while (c.isOpen) {
     const sleep = c.msUntilNextWakeUp(Date.now());
     const ready = () => wake || inbox.length > 0 || (order.created !== null && !orderRecorded) || order.failed !== null || (c.cancellationToSend && c.state.orderId !== null);
-    // Never on a change a command may still take back: wait while one is under way.
-    if (sleep === undefined) await condition(() => !guard.busy && ready());
-    else await condition(() => !guard.busy && ready(), sleep);
-    if (guard.busy) await guard.untilIdle();
+    await guard.untilWoken(ready, sleep);
     wake = false;
 
     if (order.failed !== null) {

@@ -8,8 +8,9 @@ import {
 } from '@temporalio/workflow';
 import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { MeldingActivities, MeldingEvent } from '../../activities/meldingen.js';
-import type { Actor } from '../shared/actor.js';
+import { type Actor, system } from '../shared/actor.js';
 import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   acknowledgeUpdate,
@@ -33,7 +34,7 @@ const activities = proxyActivities<MeldingActivities>({
   startToCloseTimeout: '30 seconds',
   // Every activity is idempotent (keys derived from the report's version or the rung), so
   // retrying until the database is back is always safe and never writes twice.
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: durableRetry,
 });
 
 /**
@@ -45,15 +46,14 @@ const activities = proxyActivities<MeldingActivities>({
 const intakeActivities = proxyLocalActivities<MeldingActivities>({
   startToCloseTimeout: '30 seconds',
   localRetryThreshold: '10 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: durableRetry,
 });
 
 const { startMeldingFollowUps } = proxyActivities<FollowUpActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  retry: durableRetry,
 });
 
-const system: Actor = { id: 'systeem', role: 'systeem' };
 
 /**
  * The triage rule a report is registered under. Reports from the parket and the category
@@ -282,10 +282,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   while (report.isOpen) {
     wake = false;
     const sleep = report.msUntilNextWakeUp(Date.now());
-    // Never on a change a command may still take back: wait while one is under way.
-    if (sleep === undefined) await condition(() => !guard.busy && (wake || !report.isOpen));
-    else await condition(() => !guard.busy && (wake || !report.isOpen), sleep);
-    if (guard.busy) await guard.untilIdle();
+    await guard.untilWoken(() => wake || !report.isOpen, sleep);
     for (const { rung, key } of report.dueRungs(Date.now())) {
       const previous = report.state.assigneeId;
       const { recipientId } = await activities.escalate({ key, rungId: rung.id, target: rung.target, state: report.state });

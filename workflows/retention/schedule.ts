@@ -7,6 +7,7 @@
  * Client-side code: never imported by workflow code.
  */
 import type { ScheduleSpec } from '@temporalio/client';
+import { system } from '../shared/actor.js';
 import { ensureSchedule, type ScheduleTarget } from '../shared/schedule.js';
 import {
   defaultRetentionBatchSize,
@@ -35,7 +36,7 @@ export function retentionSettings(retentionDays: number, batchSize = defaultRete
 /** Creates the schedule, or updates it when it exists. Answers which of the two happened. */
 export async function ensureRetentionSchedule(options: RetentionScheduleOptions): Promise<'created' | 'updated'> {
   const input: RetentionRunInput = {
-    triggeredBy: { id: 'systeem', role: 'systeem' },
+    triggeredBy: system,
     settings: retentionSettings(options.retentionDays, options.batchSize),
   };
   // A day missed is caught up within the week (ensureSchedule); the next day's run would erase

@@ -5,6 +5,7 @@
  * Client-side code: never imported by workflow code.
  */
 import type { ScheduleSpec } from '@temporalio/client';
+import { system } from '../shared/actor.js';
 import { ensureSchedule, type ScheduleTarget } from '../shared/schedule.js';
 import { createProcessSettings } from '../settings.js';
 import { type ScreeningRunInput, screeningRunWorkflowType, screeningScheduleId, type ScreeningSettings } from './definitions.js';
@@ -24,7 +25,7 @@ export const screeningScheduleSpec: ScheduleSpec = {
 /** Creates the schedule, or updates it when it exists. Answers which of the two happened. */
 export async function ensureScreeningSchedule(options: ScreeningScheduleOptions): Promise<'created' | 'updated'> {
   const settings = options.settings ?? createProcessSettings(options.config!).screening();
-  const input: ScreeningRunInput = { triggeredBy: { id: 'systeem', role: 'systeem' }, settings };
+  const input: ScreeningRunInput = { triggeredBy: system, settings };
   return ensureSchedule(options, {
     scheduleId: options.scheduleId ?? screeningScheduleId,
     spec: screeningScheduleSpec,

@@ -14,8 +14,9 @@ import type { FollowUpActivities } from '../../activities/follow-ups.js';
 import type { ScreeningActivities } from '../../activities/screening.js';
 import type { SelectedDossier } from '../../db/repositories/screening.js';
 import { phaseKey, processKindKey } from '../search-attributes.js';
-import type { Actor } from '../shared/actor.js';
+import { type Actor, system } from '../shared/actor.js';
 import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
   codeScreeningUpdate,
@@ -32,15 +33,12 @@ import {
 import { monthOf } from './months.js';
 import { ScreeningCase } from './screening-case.js';
 
-const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
-
 // Every activity is idempotent (keys: month, month+location, task id + version), so retrying is safe.
-const db = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '1 minute', retry });
-const scoring = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry });
-const followUps = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '1 minute', retry });
-const training = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', retry });
+const db = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '1 minute', retry: durableRetry });
+const scoring = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '5 minutes', heartbeatTimeout: '1 minute', retry: durableRetry });
+const followUps = proxyActivities<FollowUpActivities>({ startToCloseTimeout: '1 minute', retry: durableRetry });
+const training = proxyActivities<ScreeningActivities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', retry: durableRetry });
 
-const system: Actor = { id: 'systeem', role: 'systeem' };
 /** Children started at once: enough to be quick, few enough not to flood the task queue. */
 const openInParallel = 20;
 
@@ -195,10 +193,7 @@ export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<
   while (task.isOpen) {
     wake = false;
     const sleep = task.msUntilNextWakeUp(Date.now());
-    // Never on a change a command may still take back: wait while one is under way.
-    if (sleep === undefined) await condition(() => !guard.busy && (wake || !task.isOpen));
-    else await condition(() => !guard.busy && (wake || !task.isOpen), sleep);
-    if (guard.busy) await guard.untilIdle();
+    await guard.untilWoken(() => wake || !task.isOpen, sleep);
     for (const { rung, key } of task.dueRungs(Date.now())) {
       const { recipientId } = await db.escalateScreening({ key, target: rung.target, task: record, state: task.state });
       task.markFired(key);

@@ -5,3 +5,6 @@ export interface Actor {
   /** The API request that carried the command, to correlate logs and audit. */
   requestId?: string;
 }
+
+/** The process itself, for what no person commanded (timers, escalations, schedules). */
+export const system: Actor = { id: 'systeem', role: 'systeem' };

@@ -90,6 +90,18 @@ export class AllOrNothing {
     return condition(() => this.running === 0);
   }
 
+  /**
+   * Waits until `woken` holds, or `timeoutMs` has passed (no timer when it is undefined); never
+   * on a change a command may still take back: while one is under way, until it is recorded or
+   * taken back.
+   */
+  async untilWoken(woken: () => boolean, timeoutMs?: number): Promise<void> {
+    const ready = () => !this.busy && woken();
+    if (timeoutMs === undefined) await condition(ready);
+    else await condition(ready, timeoutMs);
+    if (this.busy) await this.untilIdle();
+  }
+
   /** After a successful record: the state as it stands is what the database has. */
   recorded(): void {
     if (this.running > 0) this.restore = this.take();

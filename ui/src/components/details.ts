@@ -60,3 +60,7 @@ export const section = (id: string, title: string, ...children: Child[]): HTMLEl
 export const when = (iso: string | null | undefined): Child => (iso ? h('time', { datetime: iso }, formatDateTime(iso, true)) : '—');
 
 export const badge = (text: string, kind = ''): HTMLSpanElement => h('span', { class: `badge${kind ? ` ${kind}` : ''}` }, text);
+
+/** In place of a process's live sections when its workflow cannot be asked. */
+export const liveUnavailable = (): HTMLElement =>
+  h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.');

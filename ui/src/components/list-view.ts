@@ -2,6 +2,7 @@
 // Every list screen (reports, enforcement, locations, work, notifications) is one of these.
 import { clearError, errorBox, showError } from '../lib/alerts.js';
 import { type Child, h } from '../lib/dom.js';
+import { formatDateTime, formatRelative } from '../lib/format.js';
 import { hasRole, type Role } from '../lib/session.js';
 
 export interface Column<T> {
@@ -126,4 +127,9 @@ export function listView<T>(o: ListViewOptions<T>): ListView {
   }
 
   return { element, reload };
+}
+
+/** A list's deadline cell: the moment, and below it how far off it is. */
+export function dueAtCell(dueAt: string): HTMLTableCellElement {
+  return h('td', {}, h('time', { datetime: dueAt }, formatDateTime(dueAt)), h('br'), h('small', { class: 'muted' }, formatRelative(dueAt)));
 }

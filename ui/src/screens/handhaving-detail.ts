@@ -2,7 +2,7 @@
 // step's block, what it waits for, its deadlines, communications and history; beside it the
 // commands that fit the current step and the user's role.
 import { caseHistorySection } from '../components/case-history.js';
-import { detailError, facts, when } from '../components/details.js';
+import { detailError, detailPage, facts, liveUnavailable, when } from '../components/details.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { personLabel } from '../lib/people.js';
@@ -131,8 +131,6 @@ function typing(container: HTMLElement): boolean {
 }
 
 function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
-  const title = h('h2', { tabindex: '-1', class: 'handhaving-title' }, `Handhaving ${c.id}`);
-  const refresh = () => renderHandhavingDetail(container, c.id);
   const onUpdated = (updated: Case, message: string) => {
     show(container, updated, message);
     // The answer holds the step right after the command; what the system does next follows.
@@ -142,28 +140,30 @@ function show(container: HTMLElement, c: Case, flash?: string, polls = 0) {
   };
   const live = c.live;
   const cur = live?.current;
-  container.replaceChildren(
-    h('div', { class: `title-bar${c.urgent ? ' crisis' : ''}` },
-      h('div', {}, title,
-        h('p', { class: 'badges' },
-          h('span', { class: 'badge phase' }, `Status: ${label(labels.caseStatus, c.status)}`), ' ',
-          c.step ? h('span', { class: 'badge' }, `Stap: ${label(labels.step, c.step)}`) : null, ' ',
-          h('span', { class: 'badge' }, `Blok: ${label(labels.block, c.block)}`),
-          c.urgent ? [' ', h('span', { class: 'badge crisis' }, 'Dringend')] : null)),
-      h('div', {}, h('a', { href: '#/handhaving' }, '← Terug naar de lijst'), ' ', h('button', { type: 'button', onclick: refresh }, 'Vernieuwen'))),
-    h('p', { class: 'status', role: 'status' }, flash ?? ''),
-    h('div', { class: 'detail-grid' },
-      h('div', { class: 'detail-main' },
-        factsSection(c),
-        live ? [
-          milestonesSection(live),
-          stepsSection(live),
-          cur ? [currentSection(cur), communicationsSection(cur), historySection(cur)] : null,
-        ] : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.'),
-        caseHistorySection('handhaving', c.id)),
-      handhavingCommandPanel(c, session.me!, onUpdated)),
-  );
-  if (flash && polls === 0) title.focus();
+  detailPage(container, {
+    title: `Handhaving ${c.id}`,
+    titleClass: 'handhaving-title',
+    crisis: c.urgent,
+    badges: [
+      h('span', { class: 'badge phase' }, `Status: ${label(labels.caseStatus, c.status)}`), ' ',
+      c.step ? h('span', { class: 'badge' }, `Stap: ${label(labels.step, c.step)}`) : null, ' ',
+      h('span', { class: 'badge' }, `Blok: ${label(labels.block, c.block)}`),
+      c.urgent ? [' ', h('span', { class: 'badge crisis' }, 'Dringend')] : null,
+    ],
+    back: { href: '#/handhaving', text: 'Terug naar de lijst' },
+    onRefresh: () => void renderHandhavingDetail(container, c.id),
+    flash,
+    main: [
+      factsSection(c),
+      live ? [
+        milestonesSection(live),
+        stepsSection(live),
+        cur ? [currentSection(cur), communicationsSection(cur), historySection(cur)] : null,
+      ] : liveUnavailable(),
+      caseHistorySection('handhaving', c.id),
+    ],
+    side: handhavingCommandPanel(c, session.me!, onUpdated),
+  }, Boolean(flash) && polls === 0);
   if (systemBusy(c) && polls < 20) {
     setTimeout(() => {
       if (container.isConnected && !typing(container)) {

@@ -1,8 +1,8 @@
 // The list of enforcement cases (GET /handhaving): filters, paging.
-import { listView } from '../components/list-view.js';
+import { dueAtCell, listView } from '../components/list-view.js';
 import { get, type Schema } from '../lib/api.js';
 import { checkbox, field, h, select } from '../lib/dom.js';
-import { formatDateTime, formatRelative, label, labels, options } from '../lib/format.js';
+import { label, labels, options } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 
 type Case = Schema<'/handhaving'>['items'][number];
@@ -12,7 +12,7 @@ const state = { status: 'open', step: '', urgent: false, teamId: '', offset: 0 }
 
 function dueCell(c: Case): HTMLTableCellElement {
   if (!c.dueAt || c.status === 'closed') return h('td', { class: 'muted' }, '—');
-  return h('td', {}, h('time', { datetime: c.dueAt }, formatDateTime(c.dueAt)), h('br'), h('small', { class: 'muted' }, formatRelative(c.dueAt)));
+  return dueAtCell(c.dueAt);
 }
 
 /** Renders the list view into the container and loads the first page. */

@@ -1,7 +1,7 @@
 // One report (GET /meldingen/{id}): its facts, the live state of its process (deadline,
 // escalations, history) and, beside it, the commands that fit its phase.
 import { caseHistorySection } from '../components/case-history.js';
-import { detailError, facts, when } from '../components/details.js';
+import { detailError, detailPage, facts, liveUnavailable, when } from '../components/details.js';
 import { get, type Schema } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import { personLabel } from '../lib/people.js';
@@ -107,26 +107,24 @@ function historySection(live: Live) {
 }
 
 function show(container: HTMLElement, m: Melding, flash?: string) {
-  const title = h('h2', { tabindex: '-1', class: 'melding-title' }, `Melding ${m.id}`);
-  const refresh = () => renderMeldingDetail(container, m.id);
   const onUpdated = (updated: Melding, message: string) => show(container, updated, message);
   const live = m.live;
-  container.replaceChildren(
-    h('div', { class: `title-bar${m.triage === 'crisis' ? ' crisis' : ''}` },
-      h('div', {}, title,
-        h('p', { class: 'badges' }, triageBadge(m.triage), ' ', h('span', { class: 'badge phase' }, `Fase: ${label(labels.phase, m.phase)}`),
-          m.overdue ? [' ', h('span', { class: 'badge late' }, 'Te laat')] : null)),
-      h('div', {}, h('a', { href: '#/meldingen' }, '← Terug naar de lijst'), ' ', h('button', { type: 'button', onclick: refresh }, 'Vernieuwen'))),
-    h('p', { class: 'status', role: 'status' }, flash ?? ''),
-    h('div', { class: 'detail-grid' },
-      h('div', { class: 'detail-main' },
-        factsSection(m),
-        live ? [deadlineSection(live), escalationSection(live), historySection(live)]
-          : h('p', { class: 'muted' }, 'De live toestand van het proces is niet beschikbaar; hierboven staat wat het register bewaart.'),
-        caseHistorySection('melding', m.id)),
-      commandPanel(m, session.me!, onUpdated)),
-  );
-  if (flash) title.focus();
+  detailPage(container, {
+    title: `Melding ${m.id}`,
+    titleClass: 'melding-title',
+    crisis: m.triage === 'crisis',
+    badges: [triageBadge(m.triage), ' ', h('span', { class: 'badge phase' }, `Fase: ${label(labels.phase, m.phase)}`),
+      m.overdue ? [' ', h('span', { class: 'badge late' }, 'Te laat')] : null],
+    back: { href: '#/meldingen', text: 'Terug naar de lijst' },
+    onRefresh: () => void renderMeldingDetail(container, m.id),
+    flash,
+    main: [
+      factsSection(m),
+      live ? [deadlineSection(live), escalationSection(live), historySection(live)] : liveUnavailable(),
+      caseHistorySection('melding', m.id),
+    ],
+    side: commandPanel(m, session.me!, onUpdated),
+  });
 }
 
 /** Loads the report and renders it; errors (e.g. an unknown id) show in its place. */

@@ -1,8 +1,8 @@
 // The list of reports (GET /meldingen): filters, most urgent first, paging.
-import { listView } from '../components/list-view.js';
+import { dueAtCell, listView } from '../components/list-view.js';
 import { get, type Schema } from '../lib/api.js';
 import { checkbox, field, h, select } from '../lib/dom.js';
-import { formatDateTime, formatRelative, label, labels, options } from '../lib/format.js';
+import { formatDateTime, label, labels, options } from '../lib/format.js';
 import { personLabel } from '../lib/people.js';
 import { session } from '../lib/session.js';
 
@@ -14,7 +14,7 @@ const state = { triage: '', phase: '', overdue: false, mine: false, teamId: '', 
 function dueCell(m: Melding): HTMLTableCellElement {
   if (m.deadlinePaused) return h('td', {}, h('span', { class: 'badge paused' }, 'opgeschort'));
   if (!m.dueAt) return h('td', { class: 'muted' }, m.phase === 'te_koppelen' ? 'nog niet gekoppeld' : '—');
-  return h('td', {}, h('time', { datetime: m.dueAt }, formatDateTime(m.dueAt)), h('br'), h('small', { class: 'muted' }, formatRelative(m.dueAt)));
+  return dueAtCell(m.dueAt);
 }
 
 /** Renders the list view into the container and loads the first page. */
