@@ -1,4 +1,4 @@
-import { type Client, QueryNotRegisteredError, QueryRejectedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, QueryNotRegisteredError, QueryRejectedError, ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { refusals } from '../workflows/melding/definitions.js';
 import { isDeadlineExceeded } from './dependency-errors.js';
@@ -34,9 +34,10 @@ export async function liveStateOf<T>(temporal: Client, workflowId: string, query
     // the register's record is the answer rather than a request that waits for its time limit.
     return await temporal.withDeadline(Date.now() + liveStateWaitMs, () => temporal.workflow.getHandle(workflowId).query(query));
   } catch (err) {
-    // A query the workflow refused or does not know (a worker on other code) is no reason to
-    // fail a read either: the register answers.
-    if (isWorkflowGone(err) || isDeadlineExceeded(err) || err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError) return null;
+    // A query the workflow refused or does not know (a worker on other code), or one the service
+    // could not bring to an end (its query task expired: gRPC status other than deadline), is no
+    // reason to fail a read either: the register answers.
+    if (isWorkflowGone(err) || isDeadlineExceeded(err) || err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || err instanceof ServiceError) return null;
     throw err;
   }
 }

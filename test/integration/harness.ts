@@ -162,7 +162,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
         ...(channels ? { channelWebhook: { secret: channels.secret, toleranceMs: 300_000 } } : {}) },
       // Tests drive hundreds of requests a minute as one user; the limits have their own test
       // (security.test.ts), on an API of their own.
-      { logger: false, bodyLimit: 64 * 1024, rateLimits: { perUserPerMinute: 1_000_000, perAddressPerMinute: 1_000_000, processStartsPerHour: 1_000_000 } },
+      { logger: process.env.TEST_API_LOG ? { level: 'error' } : false, bodyLimit: 64 * 1024, rateLimits: { perUserPerMinute: 1_000_000, perAddressPerMinute: 1_000_000, processStartsPerHour: 1_000_000 } },
       '127.0.0.1',
       0,
     );

@@ -29,15 +29,20 @@ async function registeredLetterOf(caseId: string, subject: RegExp): Promise<stri
   return letters.find((l) => l.reference.startsWith(caseId) && subject.test(l.subject))!.letterId;
 }
 
+/** A new case whose aanmaning was not remedied: on to the voornemen. */
+async function caseAtVoornemen(): Promise<string> {
+  const { id } = await api.open(nextLocation().location_id);
+  await api.atStep(id, 'aanmaning');
+  await api.cmd(id, 'shortcomings', kb, { shortcomings: ['Geen toezicht op de slaapkamer.'], remedyBy: inDays(1) });
+  await api.cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek.' });
+  await api.remedyTermPassed(id);
+  await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
+  return id;
+}
+
 describe('a term counted from the notification of a registered letter', () => {
   it('a voornemen not collected: the hearing term runs from the presentation date, its timers move, once', async () => {
-    const { location_id } = nextLocation();
-    const { id } = await api.open(location_id);
-    await api.atStep(id, 'aanmaning');
-    await api.cmd(id, 'shortcomings', kb, { shortcomings: ['Geen toezicht op de slaapkamer.'], remedyBy: inDays(1) });
-    await api.cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek.' });
-    await api.remedyTermPassed(id);
-    await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
+    const id = await caseAtVoornemen();
     await api.atStep(id, 'voornemen');
     await api.cmd(id, 'draft', kb, { decision: 'schorsing', text: 'De tekortkomingen zijn niet hersteld.' });
     await api.cmd(id, 'review', jurist, { approve: true, remarks: 'Akkoord.' });
@@ -87,13 +92,7 @@ describe('a term counted from the notification of a registered letter', () => {
   });
 
   it('a decision delivered: the objection term runs from the delivery date, once', async () => {
-    const { location_id } = nextLocation();
-    const { id } = await api.open(location_id);
-    await api.atStep(id, 'aanmaning');
-    await api.cmd(id, 'shortcomings', kb, { shortcomings: ['Geen toezicht.'], remedyBy: inDays(1) });
-    await api.cmd(id, 'talk', kb, { at: new Date().toISOString(), summary: 'Gesprek.' });
-    await api.remedyTermPassed(id);
-    await api.cmd(id, 'remedy-outcome', kb, { remedied: false, evidence: 'Niet hersteld.' });
+    const id = await caseAtVoornemen();
     await api.runVoornemen(id, 'schorsing');
     await api.atStep(id, 'beslissing');
     await api.cmd(id, 'decision', kb, { decision: 'schorsing', motivation: 'Motivering.', publicMotivation: 'De veiligheid is niet gewaarborgd.', date: inDays(30), integrityHarmed: false });
