@@ -21,7 +21,7 @@ import { seedFlanders } from '../db/seed/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService } from '../api/auth/tokens.js';
-import { scratchDatabase } from './system.js';
+import { recordPickUps, scratchDatabase } from './system.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -46,14 +46,7 @@ async function present(db: Kysely<Database>) {
       from generate_series(1, 6000) g
       join lateral (select * from dossiers order by id offset (g::bigint * 7919) % (select count(*) from dossiers) limit 1) d on true
       join locations l on l.id = d.location_id`.execute(db);
-  await sql`
-    insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, details, occurred_at)
-    select m.assignee_id, 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
-           m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
-      from meldingen m where m.phase <> 'toegewezen'`.execute(db);
-  // The projection keeps the first pick-up on the report (meldingen.picked_up_at): as the live processes would.
-  await sql`update meldingen m set picked_up_at = a.occurred_at from audit_log a
-             where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id and m.picked_up_at is null`.execute(db);
+  await recordPickUps(db, sql`true`);
   await sql`
     insert into enforcement_cases (id, workflow_id, location_id, organiser_id, dossier_id, team_id, case_manager_id, municipality, status, step, block,
                                    urgent, waiting_for, due_at, first_milestone, milestones, steps, opened_at, started_by, version)

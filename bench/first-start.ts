@@ -14,22 +14,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './system.js';
 
 const budgetS = Number(process.argv[process.argv.indexOf('--budget-s') + 1] || 300);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const dataDir = mkdtempSync(join(tmpdir(), 'handhaving-first-start-'));
 const ports = { PORT: 0, TEMPORAL_DEV_PORT: 0, TEMPORAL_UI_PORT: 0, MODULAR_SIM_PORT: 0, REGISTERED_MAIL_SIM_PORT: 0, EBOX_SIM_PORT: 0 };

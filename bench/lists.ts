@@ -14,7 +14,7 @@ import type { Database } from '../db/schema.js';
 import { loadConfig } from '../platform/config.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService } from '../api/auth/tokens.js';
-import { type BenchDatabase, log, percentile } from './system.js';
+import { type BenchDatabase, log, percentile, recordPickUps } from './system.js';
 
 export interface Volume {
   reports: number;
@@ -70,14 +70,7 @@ export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Recor
       from generate_series(1, ${more}::int) g
       join bench_dossiers d on d.rn = 1 + (g::bigint * 15485863) % ${sql.raw(n)}`.execute(db);
   // What the deadline-performance view reads: when each closed or handled report was picked up.
-  await sql`
-    insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, details, occurred_at)
-    select coalesce(m.assignee_id, 'u-admin'), 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
-           m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
-      from meldingen m where m.id like 'MEL-BULK-%' and m.phase <> 'toegewezen'`.execute(db);
-  // The projection keeps the first pick-up on the report (meldingen.picked_up_at): as the live processes would.
-  await sql`update meldingen m set picked_up_at = a.occurred_at from audit_log a
-             where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id and m.picked_up_at is null`.execute(db);
+  await recordPickUps(db, sql`m.id like 'MEL-BULK-%'`);
   await sql`drop table bench_dossiers`.execute(db);
   // The steady state autovacuum keeps: statistics and visibility maps (index-only scans).
   await sql`vacuum analyze`.execute(db);

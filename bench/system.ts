@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, Connection, Client as TemporalClient } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
-import type { Kysely } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { connectDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import type { Database } from '../db/schema.js';
@@ -47,6 +47,21 @@ const codec = new AesGcmPayloadCodec(payloadKeyring(parsePayloadKeys(`bench-1:${
 export const dataConverter = createDataConverter(codec);
 
 export { freePort };
+
+/**
+ * When each handled report of a bench present (`which`, a condition on `meldingen m`) was picked
+ * up, written as the live processes write it: the audit record, and the report's own
+ * `picked_up_at` (its projection keeps the first), which the dashboard's deadline performance reads.
+ */
+export async function recordPickUps(db: Kysely<Database>, which: RawBuilder<unknown>): Promise<void> {
+  await sql`
+    insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, details, occurred_at)
+    select coalesce(m.assignee_id, 'u-admin'), 'klantenbeheerder', 'melding.acknowledged', 'melding', m.id, '{}',
+           m.received_at + case when m.triage = 'crisis' then (abs(hashtext(m.id)) % 120) * interval '1 minute' else (abs(hashtext(m.id)) % 36) * interval '1 hour' end
+      from meldingen m where ${which} and m.phase <> 'toegewezen'`.execute(db);
+  await sql`update meldingen m set picked_up_at = a.occurred_at from audit_log a
+             where a.subject_type = 'melding' and a.action = 'melding.acknowledged' and a.subject_id = m.id and m.picked_up_at is null`.execute(db);
+}
 
 /** Runs one statement as PostgreSQL's administrator (TEST_DATABASE_ADMIN_URL). */
 export const adminQuery = (query: string) => adminQueryAt(adminUrl, query);
