@@ -79,7 +79,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
     handlerTimeout: httpTimeouts.handlerTimeoutMs,
     // docs/api-errors.md, "What the boundary refuses": bodies are not coerced, dates are plausible.
     ajv: ajvOptions,
-    schemaController,
+    schemaController: schemaController(),
   });
   // JSON only: any other body gets 415 instead of a confusing validation error.
   app.removeContentTypeParser('text/plain');

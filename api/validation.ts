@@ -42,15 +42,26 @@ interface RouteSchema {
 type Compile = (route: RouteSchema) => unknown;
 type CompilerOptions = { customOptions?: Record<string, unknown>; onCreate?: (ajv: AjvInstance) => void };
 
-/** Two compilers from one factory: bodies without type coercion, everything else with it. */
-function buildValidatorByPart(externalSchemas: Record<string, never>, options: CompilerOptions): Compile {
+/**
+ * Two compilers, bodies without type coercion, everything else with it. Fastify asks for a
+ * compiler once per plugin context; the factories' pools hand each context the same Ajv (one per
+ * kind and set of shared schemas) instead of a new one that compiles the meta-schema again (that
+ * cost seconds at every start). One pair per app, so two apps never share compiled schemas.
+ */
+function validatorByPart() {
+  const bodies = AjvCompiler();
+  const text = AjvCompiler();
   // @fastify/ajv-compiler's types say its compiler takes a schema; at run time Fastify passes
   // the route (schema, method, url, httpPart), which is what tells a body from a query string.
-  const forBody = AjvCompiler()(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } }) as unknown as Compile;
-  const forText = AjvCompiler()(externalSchemas, options) as unknown as Compile;
-  return (route) => (route.httpPart === 'body' ? forBody(route) : forText(route));
+  return (externalSchemas: Record<string, never>, options: CompilerOptions): Compile => {
+    const forBody = bodies(externalSchemas, { ...options, customOptions: { ...options.customOptions, coerceTypes: false } }) as unknown as Compile;
+    const forText = text(externalSchemas, options) as unknown as Compile;
+    return (route) => (route.httpPart === 'body' ? forBody(route) : forText(route));
+  };
 }
 
-export const schemaController = {
-  compilersFactory: { buildValidator: buildValidatorByPart as unknown as AjvCompiler.ValidatorFactory },
-} satisfies FastifyServerOptions['schemaController'];
+export function schemaController() {
+  return {
+    compilersFactory: { buildValidator: validatorByPart() as unknown as AjvCompiler.ValidatorFactory },
+  } satisfies FastifyServerOptions['schemaController'];
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { connectDatabase, type DatabaseHandle } from '../db/connect.js';
 import type { Config } from './config.js';
@@ -19,8 +19,15 @@ export function openDatabase(config: Config): Promise<DatabaseHandle> {
  * /healthz, and 503 on /readyz) while Temporal is still away. The data converter is required:
  * every client of the product encrypts its payloads (platform/payload-codec.ts).
  */
-export function createTemporalClient(address: string, namespace: string, dataConverter: DataConverter): Client {
-  const connection = Connection.lazy({ address, connectTimeout: 5_000 });
+export function createTemporalClient(address: string, namespace: string, dataConverter: DataConverter, options: { interactive?: boolean } = {}): Client {
+  const connection = Connection.lazy({
+    address,
+    connectTimeout: 5_000,
+    // A person waits on the API's calls: while Temporal is away they get 503 in about three
+    // seconds (and retry, with their Idempotency-Key), not after the SDK's twenty seconds of
+    // retrying. Workers and schedulers keep the SDK's patient default.
+    ...(options.interactive ? { interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 6 }))] } : {}),
+  });
   return new Client({ connection, namespace, dataConverter });
 }
 

@@ -26,7 +26,7 @@ try {
   modularSecret = undefined;
 }
 const { db, description } = await openDatabase(config);
-const temporal = createTemporalClient(address, config.temporalNamespace, createDataConverter(payloadCodec));
+const temporal = createTemporalClient(address, config.temporalNamespace, createDataConverter(payloadCodec), { interactive: true });
 const api = await runApi(
   { db, temporal, namespace: config.temporalNamespace, taskQueue: config.taskQueue, settings, tokens, signIn: signIn.settings,
     ...(modularSecret ? { modularWebhook: { secret: modularSecret, toleranceMs: config.modularWebhookToleranceS * 1000 } } : {}),

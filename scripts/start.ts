@@ -84,7 +84,7 @@ const channels = channelOptions(config, { registeredMail: registeredMailSim?.url
 
 const worker = await runConfiguredWorker({ config, address, db, settings, dataConverter, modularUrl, channels });
 const outbox = outboxFromConfig(config, db, log);
-const temporal = createTemporalClient(address, config.temporalNamespace, dataConverter);
+const temporal = createTemporalClient(address, config.temporalNamespace, dataConverter, { interactive: true });
 const schedules = await ensureSchedules(temporal, config, settings);
 log(`risk screening schedule: ${schedules.screening}`);
 log(`retention schedule: ${schedules.retention} (personal data erased ${config.reportRetentionDays} days after a report's closure, docs/retention.md)`);

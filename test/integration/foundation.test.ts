@@ -160,7 +160,7 @@ describe('HTTP → Temporal → activity → PostgreSQL and back', () => {
 
 describe('dependencies out of reach', () => {
   it('answers 503 problem+json when Temporal cannot be reached, and loses nothing', async () => {
-    const temporal = createTemporalClient('127.0.0.1:1', 'handhaving-test', sys.dataConverter);
+    const temporal = createTemporalClient('127.0.0.1:1', 'handhaving-test', sys.dataConverter, { interactive: true });
     const tokens = createTokenService('y'.repeat(40), 'handhaving-test');
     const api = await runApi(
       { db: sys.db, temporal, namespace: 'handhaving-test', taskQueue: sys.taskQueue, tokens, settings: sys.settings },

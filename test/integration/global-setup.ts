@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import { adminQuery, dropDatabasesStartingWith, freePort } from '../support/postgres-admin.js';
+import { prepareTestDatabase } from '../support/test-database.js';
+import { connectDatabase } from '../../db/connect.js';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../platform/dev-server.js';
 import { workflowsPath } from '../../platform/worker.js';
@@ -20,6 +22,8 @@ declare module 'vitest' {
     runId: string;
     /** The application's role for this run: the API and worker of every test system connect as it (harness.ts). */
     pgAppRole: string;
+    /** The database every default test system copies (migrated and seeded once per run). */
+    pgTemplate: string;
   }
 }
 
@@ -43,6 +47,10 @@ export default async function setup(project: TestProject) {
   const pgAppRole = `hh_test_app_${runId}`;
   await admin.query(`create role "${pgAppRole}" login nosuperuser nocreatedb nocreaterole noreplication nobypassrls`);
   await admin.end();
+  const pgTemplate = await makeTemplate(pgAdminUrl, `hh_test_${runId}_template`).catch(async (err: unknown) => {
+    await dropRole(pgAdminUrl, pgAppRole);
+    throw err;
+  });
 
   const namespace = 'handhaving-test';
   // The web UI the browser tests load (docs/ui.md): built once per run, about a second.
@@ -63,6 +71,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgAdminUrl', pgAdminUrl);
   project.provide('runId', runId);
   project.provide('pgAppRole', pgAppRole);
+  project.provide('pgTemplate', pgTemplate);
 
   return async () => {
     await server.stop();
@@ -70,6 +79,21 @@ export default async function setup(project: TestProject) {
     await dropDatabasesStartingWith(pgAdminUrl, `hh_test_${runId}_`);
     await dropRole(pgAdminUrl, pgAppRole);
   };
+}
+
+/** Migrated and seeded once; each file's database is then a copy (`create database … template`). */
+async function makeTemplate(adminUrl: string, name: string): Promise<string> {
+  await adminQuery(adminUrl, `create database "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const { db } = await connectDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
+  try {
+    await prepareTestDatabase(db);
+  } finally {
+    // A template may have no open connection while it is copied.
+    await db.destroy();
+  }
+  return name;
 }
 
 async function dropRole(adminUrl: string, role: string) {

@@ -9,9 +9,9 @@ import { inject } from 'vitest';
 import { adminQuery } from '../support/postgres-admin.js';
 import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
-import { grantApplicationRole, migrateToLatest } from '../../db/migrate.js';
+import { grantApplicationRole } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
-import { referenceMoment, seedFlanders } from '../../db/seed/index.js';
+import { DEFAULT_TEST_SEED_SCALE, prepareTestDatabase, TEST_SEED_REFERENCE_DATE } from '../support/test-database.js';
 import { loadConfig } from '../../platform/config.js';
 import { createProcessSettings, type ProcessSettings } from '../../workflows/settings.js';
 import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../../platform/payload-codec.js';
@@ -26,8 +26,7 @@ import { type SmtpSink, startSmtpSink } from '../../channels/smtp-sink.js';
 
 installWorkerLogging('warn');
 
-/** SEED_REFERENCE_DATE of every test system: the seeded history ends at its start (UTC). */
-export const TEST_SEED_REFERENCE_DATE = '2026-11-01';
+export { TEST_SEED_REFERENCE_DATE };
 
 /** PAYLOAD_KEYS of every test system: a fixed key, so a failing test's history can be decoded afterwards. */
 export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.from('handhaving-test-payload-key-0001').toString('base64')}`;
@@ -99,13 +98,14 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   };
 
   try {
-    const handle = await openTestDatabase(options.database ?? 'postgres', suffix, cleanups);
-    const db = handle;
-    await migrateToLatest(db);
-    // The history is pinned to a fixed date, so no assertion changes with the day the tests run;
-    // only the crisis roster is stretched to today, so someone is on duty for the live workflows.
-    await seedFlanders(db, { scale: options.seedScale ?? 0.02, now: referenceMoment(TEST_SEED_REFERENCE_DATE), rosterAround: new Date() });
-    const appDb = await openApplicationDatabase(options.database ?? 'postgres', db, cleanups);
+    const kind = options.database ?? 'postgres';
+    const seedScale = options.seedScale ?? DEFAULT_TEST_SEED_SCALE;
+    // On PostgreSQL the default database is a copy of the run's template (global-setup.ts): the
+    // same migrations and seed, made once instead of once per file.
+    const fromTemplate = kind === 'postgres' && seedScale === DEFAULT_TEST_SEED_SCALE;
+    const db = await openTestDatabase(kind, suffix, cleanups, fromTemplate);
+    if (!fromTemplate) await prepareTestDatabase(db, seedScale);
+    const appDb = await openApplicationDatabase(kind, db, cleanups);
 
     const address = options.temporalAddress ?? inject('temporalAddress');
     const namespace = inject('temporalNamespace');
@@ -148,7 +148,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     await startWorker();
     cleanups.push(stopWorker);
 
-    const temporal = createTemporalClient(address, namespace, testDataConverter);
+    const temporal = createTemporalClient(address, namespace, testDataConverter, { interactive: true });
     cleanups.push(() => temporal.connection.close());
     // Test files share the dev server and the seeded location ids (a case's workflow id is its
     // location's): leave no running workflow behind for the next file to attach to.
@@ -201,7 +201,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
   }
 }
 
-async function openTestDatabase(kind: 'postgres' | 'embedded', suffix: string, cleanups: (() => Promise<void> | void)[]) {
+async function openTestDatabase(kind: 'postgres' | 'embedded', suffix: string, cleanups: (() => Promise<void> | void)[], fromTemplate: boolean) {
   if (kind === 'embedded') {
     const dir = mkdtempSync(join(tmpdir(), 'handhaving-pglite-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -211,7 +211,7 @@ async function openTestDatabase(kind: 'postgres' | 'embedded', suffix: string, c
   }
   const adminUrl = inject('pgAdminUrl');
   const name = `hh_test_${inject('runId')}_${suffix}`;
-  await adminQuery(adminUrl, `create database "${name}"`);
+  await adminQuery(adminUrl, fromTemplate ? `create database "${name}" template "${inject('pgTemplate')}"` : `create database "${name}"`);
   cleanups.push(() => adminQuery(adminUrl, `drop database if exists "${name}" with (force)`));
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;

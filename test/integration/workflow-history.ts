@@ -60,11 +60,16 @@ export async function untilIdle(sys: TestSystem, workflowId: string, timeoutMs =
   return historyOf(sys, workflowId);
 }
 
-/** The same for every running workflow on the system's task queue (children included, each on its own). */
-export async function untilAllIdle(sys: TestSystem, timeoutMs = 60_000): Promise<void> {
+/**
+ * The same for every running workflow on the system's task queue (children included, each on its
+ * own), but those in `except`: a workflow a test knows to be waiting out an outage on purpose.
+ */
+export async function untilAllIdle(sys: TestSystem, timeoutMs = 60_000, except: ReadonlySet<string> = new Set()): Promise<void> {
   const busy = async () => {
     const running: { workflowId: string; runId: string }[] = [];
-    for await (const wf of sys.temporal.workflow.list({ query: `TaskQueue = "${sys.taskQueue}" AND ExecutionStatus = "Running"` })) running.push(wf);
+    for await (const wf of sys.temporal.workflow.list({ query: `TaskQueue = "${sys.taskQueue}" AND ExecutionStatus = "Running"` })) {
+      if (!except.has(wf.workflowId)) running.push(wf);
+    }
     const found: string[] = [];
     for (const wf of running) for (const o of await outstanding(sys, wf.workflowId, wf.runId)) found.push(`${wf.workflowId}: ${o}`);
     return found;
