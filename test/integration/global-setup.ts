@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import pg from 'pg';
 import { adminQuery, dropDatabasesStartingWith, freePort } from '../support/postgres-admin.js';
-import { prepareTestDatabase } from '../support/test-database.js';
+import { prepareTestDatabase } from './test-database.js';
 import { connectDatabase } from '../../db/connect.js';
 import type { TestProject } from 'vitest/node';
 import { startDevServer } from '../../platform/dev-server.js';

@@ -11,7 +11,7 @@ import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
 import { grantApplicationRole } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
-import { DEFAULT_TEST_SEED_SCALE, prepareTestDatabase, TEST_SEED_REFERENCE_DATE } from '../support/test-database.js';
+import { DEFAULT_TEST_SEED_SCALE, prepareTestDatabase, TEST_SEED_REFERENCE_DATE } from './test-database.js';
 import { loadConfig } from '../../platform/config.js';
 import { createProcessSettings, type ProcessSettings } from '../../workflows/settings.js';
 import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../../platform/payload-codec.js';
