@@ -47,6 +47,41 @@ export interface EnforcementEventInput {
 
 export type { CommunicationInput };
 
+/** A command of the case recorded as one (saveCaseChange): its state, and what happened, once per key. */
+export interface CaseChangeInput {
+  input: Omit<CaseInput, 'settings'>;
+  state: CaseState;
+  event: Omit<EnforcementEventInput, 'caseId' | 'dossierId'>;
+}
+
+/** The register row of a case as its state has it; the case manager is the state's (a case can be reassigned). */
+function caseRowOf(input: Omit<CaseInput, 'settings'>, state: CaseState) {
+  return {
+    id: input.caseId,
+    workflow_id: `handhaving:${input.location.locationId}`,
+    location_id: input.location.locationId,
+    organiser_id: input.location.organiserId,
+    dossier_id: input.location.dossierId,
+    team_id: input.location.teamId,
+    case_manager_id: state.location.caseManagerId,
+    municipality: input.location.municipality,
+    status: state.status,
+    step: state.step,
+    block: state.block,
+    urgent: state.urgent,
+    waiting_for: caseWaitingFor(state),
+    due_at: caseDueAt(state) ? new Date(caseDueAt(state)!) : null,
+    first_milestone: { ...input.first },
+    milestones: JSON.stringify(state.milestones),
+    steps: JSON.stringify(state.steps),
+    closed_reason: state.closedReason,
+    opened_at: new Date(input.first.at),
+    closed_at: state.closedAt ? new Date(state.closedAt) : null,
+    started_by: input.startedBy.id,
+    version: state.version,
+  };
+}
+
 export interface DecisionRecordInput {
   decisionId: string;
   caseId: string;
@@ -92,8 +127,12 @@ async function addressOf(db: Kysely<Database>, input: CommunicationInput): Promi
       return { userId: null, address: 'mentes' };
     case 'jurist':
       return { userId: null, address: 'juristen:centraal' };
-    case 'klantenbeheerder':
-      return { userId: location.caseManagerId ?? (await teamCoordinator(db, location.teamId)) ?? null, address: null };
+    case 'klantenbeheerder': {
+      // The case manager the register holds now: a reassigned case's step still carries the first one.
+      const current = await db.selectFrom('enforcement_cases').select('case_manager_id').where('id', '=', input.caseId).executeTakeFirst();
+      const caseManagerId = current ? current.case_manager_id : location.caseManagerId;
+      return { userId: caseManagerId ?? (await teamCoordinator(db, location.teamId)) ?? null, address: null };
+    }
   }
 }
 
@@ -120,29 +159,28 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
 
   return {
     async saveCase({ input, state }: { input: Omit<CaseInput, 'settings'>; state: CaseState }): Promise<void> {
-      await saveCaseProjection(db, {
-        id: input.caseId,
-        workflow_id: `handhaving:${input.location.locationId}`,
-        location_id: input.location.locationId,
-        organiser_id: input.location.organiserId,
-        dossier_id: input.location.dossierId,
-        team_id: input.location.teamId,
-        case_manager_id: input.location.caseManagerId,
-        municipality: input.location.municipality,
-        status: state.status,
-        step: state.step,
-        block: state.block,
-        urgent: state.urgent,
-        waiting_for: caseWaitingFor(state),
-        due_at: caseDueAt(state) ? new Date(caseDueAt(state)!) : null,
-        first_milestone: { ...input.first },
-        milestones: JSON.stringify(state.milestones),
-        steps: JSON.stringify(state.steps),
-        closed_reason: state.closedReason,
-        opened_at: new Date(input.first.at),
-        closed_at: state.closedAt ? new Date(state.closedAt) : null,
-        started_by: input.startedBy.id,
-        version: state.version,
+      await saveCaseProjection(db, caseRowOf(input, state));
+    },
+
+    /**
+     * A command of the case itself recorded as one: the register row, the dossier timeline entry
+     * and the audit record in one transaction, once per key (a reassignment: the new case manager
+     * is in the register, and in Mijn werk, the moment the command is answered).
+     */
+    async saveCaseChange({ input, state, event }: CaseChangeInput): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await saveCaseProjection(tx, caseRowOf(input, state));
+        await appendTimelineEntry(tx, {
+          dossier_id: input.location.dossierId,
+          occurred_at: new Date(),
+          kind: 'handhaving',
+          title: event.title,
+          details: { caseId: input.caseId, action: event.action, ...event.details },
+          actor_id: event.actor.id,
+          idempotency_key: event.key,
+        });
+        // The audit record last: appending to the hash chain locks until this transaction commits.
+        await auditAction(tx, event, { type: 'handhaving', id: input.caseId }, { version: state.version, ...event.details }, event.key);
       });
     },
 

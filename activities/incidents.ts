@@ -18,6 +18,8 @@ export interface RaiseIncidentInput {
   attempts: number;
   teamId: string | null;
   dossierId: string | null;
+  /** The coordinator's message, where the default ("the step failed N times") does not fit: the outbox's uncertain e-mail. */
+  alert?: { subject: string; body: string; timelineTitle: string };
 }
 
 /** Where no team is known, the central team's coordinator hears of it. */
@@ -55,15 +57,15 @@ export function createIncidentActivities(db: Kysely<Database>) {
       // The alert names the step, not the error text: that may quote personal data from the input.
       await queueNotification(db, key, recipient, {
         template: 'incident',
-        subject: `Incident: stap ${input.activityType} van ${input.workflowType} loopt vast`,
-        body: `De stap ${input.activityType} van ${input.workflowId} is ${input.attempts} keer mislukt en wacht op een beheerder (incident ${input.incidentId}).`,
+        subject: input.alert?.subject ?? `Incident: stap ${input.activityType} van ${input.workflowType} loopt vast`,
+        body: input.alert?.body ?? `De stap ${input.activityType} van ${input.workflowId} is ${input.attempts} keer mislukt en wacht op een beheerder (incident ${input.incidentId}).`,
       }, { type: 'incident', id: input.incidentId });
       if (input.dossierId) {
         await appendTimelineEntry(db, {
           dossier_id: input.dossierId,
           occurred_at: new Date(),
           kind: 'incident',
-          title: `Incident: ${input.activityType} loopt vast`,
+          title: input.alert?.timelineTitle ?? `Incident: ${input.activityType} loopt vast`,
           details: { incidentId: input.incidentId, workflowId: input.workflowId, kind: input.kind },
           actor_id: null,
           idempotency_key: key,

@@ -50,10 +50,13 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
     return db.selectFrom('audit_log').select('details').where('idempotency_key', '=', key).executeTakeFirst();
   }
 
-  async function recipientFor(target: EscalationTarget, input: Record_): Promise<string | null> {
+  /** Who follows the request up now: reassigned, the state's; otherwise the dossier's case manager when it was asked. */
+  const caseManagerOf = (input: Record_, state: InspectionState) => (state.caseManagerId === undefined ? input.location.caseManagerId : state.caseManagerId);
+
+  async function recipientFor(target: EscalationTarget, input: Record_, state: InspectionState): Promise<string | null> {
     switch (target) {
       case 'handler':
-        return input.location.caseManagerId ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
+        return caseManagerOf(input, state) ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
       case 'teamcoordinator':
       case 'next_coordinator':
         return (await teamCoordinator(db, input.location.teamId)) ?? (await teamCoordinator(db, centralTeam)) ?? null;
@@ -89,7 +92,7 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
 
     /** One rung of a deadline's ladder: an internal message and a timeline entry, once per key. */
     async escalateInspection({ key, rungId, target, label, input, state }: EscalateInspectionInput): Promise<{ recipientId: string | null }> {
-      const recipientId = await recipientFor(target, input);
+      const recipientId = await recipientFor(target, input, state);
       const fullKey = `escalation:${state.inspectionId}:${key}`;
       const subject = `${label}: termijn ${target === 'handler' ? 'verstreken' : 'overschreden'} voor ${input.location.locationName}`;
       const body = [
@@ -121,7 +124,7 @@ export function createInspectionActivities(deps: Pick<ActivityDependencies, 'db'
       const at = new Date().toISOString();
       const report = state.finalReport;
 
-      const caseManager = input.location.caseManagerId ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
+      const caseManager = caseManagerOf(input, state) ?? (await teamCoordinator(db, input.location.teamId)) ?? null;
       const subject = outcome === 'eindverslag'
         ? `Inspectieverslag ontvangen voor ${input.location.locationName}${report?.advice.enforce ? ': advies tot handhaving' : ''}`
         : `Inspectie geannuleerd door Zorginspectie voor ${input.location.locationName}`;

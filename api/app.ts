@@ -29,6 +29,11 @@ import dashboardRoutes from './routes/dashboard.js';
 import rosterRoutes from './routes/roster.js';
 import caseRoutes from './routes/cases.js';
 import signInRoutes from './routes/sign-in.js';
+import incidentResolveRoutes from './routes/incident-resolve.js';
+import lettersRoutes from './routes/letters.js';
+import channelsRoutes from './routes/channels.js';
+import municipalitiesRoutes from './routes/municipalities.js';
+import replacementCapacityRoutes from './routes/replacement-capacity.js';
 
 export type { AppDependencies, AppOptions } from './dependencies.js';
 
@@ -105,6 +110,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   await app.register(inspectionRoutes, deps);
   await app.register(modularWebhookRoutes, deps);
   await app.register(incidentRoutes, deps);
+  await app.register(incidentResolveRoutes, deps);
   await app.register(auditRoutes, deps);
   await app.register(breakGlassRoutes, deps);
   await app.register(codecRoutes, deps);
@@ -114,8 +120,10 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   await app.register(rosterRoutes, deps);
   await app.register(caseRoutes, deps);
   await app.register(signInRoutes, deps);
-  await app.register((await import('./routes/letters.js')).default, deps); // issue 13
-  await app.register((await import('./routes/channels.js')).default, deps); // issue 13
+  await app.register(lettersRoutes, deps);
+  await app.register(replacementCapacityRoutes, deps);
+  await app.register(channelsRoutes, deps);
+  await app.register(municipalitiesRoutes, deps);
   await app.register(uiRoutes);
   return app;
 }

@@ -2,7 +2,7 @@ import { type Client, QueryNotRegisteredError, QueryRejectedError, ServiceError,
 import { ApplicationFailure, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/common';
 import { refusals } from '../workflows/melding/definitions.js';
 import { isDeadlineExceeded } from './dependency-errors.js';
-import { conflict, HttpProblem, problemTypes } from './problems.js';
+import { conflict, HttpProblem, problemTypes, unavailable } from './problems.js';
 
 /** True when the workflow is gone or already finished, so it takes no more commands. */
 export function isWorkflowGone(err: unknown): boolean {
@@ -27,19 +27,40 @@ export function refusalToProblem(err: unknown): HttpProblem | undefined {
   return conflict(cause?.message ?? err.message);
 }
 
-/** A workflow's live state by query, or null once Temporal no longer has the workflow. */
-export async function liveStateOf<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
+/** A workflow's live state by query: the state, gone (Temporal no longer has it), or unknown for now. */
+type LiveState<T> = { state: T } | { gone: true } | { unknown: string };
+
+async function queryLiveState<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<LiveState<T>> {
   try {
     // A query needs a worker (a closed workflow is even replayed for it); when none answers soon,
-    // the register's record is the answer rather than a request that waits for its time limit.
-    return await temporal.withDeadline(Date.now() + liveStateWaitMs, () => temporal.workflow.getHandle(workflowId).query(query));
+    // the caller decides what an unknown state means rather than waiting for its time limit.
+    return { state: await temporal.withDeadline(Date.now() + liveStateWaitMs, () => temporal.workflow.getHandle(workflowId).query(query)) };
   } catch (err) {
+    if (isWorkflowGone(err)) return { gone: true };
     // A query the workflow refused or does not know (a worker on other code), or one the service
-    // could not bring to an end (its query task expired: gRPC status other than deadline), is no
-    // reason to fail a read either: the register answers.
-    if (isWorkflowGone(err) || isDeadlineExceeded(err) || err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || err instanceof ServiceError) return null;
+    // could not bring to an end (its query task expired: gRPC status other than deadline).
+    if (isDeadlineExceeded(err) || err instanceof QueryNotRegisteredError || err instanceof QueryRejectedError || err instanceof ServiceError) {
+      return { unknown: (err as Error).message };
+    }
     throw err;
   }
+}
+
+/** For a read: the live state, or null (gone, or not known within the wait), and the register answers alone. */
+export async function liveStateOf<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
+  const live = await queryLiveState(temporal, workflowId, query);
+  return 'state' in live ? live.state : null;
+}
+
+/**
+ * For a command that needs the live state to find its target: null only when the workflow is gone;
+ * a state not known within the wait (a worker away or overloaded) is 503 with Retry-After, not a
+ * 409 that would tell the client the command is wrong.
+ */
+export async function liveStateForCommand<T>(temporal: Client, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
+  const live = await queryLiveState(temporal, workflowId, query);
+  if ('unknown' in live) throw unavailable(`The process's current state could not be read in time (${live.unknown.slice(0, 200)}); try again`);
+  return 'state' in live ? live.state : null;
 }
 
 /** How long a read waits for a process's live state before it answers from the register alone. */

@@ -21,6 +21,7 @@ import { seedFlanders } from '../db/seed/index.js';
 import { loadConfig } from '../platform/config.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService } from '../api/auth/tokens.js';
+import { insertBenchReports } from './lists.js';
 import { recordPickUps, scratchDatabase } from './system.js';
 
 const arg = (name: string, fallback: number) => {
@@ -32,20 +33,16 @@ const scale = arg('scale', 1);
 
 /** A present in the registers, the size the issue's demo aims at and then some. */
 async function present(db: Kysely<Database>) {
-  await sql`
-    insert into meldingen (id, workflow_id, source, channel, received_at, location_id, organiser_id, dossier_id, description, categories,
-                           immediate_danger, triage_proposed, triage, triage_confirmed, phase, assignee_id, team_id, due_at, deadline_paused,
-                           overdue, follow_ups, closed_at, created_by, version)
-    select 'MEL-BENCH-' || g, 'melding:MEL-BENCH-' || g, 'derde', 'webformulier',
-           now() - (g % 400) * interval '1 day' - (g % 24) * interval '1 hour', d.location_id, l.organiser_id, d.id, 'Bench', '[]',
-           g % 10 = 0, case when g % 10 = 0 then 'crisis' else 'regulier' end, case when g % 10 = 0 then 'crisis' else 'regulier' end, true,
-           case when g % 50 = 0 then 'toegewezen' when g % 7 = 0 then 'in_behandeling' else 'afgesloten' end,
-           d.case_manager_id, d.team_id,
-           case when g % 50 = 0 then now() + (g % 48 - 24) * interval '1 hour' end, false, g % 50 = 0 and g % 48 < 24, '[]',
-           case when g % 50 <> 0 and g % 7 <> 0 then now() - (g % 400) * interval '1 day' + interval '3 days' end, 'u-admin', 1
-      from generate_series(1, 6000) g
-      join lateral (select * from dossiers order by id offset (g::bigint * 7919) % (select count(*) from dossiers) limit 1) d on true
-      join locations l on l.id = d.location_id`.execute(db);
+  await insertBenchReports(db, {
+    label: 'Bench',
+    source: sql`'derde'`,
+    days: 400,
+    handledEvery: 7,
+    version: 1,
+    from: sql`from generate_series(1, 6000) g
+      join lateral (select dossiers.*, locations.organiser_id from dossiers join locations on locations.id = dossiers.location_id
+                     order by dossiers.id offset (g::bigint * 7919) % (select count(*) from dossiers) limit 1) d on true`,
+  });
   await recordPickUps(db, sql`true`);
   await sql`
     insert into enforcement_cases (id, workflow_id, location_id, organiser_id, dossier_id, team_id, case_manager_id, municipality, status, step, block,

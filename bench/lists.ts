@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { buildApp } from '../api/app.js';
 import type { Database } from '../db/schema.js';
 import { loadConfig } from '../platform/config.js';
@@ -25,6 +25,42 @@ export interface Volume {
 
 export const fullVolume: Volume = { reports: 100_000, cases: 10_000, timeline: 630_000 };
 
+/** How a benchmark writes its reports (meldingen): one for each `g` of `from`. */
+export interface BenchReports {
+  /** The ids: `MEL-<label>-<g>`; also the description (`Bench`, `Bulk`). */
+  label: string;
+  /** The source of each report: an SQL expression in `g`. */
+  source: RawBuilder<unknown>;
+  /** Received within this many days before now. */
+  days: number;
+  /** Every this-many-th report (unless open) is being handled. */
+  handledEvery: number;
+  version: number;
+  /** The rows: `g` and `d`, a dossier with location_id, organiser_id, team_id and case_manager_id. */
+  from: RawBuilder<unknown>;
+}
+
+/**
+ * Reports as the live processes project them: 2 % open and assigned (a due moment, some overdue),
+ * one in `handledEvery` being handled, the rest closed; one in ten a crisis.
+ */
+export async function insertBenchReports(db: Kysely<Database>, r: BenchReports): Promise<void> {
+  const days = sql.lit(r.days);
+  const handled = sql.lit(r.handledEvery);
+  await sql`
+    insert into meldingen (id, workflow_id, source, channel, received_at, location_id, organiser_id, dossier_id, description, categories,
+                           immediate_danger, triage_proposed, triage, triage_confirmed, phase, assignee_id, team_id, due_at, deadline_paused,
+                           overdue, follow_ups, closed_at, created_by, version)
+    select ${`MEL-${r.label.toUpperCase()}-`} || g, ${`melding:MEL-${r.label.toUpperCase()}-`} || g, ${r.source}, 'webformulier',
+           now() - (g % ${days}) * interval '1 day' - (g % 24) * interval '1 hour', d.location_id, d.organiser_id, d.id, ${r.label}, '[]',
+           g % 10 = 0, case when g % 10 = 0 then 'crisis' else 'regulier' end, case when g % 10 = 0 then 'crisis' else 'regulier' end, true,
+           case when g % 50 = 0 then 'toegewezen' when g % ${handled} = 0 then 'in_behandeling' else 'afgesloten' end,
+           d.case_manager_id, d.team_id,
+           case when g % 50 = 0 then now() + (g % 48 - 24) * interval '1 hour' end, false, g % 50 = 0 and g % 48 < 24, '[]',
+           case when g % 50 <> 0 and g % ${handled} <> 0 then now() - (g % ${days}) * interval '1 day' + interval '3 days' end, 'u-admin', ${sql.lit(r.version)}
+      ${r.from}`.execute(db);
+}
+
 /** Writes the volume in a few statements; answers the row counts after it. */
 export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Record<string, number>> {
   await sql`select setseed(0.15)`.execute(db);
@@ -33,19 +69,15 @@ export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Recor
       from dossiers d join locations l on l.id = d.location_id`.execute(db);
   const n = `(select count(*) from bench_dossiers)`;
   // Reports: 2 % open and assigned (a due moment, some overdue), 12 % being handled, the rest closed.
-  await sql`
-    insert into meldingen (id, workflow_id, source, channel, received_at, location_id, organiser_id, dossier_id, description, categories,
-                           immediate_danger, triage_proposed, triage, triage_confirmed, phase, assignee_id, team_id, due_at, deadline_paused,
-                           overdue, follow_ups, closed_at, created_by, version)
-    select 'MEL-BULK-' || g, 'melding:MEL-BULK-' || g, (array['derde','voorziening','parket','klantenbeheerder'])[1 + g % 4], 'webformulier',
-           now() - (g % 1095) * interval '1 day' - (g % 24) * interval '1 hour', d.location_id, d.organiser_id, d.id, 'Bulk', '[]',
-           g % 10 = 0, case when g % 10 = 0 then 'crisis' else 'regulier' end, case when g % 10 = 0 then 'crisis' else 'regulier' end, true,
-           case when g % 50 = 0 then 'toegewezen' when g % 8 = 0 then 'in_behandeling' else 'afgesloten' end,
-           d.case_manager_id, d.team_id,
-           case when g % 50 = 0 then now() + (g % 48 - 24) * interval '1 hour' end, false, g % 50 = 0 and g % 48 < 24, '[]',
-           case when g % 50 <> 0 and g % 8 <> 0 then now() - (g % 1095) * interval '1 day' + interval '3 days' end, 'u-admin', 3
-      from generate_series(1, ${v.reports}::int) g
-      join bench_dossiers d on d.rn = 1 + (g::bigint * 7919) % ${sql.raw(n)}`.execute(db);
+  await insertBenchReports(db, {
+    label: 'Bulk',
+    source: sql`(array['derde','voorziening','parket','klantenbeheerder'])[1 + g % 4]`,
+    days: 1095,
+    handledEvery: 8,
+    version: 3,
+    from: sql`from generate_series(1, ${v.reports}::int) g
+      join bench_dossiers d on d.rn = 1 + (g::bigint * 7919) % ${sql.raw(n)}`,
+  });
   await sql`
     insert into enforcement_cases (id, workflow_id, location_id, organiser_id, dossier_id, team_id, case_manager_id, municipality, status, step, block,
                                    urgent, waiting_for, due_at, first_milestone, milestones, steps, opened_at, closed_at, started_by, version)

@@ -2,6 +2,7 @@ import type { BreakGlassGrantTable } from './tables/access.js';
 import type { AuditLogTable } from './tables/audit.js';
 import type { EnforcementCaseTable, EnforcementDecisionTable } from './tables/enforcement.js';
 import type { IncidentTable } from './tables/incidents.js';
+import type { IdempotentRequestTable } from './tables/idempotent-requests.js';
 import type { InspectionTable, ModularWebhookDeliveryTable } from './tables/inspections.js';
 import type { CrisisRosterTable, MeldingTable, OutboxMessageTable } from './tables/meldingen.js';
 import type { RiskModelTable, RiskScoreTable, ScreeningFollowUpTable, ScreeningRunTable, ScreeningSelectionTable, ScreeningTaskTable } from './tables/screening.js';
@@ -9,6 +10,7 @@ import type { DossierTable, LocationTable, OrganiserTable, TeamTable, UserTable 
 import type { TimelineEntryTable } from './tables/timeline.js';
 import type { NotificationReadTable, WorkFilterTable } from './tables/work-surfaces.js';
 import type { ChannelDispatchTable, ChannelWebhookDeliveryTable, EnforcementDocumentTable, ParentContactTable, ReplacementCapacityTable } from './tables/letters.js';
+import type { MunicipalityContactTable } from './tables/municipalities.js';
 
 /** Table names to table interfaces; each interface lives with its feature under db/tables. */
 export interface Database {
@@ -33,6 +35,7 @@ export interface Database {
   screening_tasks: ScreeningTaskTable;
   screening_follow_ups: ScreeningFollowUpTable;
   incidents: IncidentTable;
+  idempotent_requests: IdempotentRequestTable;
   break_glass_grants: BreakGlassGrantTable;
   work_filters: WorkFilterTable;
   notification_reads: NotificationReadTable;
@@ -41,4 +44,5 @@ export interface Database {
   channel_webhook_deliveries: ChannelWebhookDeliveryTable;
   parent_contacts: ParentContactTable;
   replacement_capacities: ReplacementCapacityTable;
+  municipality_contacts: MunicipalityContactTable;
 }

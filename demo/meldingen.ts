@@ -33,55 +33,45 @@ export interface MeldingSpec {
   onCaseLocation?: boolean;
 }
 
-const S = (n: number, story: Story, target: Phase, hoursAgo: number, extra: Partial<MeldingSpec> = {}): MeldingSpec => ({ n, story, target, hoursAgo, ...extra });
+const S = (story: Story, target: Phase, hoursAgo: number, extra: Partial<MeldingSpec> = {}): Omit<MeldingSpec, 'n'> => ({ story, target, hoursAgo, ...extra });
+/** Plain regular reports in one phase, differing only in how many hours ago each was received. */
+const regular = (target: Phase, hoursAgo: number[]) => hoursAgo.map((h) => S('regular', target, h));
 
-/** The plan: 40 reports; the spread is what the dashboard and the inboxes show. */
-export const meldingPlan: MeldingSpec[] = [
+/** The plan: 40 reports, numbered in this order; the spread is what the dashboard and the inboxes show. */
+const plan: Omit<MeldingSpec, 'n'>[] = [
   // Assigned, not yet picked up: fresh, near their deadline (the reminder 4 hours before fired), overdue.
-  S(1, 'regular', 'toegewezen', 1),
-  S(2, 'regular', 'toegewezen', 3),
-  S(3, 'regular', 'toegewezen', 6),
-  S(4, 'regular', 'toegewezen', 12),
-  S(5, 'regular', 'toegewezen', 21),
-  S(6, 'regular', 'toegewezen', 23),
-  S(7, 'regular', 'toegewezen', 27),
-  S(8, 'regular', 'toegewezen', 31),
-  S(9, 'regular', 'toegewezen', 52),
-  S(10, 'anonymous', 'toegewezen', 74),
-  S(11, 'regular', 'toegewezen', 8, { pause: true }),
-  S(12, 'regular', 'toegewezen', 16, { extend: true }),
-  S(13, 'crisis', 'toegewezen', 0.15),
-  S(14, 'crisis', 'toegewezen', 0.4, { confirmTriage: true }),
-  S(15, 'regular', 'toegewezen', 2, { reclassifyAsCrisis: true }),
-  S(16, 'parket', 'toegewezen', 0.7),
-  S(17, 'regular', 'toegewezen', 5, { unlinked: true, link: true }),
+  ...regular('toegewezen', [1, 3, 6, 12, 21, 23, 27, 31, 52]),
+  S('anonymous', 'toegewezen', 74),
+  S('regular', 'toegewezen', 8, { pause: true }),
+  S('regular', 'toegewezen', 16, { extend: true }),
+  S('crisis', 'toegewezen', 0.15),
+  S('crisis', 'toegewezen', 0.4, { confirmTriage: true }),
+  S('regular', 'toegewezen', 2, { reclassifyAsCrisis: true }),
+  S('parket', 'toegewezen', 0.7),
+  S('regular', 'toegewezen', 5, { unlinked: true, link: true }),
   // Waiting to be linked: only a free-text address.
-  S(18, 'regular', 'te_koppelen', 2, { unlinked: true }),
+  S('regular', 'te_koppelen', 2, { unlinked: true }),
   // Being handled (picked up; two of them late).
-  S(19, 'regular', 'in_behandeling', 4),
-  S(20, 'regular', 'in_behandeling', 9),
-  S(21, 'regular', 'in_behandeling', 14),
-  S(22, 'regular', 'in_behandeling', 20),
-  S(23, 'regular', 'in_behandeling', 30),
-  S(24, 'regular', 'in_behandeling', 45),
-  S(25, 'anonymous', 'in_behandeling', 6),
-  S(26, 'regular', 'in_behandeling', 18, { feedback: 'email' }),
-  S(27, 'crisis', 'in_behandeling', 0.8, { confirmTriage: true }),
-  S(28, 'crisis', 'in_behandeling', 3, { confirmTriage: true, feedback: 'telefoon' }),
-  S(29, 'regular', 'in_behandeling', 26, { feedback: 'telefoon' }),
+  ...regular('in_behandeling', [4, 9, 14, 20, 30, 45]),
+  S('anonymous', 'in_behandeling', 6),
+  S('regular', 'in_behandeling', 18, { feedback: 'email' }),
+  S('crisis', 'in_behandeling', 0.8, { confirmTriage: true }),
+  S('crisis', 'in_behandeling', 3, { confirmTriage: true, feedback: 'telefoon' }),
+  S('regular', 'in_behandeling', 26, { feedback: 'telefoon' }),
   // Closed, with their follow-ups.
-  S(30, 'regular', 'afgesloten', 5, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
-  S(31, 'regular', 'afgesloten', 8, { feedback: 'email', followUps: [{ kind: 'geen_gevolg', note: 'Geen tekortkoming vastgesteld na gesprek met de verantwoordelijke.' }] }),
-  S(32, 'regular', 'afgesloten', 11, { feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
-  S(33, 'regular', 'afgesloten', 15, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'inspectie_gevraagd', note: 'Onaangekondigd bezoek gevraagd.' }] }),
-  S(34, 'regular', 'afgesloten', 19, { feedback: 'email', followUps: [{ kind: 'handhaving_gestart', note: 'Herhaalde klachten over toezicht.' }], onCaseLocation: true }),
-  S(35, 'regular', 'afgesloten', 34, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
-  S(36, 'regular', 'afgesloten', 50, { feedback: 'telefoon', followUps: [{ kind: 'geen_gevolg' }] }),
-  S(37, 'crisis', 'afgesloten', 6, { confirmTriage: true, feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'doorgestuurd', forwardedTo: 'parket' }] }),
-  S(38, 'crisis', 'afgesloten', 20, { confirmTriage: true, feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'doorgestuurd', forwardedTo: 'VECK' }] }),
-  S(39, 'anonymous', 'afgesloten', 10, { followUps: [{ kind: 'geen_gevolg' }] }),
-  S(40, 'regular', 'afgesloten', 7, { unlinked: true, link: true, feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
+  S('regular', 'afgesloten', 5, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
+  S('regular', 'afgesloten', 8, { feedback: 'email', followUps: [{ kind: 'geen_gevolg', note: 'Geen tekortkoming vastgesteld na gesprek met de verantwoordelijke.' }] }),
+  S('regular', 'afgesloten', 11, { feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
+  S('regular', 'afgesloten', 15, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'inspectie_gevraagd', note: 'Onaangekondigd bezoek gevraagd.' }] }),
+  S('regular', 'afgesloten', 19, { feedback: 'email', followUps: [{ kind: 'handhaving_gestart', note: 'Herhaalde klachten over toezicht.' }], onCaseLocation: true }),
+  S('regular', 'afgesloten', 34, { feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
+  S('regular', 'afgesloten', 50, { feedback: 'telefoon', followUps: [{ kind: 'geen_gevolg' }] }),
+  S('crisis', 'afgesloten', 6, { confirmTriage: true, feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'doorgestuurd', forwardedTo: 'parket' }] }),
+  S('crisis', 'afgesloten', 20, { confirmTriage: true, feedback: 'telefoon', followUps: [{ kind: 'toegevoegd_aan_dossier' }, { kind: 'doorgestuurd', forwardedTo: 'VECK' }] }),
+  S('anonymous', 'afgesloten', 10, { followUps: [{ kind: 'geen_gevolg' }] }),
+  S('regular', 'afgesloten', 7, { unlinked: true, link: true, feedback: 'email', followUps: [{ kind: 'toegevoegd_aan_dossier' }] }),
 ];
+export const meldingPlan: MeldingSpec[] = plan.map((spec, i) => ({ n: i + 1, ...spec }));
 
 const regularStories = [
   { description: 'Ouders melden dat de verzorgers niet reageren op vragen en dat de leefruimte rommelig is.', categories: ['kwaliteit_pedagogisch', 'communicatie_ouders'], channel: 'webformulier' },

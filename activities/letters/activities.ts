@@ -13,6 +13,8 @@ import { isPublicTemplate, letterLayout, letterTemplates, redact } from './lette
 import { contactsOf, eraseContacts } from '../../db/repositories/parent-contacts.js';
 import { renderLetterPdf } from './pdf.js';
 import { auditAction, systemActor } from '../records.js';
+import { createIncidentActivities } from '../incidents.js';
+import { contactPointOf, heldLetterIncidentId, holdLetter, lockMunicipality, municipalitySlug } from '../../db/repositories/municipalities.js';
 
 /** What a letter needs to know of its location and organiser, and the personal data it must never show. */
 export interface LetterContextData {
@@ -129,10 +131,46 @@ export async function storeDocument(db: Kysely<Database>, input: CommunicationIn
   return { id: stored.id, sha256: stored.sha256, pdf: stored.pdf, title: stored.title, filename };
 }
 
-/** The municipality's contact point for childcare (lokaal loket). Placeholder until the agency's list is imported (docs/letters.md). */
-export function municipalityAddress(municipality: string): string {
-  const slug = municipality.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  return `lokaal-loket@${slug}.gemeente.test`;
+/**
+ * The municipality's contact point (lokaal loket kinderopvang) from its register
+ * (db/repositories/municipalities.ts). Without one the letter is held, never sent to a made-up
+ * address and never retried: its outbox row stays queued, marked, and an incident of kind
+ * `gegevens` tells the admins (and the team coordinator) what to enter; entering the contact point
+ * releases the letter to the outbox, which sends it (docs/letters.md, "The municipality").
+ * Checked again under the municipality's lock, so a contact point entered meanwhile is used.
+ */
+async function contactPointOrHold(db: Kysely<Database>, input: CommunicationInput, row: OutboxMessage, municipality: string): Promise<{ email: string } | undefined> {
+  const found = await contactPointOf(db, municipality);
+  if (found) return found;
+  const info = Context.current().info;
+  return db.transaction().execute(async (tx) => {
+    await lockMunicipality(tx, municipality);
+    const entered = await contactPointOf(tx, municipality);
+    if (entered) return entered;
+    if (!(await holdLetter(tx, row.id, municipality))) return undefined;
+    const incidentId = heldLetterIncidentId(input.key);
+    await createIncidentActivities(tx).raiseIncident({
+      incidentId,
+      workflowId: info.workflowExecution?.workflowId ?? '',
+      runId: info.workflowExecution?.runId ?? '',
+      workflowType: info.workflowType ?? '',
+      activityType: 'sendCommunication',
+      kind: 'gegevens',
+      errorType: 'GeenContactpuntGemeente',
+      message: `Geen contactpunt voor de gemeente ${municipality}: "${row.subject}" aan het lokaal bestuur wacht. Vul het contactpunt in (Beheer, Gemeenten; PUT /municipality-contacts/${municipalitySlug(municipality)}): de brief vertrekt dan vanzelf en dit incident is opgelost. Opnieuw proberen helpt niet.`,
+      attempts: 1,
+      teamId: input.location.teamId,
+      dossierId: input.location.dossierId,
+      alert: {
+        subject: `Brief aan de gemeente ${municipality} wacht: geen contactpunt`,
+        body: `"${row.subject}" (handhaving ${input.caseId}) gaat naar het lokaal bestuur van ${municipality}, maar die gemeente heeft geen contactpunt. Een beheerder vult het in; de brief vertrekt dan vanzelf (incident ${incidentId}).`,
+        timelineTitle: `Brief aan het lokaal bestuur van ${municipality} wacht op een contactpunt`,
+      },
+    });
+    const details = { municipality, outboxId: row.id, incidentId, template: input.template };
+    await auditAction(tx, { actor: systemActor, action: 'handhaving.letter.held' }, { type: 'handhaving', id: input.caseId }, details, `held:${input.key}`);
+    return undefined;
+  });
 }
 
 interface DeliverDeps {
@@ -165,8 +203,11 @@ export async function deliverToChannel(
     for (const c of await contactsOf(db, deps.contactCodec, input.location.locationId)) {
       targets.push({ key: `${input.key}:contact:${c.id}`, channel: channels.email, contactId: c.id, recipient: { name: c.name, addressLines: [], email: c.email } });
     }
-  } else if (input.channel === 'email' && input.recipient === 'lokaal_bestuur' && channels.email) {
-    targets.push({ key: input.key, channel: channels.email, contactId: null, recipient: { name: `Lokaal bestuur ${ctx.municipality}`, addressLines: [], email: municipalityAddress(ctx.municipality) } });
+  } else if (input.channel === 'email' && input.recipient === 'lokaal_bestuur') {
+    const point = await contactPointOrHold(db, input, row, ctx.municipality);
+    // Held for want of a contact point, or no SMTP: the message stays queued (visible as such).
+    if (!point || !channels.email) return undefined;
+    targets.push({ key: input.key, channel: channels.email, contactId: null, recipient: { name: `Lokaal bestuur ${ctx.municipality}`, addressLines: [], email: point.email } });
   } else {
     return undefined;
   }

@@ -195,8 +195,16 @@ function enforceHandlerTimeout(request: FastifyRequest, reply: FastifyReply) {
 }
 
 /** One error handler for the whole API: RFC 9457 bodies, and a 5xx never shows its cause. */
+/** Seconds a client waits before it sends a request that answered 503 again (with the same Idempotency-Key). */
+export const retryAfterSeconds = 5;
+
 export default fp(async function errors(app: FastifyInstance) {
   app.addHook('onRequest', async (request, reply) => enforceHandlerTimeout(request, reply));
+  // Every 503 says when to try again (RFC 9110 Retry-After): Temporal, the database or a worker away.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (reply.statusCode === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retryAfterSeconds));
+    return payload;
+  });
 
   app.setErrorHandler((err: FastifyError | HttpProblem, request, reply) => {
     const problem = toProblem(err);

@@ -9,68 +9,76 @@ import { protectedRoutes } from './route-options.js';
 
 type Column = { name: string; type: 'string' | 'integer' | 'number' | 'boolean' | 'date-time'; nullable?: boolean; description?: string };
 
+const integer = (name: string, description?: string): Column => ({ name, type: 'integer', ...(description ? { description } : {}) });
+/** Columns that are plain counts, in this order. */
+const counts = (...names: string[]): Column[] => names.map((name) => integer(name));
+const nullableNumber = (name: string, description?: string): Column => ({ name, type: 'number', nullable: true, ...(description ? { description } : {}) });
+
+// Columns that several views have, declared once.
+const monthColumn: Column = { name: 'month', type: 'string' };
+const processColumn: Column = { name: 'process', type: 'string' };
+const countColumn = integer('count');
+const overdueColumn = integer('overdue');
+
+/** The deadline performance of one triage: crisis (the 1-hour deadline) or regular (24 hours). */
+const pickUpColumns = (triage: 'crisis' | 'regular'): Column[] => [
+  ...counts(`${triage}Received`, `${triage}WithinBudget`),
+  nullableNumber(`${triage}ShareWithinBudget`, `0–1 of the ${triage} reports whose deadline is decided (picked up, or the budget passed)`),
+  nullableNumber(`${triage}MedianPickupMinutes`),
+];
+
 /** One endpoint per view: its columns (the JSON rows' fields and the CSV header, in order). */
 const views: Record<DashboardView, { summary: string; columns: Column[] }> = {
   phases: {
     summary: 'Counts per process and phase: everything open now, plus what closed within the period',
     columns: [
-      { name: 'process', type: 'string' },
+      processColumn,
       { name: 'phase', type: 'string', description: 'melding: phase; handhaving: step (gesloten when closed); inspectie/screening: status' },
       { name: 'variant', type: 'string', nullable: true, description: 'melding: triage; handhaving: block; inspectie: urgency' },
-      { name: 'count', type: 'integer' },
-      { name: 'overdue', type: 'integer' },
+      countColumn,
+      overdueColumn,
     ],
   },
   overdue: {
     summary: 'Overdue now, per process and assignee',
     columns: [
-      { name: 'process', type: 'string' },
+      processColumn,
       { name: 'assigneeId', type: 'string', nullable: true, description: 'null: the team queue (handhaving: the jurists)' },
       { name: 'assigneeName', type: 'string', nullable: true },
-      { name: 'count', type: 'integer' },
+      countColumn,
       { name: 'oldestDueAt', type: 'date-time', nullable: true },
     ],
   },
   'deadline-performance': {
     summary: 'Deadline performance per month: share of crisis reports picked up within 1 hour and regular ones within 24 hours, median time to pick up',
     columns: [
-      { name: 'month', type: 'string' },
-      { name: 'crisisReceived', type: 'integer' },
-      { name: 'crisisWithinBudget', type: 'integer' },
-      { name: 'crisisShareWithinBudget', type: 'number', nullable: true, description: '0–1 of the crisis reports whose deadline is decided (picked up, or the budget passed)' },
-      { name: 'crisisMedianPickupMinutes', type: 'number', nullable: true },
-      { name: 'regularReceived', type: 'integer' },
-      { name: 'regularWithinBudget', type: 'integer' },
-      { name: 'regularShareWithinBudget', type: 'number', nullable: true },
-      { name: 'regularMedianPickupMinutes', type: 'number', nullable: true },
-      { name: 'medianPickupMinutes', type: 'number', nullable: true },
-      { name: 'historyCrisis', type: 'integer', description: 'Crisis reports of the imported history (no pick-up moment known)' },
-      { name: 'historyRegular', type: 'integer', description: 'Regular reports of the imported history (no pick-up moment known)' },
+      monthColumn,
+      ...pickUpColumns('crisis'),
+      ...pickUpColumns('regular'),
+      nullableNumber('medianPickupMinutes'),
+      integer('historyCrisis', 'Crisis reports of the imported history (no pick-up moment known)'),
+      integer('historyRegular', 'Regular reports of the imported history (no pick-up moment known)'),
     ],
   },
   'enforcement-funnel': {
     summary: 'The enforcement funnel aanmaning → voornemen → beslissing, and how many were remedied at each step',
     columns: [
       { name: 'stage', type: 'string', description: 'aanmaning, voornemen, beslissing, dringende_beslissing' },
-      { name: 'started', type: 'integer' },
-      { name: 'escalated', type: 'integer', description: 'went on to a further step' },
-      { name: 'remedied', type: 'integer', description: 'ended without a further step (remedied or closed)' },
-      { name: 'decided', type: 'integer' },
-      { name: 'open', type: 'integer', description: 'still running' },
-      { name: 'schorsing', type: 'integer' },
-      { name: 'opheffing', type: 'integer' },
-      { name: 'fromHistory', type: 'integer' },
-      { name: 'fromRegister', type: 'integer' },
+      integer('started'),
+      integer('escalated', 'went on to a further step'),
+      integer('remedied', 'ended without a further step (remedied or closed)'),
+      integer('decided'),
+      integer('open', 'still running'),
+      ...counts('schorsing', 'opheffing', 'fromHistory', 'fromRegister'),
     ],
   },
   decisions: {
     summary: 'Suspension and revocation decisions per month and the capacity (places) they freed',
     columns: [
-      { name: 'month', type: 'string' },
+      monthColumn,
       { name: 'kind', type: 'string', description: 'schorsing, opheffing' },
       { name: 'urgent', type: 'boolean' },
-      { name: 'decisions', type: 'integer' },
-      { name: 'capacityFreed', type: 'integer' },
+      ...counts('decisions', 'capacityFreed'),
     ],
   },
   inspections: {
@@ -79,22 +87,14 @@ const views: Record<DashboardView, { summary: string; columns: Column[] }> = {
       { name: 'source', type: 'string', description: 'register, historiek' },
       { name: 'status', type: 'string' },
       { name: 'detail', type: 'string', description: 'register: urgency; historiek: advice' },
-      { name: 'count', type: 'integer' },
-      { name: 'overdue', type: 'integer' },
-      { name: 'adviceEnforce', type: 'integer' },
+      countColumn,
+      overdueColumn,
+      integer('adviceEnforce'),
     ],
   },
   screening: {
     summary: 'The monthly risk screening: selected, coded risico / geen risico / verder onderzoek nodig, open',
-    columns: [
-      { name: 'month', type: 'string' },
-      { name: 'selected', type: 'integer' },
-      { name: 'risico', type: 'integer' },
-      { name: 'geenRisico', type: 'integer' },
-      { name: 'verderOnderzoekNodig', type: 'integer' },
-      { name: 'open', type: 'integer' },
-      { name: 'overdue', type: 'integer' },
-    ],
+    columns: [monthColumn, ...counts('selected', 'risico', 'geenRisico', 'verderOnderzoekNodig', 'open', 'overdue')],
   },
 };
 

@@ -16,7 +16,7 @@ import { actorOf } from '../plugins/auth.js';
 import { dossierInScope } from '../access/cases.js';
 import { auditRead, viewerOf } from '../access/viewer.js';
 import { notFound } from '../problems.js';
-import { closedObject, idempotencyHeaders, idParams, instant, nullableString, paging } from '../schemas/common.js';
+import { closedObject, idempotencyHeaders, idParams, instant, nullableString, paging, placeOf } from '../schemas/common.js';
 import { protectedRoutes } from './route-options.js';
 
 const timelineEntrySchema = {
@@ -25,7 +25,7 @@ const timelineEntrySchema = {
   required: ['id', 'dossierId', 'occurredAt', 'kind', 'title', 'details', 'actorId'],
   properties: {
     id: { type: 'string' },
-    dossierId: { type: 'string' },
+    ...placeOf('dossierId'),
     occurredAt: { type: 'string', format: 'date-time' },
     kind: { type: 'string', description: 'melding, crisismelding, inspectie, aanmaning, voornemen, schorsing, opheffing, notitie, …' },
     title: { type: 'string' },
@@ -43,12 +43,7 @@ const dossierSchema = {
   required: ['id', 'locationId', 'locationName', 'municipality', 'teamId', 'caseManagerId', 'timeline'],
   properties: {
     id: { type: 'string' },
-    locationId: { type: 'string' },
-    locationName: { type: 'string' },
-    municipality: { type: 'string' },
-    teamId: { type: 'string' },
-    caseManagerId: nullableString,
-    caseManagerName: nullableString,
+    ...placeOf('locationId', 'locationName', 'municipality', 'teamId', 'caseManagerId', 'caseManagerName'),
     openedAt: instant,
     timeline: { type: 'array', items: timelineEntryRef },
   },
@@ -75,18 +70,9 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
     problems: [400, 404],
   }), async (request) => {
     const d = await requireDossier(request, request.params.dossierId);
-    const timeline = await listTimeline(deps.db, d.id, { limit: 50 });
-    return {
-      id: d.id,
-      locationId: d.location_id,
-      locationName: d.location_name,
-      municipality: d.municipality,
-      teamId: d.team_id,
-      caseManagerId: d.case_manager_id,
-      caseManagerName: d.case_manager_name,
-      openedAt: d.opened_at.toISOString(),
-      timeline: timeline.map(toTimelineView),
-    };
+    const timeline = await listTimeline(deps.db, d.dossierId, { limit: 50 });
+    const { dossierId: id, openedAt, ...place } = d;
+    return { id, ...place, openedAt: openedAt.toISOString(), timeline: timeline.map(toTimelineView) };
   });
 
   app.get<{ Params: { dossierId: string }; Querystring: { limit: number; before?: string } }>('/dossiers/:dossierId/timeline', route({
@@ -118,15 +104,15 @@ export default async function dossierRoutes(app: FastifyInstance, deps: AppDepen
     async (request, reply) => {
       const dossier = await requireDossier(request, request.params.dossierId);
       const noteKey = request.headers['idempotency-key'] ?? randomUUID();
-      const input: DossierNoteInput = { dossierId: dossier.id, text: request.body.text, actor: actorOf(request), noteKey };
+      const input: DossierNoteInput = { dossierId: dossier.dossierId, text: request.body.text, actor: actorOf(request), noteKey };
       const handle = await deps.temporal.workflow.start(recordDossierNoteWorkflowType, {
-        workflowId: dossierNoteWorkflowId(dossier.id, noteKey),
+        workflowId: dossierNoteWorkflowId(dossier.dossierId, noteKey),
         taskQueue: deps.taskQueue,
         args: [input],
         workflowIdConflictPolicy: 'USE_EXISTING',
         typedSearchAttributes: [
-          { key: dossierIdKey, value: dossier.id },
-          { key: teamIdKey, value: dossier.team_id },
+          { key: dossierIdKey, value: dossier.dossierId },
+          { key: teamIdKey, value: dossier.teamId },
           { key: processKindKey, value: 'dossier-note' },
         ],
       });

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAudit } from '../../db/repositories/audit.js';
-import { findIncident, listIncidents, requestIncidentRetry } from '../../db/repositories/incidents.js';
+import { findIncident, isOutboxIncident, listIncidents, requestIncidentRetry } from '../../db/repositories/incidents.js';
 import { type Incident, type IncidentStatus, incidentStatuses } from '../../db/tables/incidents.js';
 import { retryIncidentSignal } from '../../workflows/shared/incident-definitions.js';
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
 import { conflict, notFound } from '../problems.js';
 import { idParams, listQueryOf, nullableInstant, nullableString } from '../schemas/common.js';
+import { viewOfRow } from '../schemas/row-view.js';
 import { isWorkflowGone } from '../temporal-errors.js';
 import { registerReads } from './record-reads.js';
 import { protectedRoutes } from './route-options.js';
@@ -34,24 +35,7 @@ const incidentSchema = {
 
 const incidentParams = idParams('incidentId', { type: 'string', format: 'uuid' });
 
-function toView(i: Incident) {
-  return {
-    id: i.id,
-    status: i.status,
-    workflowId: i.workflow_id,
-    workflowType: i.workflow_type,
-    activityType: i.activity_type,
-    kind: i.kind,
-    errorType: i.error_type,
-    message: i.message,
-    attempts: i.attempts,
-    teamId: i.team_id,
-    dossierId: i.dossier_id,
-    raisedAt: i.raised_at.toISOString(),
-    retryRequestedBy: i.retry_requested_by,
-    resolvedAt: i.resolved_at?.toISOString() ?? null,
-  };
-}
+const toView = (i: Incident) => viewOfRow(incidentSchema, i);
 
 /** Incidents (docs/incidents.md): what keeps failing, for an admin to fix and retry. */
 export default async function incidentRoutes(app: FastifyInstance, deps: AppDependencies) {
@@ -91,7 +75,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDepe
     const actor = actorOf(request);
     const incident = await requestIncidentRetry(deps.db, incidentId, actor.id);
     if (!incident) throw conflict(`Incident ${incidentId} is already resolved`);
-    try {
+    // An outbox incident (an uncertain e-mail) was retried by requestIncidentRetry itself: its message is queued again.
+    if (!isOutboxIncident(incident)) try {
       await deps.temporal.workflow.getHandle(incident.workflow_id, incident.run_id).signal(retryIncidentSignal(incidentId), { incidentId, actorId: actor.id });
     } catch (err) {
       if (isWorkflowGone(err)) throw conflict(`The process of incident ${incidentId} no longer runs`);

@@ -6,26 +6,18 @@ import { scopes } from '../access/scope.js';
 import { auditRead, viewerOf } from '../access/viewer.js';
 import { findCase } from '../../db/repositories/enforcement.js';
 import type { Role } from '../../db/tables/reference.js';
-import {
-  caseStateQuery,
-  informationSessionUpdate,
-  replacementCapacityUpdate,
-} from '../../workflows/enforcement/definitions.js';
 import type { AppDependencies } from '../dependencies.js';
 import { actorOf } from '../plugins/auth.js';
-import { conflict, forbidden, HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
-import { closedObject, idParams, instant } from '../schemas/common.js';
+import { forbidden, HttpProblem, notFound, problemTypes, unavailable } from '../problems.js';
+import { closedObject, idParams } from '../schemas/common.js';
 import { caseParams } from '../schemas/handhaving.js';
-import { isWorkflowGone, liveStateOf, refusalToProblem } from '../temporal-errors.js';
 import { protectedRoutes } from './route-options.js';
 
 const readers: Role[] = ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator', 'jurist', 'admin'];
-const caseManagers: Role[] = ['klantenbeheerder', 'teamcoordinator'];
 /** Parents' contacts: only the staff of the location's own team (checked per request against the dossier's team). */
 const contactRoles: Role[] = ['klantenbeheerder', 'teamcoordinator'];
 
 const caseReaderRoute = protectedRoutes('handhaving', readers);
-const caseManagerRoute = protectedRoutes('handhaving', caseManagers);
 const contactRoute = protectedRoutes('locations', contactRoles);
 
 const locationParams = idParams('locationId');
@@ -202,74 +194,10 @@ function contactRoutes(app: FastifyInstance, deps: AppDependencies, { importCont
   });
 }
 
-function sessionAndCapacityRoutes(app: FastifyInstance, deps: AppDependencies, { requireCase }: Kit) {
-  // ----- information session -----
-
-  app.post<{ Params: { caseId: string }; Body: { at: string; place: string; note: string } }>('/handhaving/:caseId/information-session', caseManagerRoute({
-    summary: 'Plan an oral information session for parents and local government after a decision: a task for the case manager and the invitations',
-    params: caseParams,
-    body: closedObject({ at: instant, place: { type: 'string', minLength: 3, maxLength: 300 }, note: { type: 'string', maxLength: 2000, default: '' } }, ['at', 'place']),
-    response: { 200: { type: 'object', additionalProperties: true } },
-    problems: [400, 404, 409],
-  }), async (request) => {
-    const row = await requireCase(request, request.params.caseId);
-    const live = await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
-    const current = live?.caseId === row.id ? live.current : null;
-    if (!current || (current.flow !== 'beslissing' && current.flow !== 'dringende_beslissing')) throw conflict(`Case ${row.id} has no decision running`);
-    try {
-      const state = await deps.temporal.workflow.getHandle(current.workflowId).executeUpdate(informationSessionUpdate, { args: [{ ...request.body, actor: actorOf(request) }] });
-      return { caseId: row.id, sessions: (state.data as { sessions?: unknown[] }).sessions ?? [], waitingFor: state.waitingFor };
-    } catch (err) {
-      throw refusalToProblem(err) ?? (isWorkflowGone(err) ? conflict(`The decision of case ${row.id} has ended`) : err);
-    }
-  });
-
-  // ----- replacement capacity -----
-
-  const capacityItem = {
-    type: 'object',
-    properties: {
-      decisionId: { type: 'string' }, caseId: { type: 'string' }, locationId: { type: 'string' }, municipality: { type: 'string' }, places: { type: 'integer' },
-      startsOn: { type: 'string' }, endsOn: { type: 'string' }, extended: { type: 'boolean' }, status: { type: 'string' },
-    },
-  } as const;
-
-  app.get<{ Querystring: { municipality?: string; status?: string } }>('/replacement-capacity', caseReaderRoute({
-    summary: 'Register of temporary replacement capacity per municipality (12 months from the decision, one extension of 6)',
-    querystring: { type: 'object', properties: { municipality: { type: 'string', maxLength: 100 }, status: { type: 'string', enum: ['lopend', 'verlengd', 'afgelopen', 'beeindigd'] } } },
-    response: { 200: { type: 'array', items: capacityItem } },
-    problems: [400],
-  }), async (request) => {
-    let q = deps.db.selectFrom('replacement_capacities').selectAll();
-    if (request.query.municipality) q = q.where('municipality', '=', request.query.municipality);
-    if (request.query.status) q = q.where('status', '=', request.query.status as 'lopend');
-    const rows = await q.orderBy('municipality').orderBy('starts_on').execute();
-    return rows.map((r) => ({ decisionId: r.decision_id, caseId: r.case_id, locationId: r.location_id, municipality: r.municipality, places: r.places, startsOn: r.starts_on, endsOn: r.ends_on, extended: r.extended, status: r.status }));
-  });
-
-  app.post<{ Params: { decisionId: string }; Body: { action: 'extend' | 'end'; reason: string } }>('/replacement-capacity/:decisionId', caseManagerRoute({
-    summary: 'Extend the replacement capacity once (6 months) or end it early, with a reason',
-    params: { type: 'object', required: ['decisionId'], properties: { decisionId: { type: 'string', pattern: '^BES-[0-9A-F]{8}$' } } },
-    body: closedObject({ action: { type: 'string', enum: ['extend', 'end'] }, reason: { type: 'string', minLength: 3, maxLength: 2000 } }, ['action', 'reason']),
-    response: { 200: capacityItem },
-    problems: [400, 404, 409],
-  }), async (request) => {
-    const row = await deps.db.selectFrom('replacement_capacities').selectAll().where('decision_id', '=', request.params.decisionId).executeTakeFirst();
-    if (!row) throw notFound(`Replacement capacity of decision ${request.params.decisionId}`);
-    try {
-      const s = await deps.temporal.workflow.getHandle(row.workflow_id).executeUpdate(replacementCapacityUpdate, { args: [{ ...request.body, actor: actorOf(request) }] });
-      return { decisionId: row.decision_id, caseId: row.case_id, locationId: row.location_id, municipality: row.municipality, places: row.places, startsOn: s.startsOn, endsOn: s.endsOn, extended: s.extended, status: s.status };
-    } catch (err) {
-      throw refusalToProblem(err) ?? (isWorkflowGone(err) ? conflict('The replacement capacity has ended') : err);
-    }
-  });
-}
-
 export default async function letterRoutes(app: FastifyInstance, deps: AppDependencies) {
   // The organiser's file of parents' contacts, as it comes: CSV (text/csv), in this plugin only.
   app.addContentTypeParser('text/csv', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   const kit = routeKit(app, deps);
   documentRoutes(app, deps, kit);
   contactRoutes(app, deps, kit);
-  sessionAndCapacityRoutes(app, deps, kit);
 }

@@ -4,6 +4,7 @@ import { type LicenceStatus, type LocationKind, licenceStatuses, locationKinds, 
 import type { AppDependencies } from '../dependencies.js';
 import { notFound } from '../problems.js';
 import { idParams, idString, listQueryOf, nullableString } from '../schemas/common.js';
+import { viewOfRow } from '../schemas/row-view.js';
 import { registerReads } from './record-reads.js';
 import { protectedRoutes } from './route-options.js';
 
@@ -32,25 +33,7 @@ const locationSchema = {
 
 type LocationRow = NonNullable<Awaited<ReturnType<typeof findLocation>>>;
 
-function toView(l: LocationRow) {
-  return {
-    id: l.id,
-    name: l.name,
-    kind: l.kind,
-    capacity: l.capacity,
-    address: `${l.street} ${l.house_number}`,
-    postalCode: l.postal_code,
-    municipality: l.municipality,
-    province: l.province,
-    licenceStatus: l.licence_status,
-    licensedSince: l.licensed_since,
-    organiserId: l.organiser_id,
-    organiserName: l.organiser_name,
-    dossierId: l.dossier_id,
-    teamId: l.team_id,
-    caseManagerId: l.case_manager_id,
-  };
-}
+const toView = (l: LocationRow) => viewOfRow(locationSchema, l, { address: `${l.street} ${l.house_number}` });
 
 interface ListQuery {
   municipality?: string;

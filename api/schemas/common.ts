@@ -84,6 +84,11 @@ export const historyEntrySchema = {
   properties: { at: { type: 'string' }, actorId: { type: 'string' }, action: { type: 'string' }, detail: { type: 'string' } },
 } as const;
 
+/** A workflow's live state as a component: what a register record's `live` refers to by its `$id`. */
+export function liveStateSchema<const P extends object>($id: string, properties: P) {
+  return { $id, type: 'object', properties } as const;
+}
+
 /** What a workflow's live state ends with: when it closed, its history and its version (reports, inspections). */
 export const liveStateEnd = {
   closedAt: nullableString,
@@ -139,6 +144,33 @@ export function pageOf<const E extends Record<string, object> = Record<never, ne
   } as const;
 }
 
+// ----- the place of a record ---------------------------------------------------------------------
+
+/**
+ * How a record or a state names its place: the location, its organiser and dossier, the team and
+ * the case manager. Each property is declared once here; a schema takes those it shows with
+ * `placeOf(...)` (where one is nullable in that record, the schema says so itself).
+ */
+const placeProperties = {
+  locationId: { type: 'string' },
+  locationName: { type: 'string' },
+  municipality: { type: 'string' },
+  capacity: { type: 'integer', description: 'The number of childcare places of the location' },
+  organiserId: { type: 'string' },
+  organiserName: { type: 'string' },
+  dossierId: { type: 'string' },
+  teamId: { type: 'string', description: 'The team that holds the dossier' },
+  caseManagerId: { ...nullableString, description: 'The dossier\'s case manager (klantenbeheerder); null when none is assigned' },
+  caseManagerName: nullableString,
+} as const;
+
+type PlaceProperty = keyof typeof placeProperties;
+
+/** The place properties named, in that order: `placeOf('locationId', 'teamId')`. */
+export function placeOf<const K extends PlaceProperty>(...names: K[]): Pick<typeof placeProperties, K> {
+  return Object.fromEntries(names.map((name) => [name, placeProperties[name]])) as Pick<typeof placeProperties, K>;
+}
+
 // ----- records in the register --------------------------------------------------------------------
 
 /**
@@ -148,11 +180,7 @@ export function pageOf<const E extends Record<string, object> = Record<never, ne
 export const registerRecordProperties = {
   id: { type: 'string' },
   workflowId: { type: 'string' },
-  locationId: { type: 'string' },
-  organiserId: { type: 'string' },
-  dossierId: { type: 'string' },
-  teamId: { type: 'string' },
-  caseManagerId: nullableString,
+  ...placeOf('locationId', 'organiserId', 'dossierId', 'teamId', 'caseManagerId'),
 } as const;
 
 /** A deadline's budget as a live state shows it: so many hours, calendar days or working days. */

@@ -7,8 +7,10 @@ import {
   listOf,
   instant,
   listQueryOf,
+  liveStateSchema,
   nullableInstant,
   nullableString,
+  placeOf,
   registerRecordProperties,
   registerRecordSchema,
 } from './common.js';
@@ -28,6 +30,16 @@ const milestoneSchema = {
   },
 } as const;
 
+/** A letter, message or conversation of a step (workflows/enforcement/definitions.ts, Communication). */
+const communicationProperties = {
+  key: { type: 'string', description: 'The exactly-once key of the message (case, step, recipient, kind, channel)' },
+  recipient: { type: 'string', description: 'organisator, ouders, lokaal_bestuur, mentes, klantenbeheerder or jurist' },
+  kind: { type: 'string', description: 'What was sent or said, e.g. aanmaning, voornemen, beslissing, aanmaningsgesprek' },
+  channel: { type: 'string', description: 'email, aangetekende_brief, brief, ebox, intern or mondeling' },
+  at: { type: 'string' },
+  status: { type: 'string', description: 'How far it got, e.g. queued, sent, delivered, failed; recorded for a conversation; skipped where the channel does not apply' },
+} as const;
+
 const flowStateSchema = {
   type: ['object', 'null'],
   properties: {
@@ -38,68 +50,48 @@ const flowStateSchema = {
     waitingFor: { type: 'string' },
     data: { type: 'object', additionalProperties: true },
     deadlines: listOf({ id: { type: 'string' }, label: { type: 'string' }, dueAt: { type: 'string' } }),
-    communications: listOf({
-      key: { type: 'string' },
-      recipient: { type: 'string' },
-      kind: { type: 'string' },
-      channel: { type: 'string' },
-      at: { type: 'string' },
-      status: { type: 'string' },
-    }),
+    communications: listOf(communicationProperties),
     history: { type: 'array', items: historyEntrySchema },
   },
 } as const;
 
-export const caseStateSchema = {
-  $id: 'EnforcementCaseState',
-  type: 'object',
-  properties: {
-    caseId: { type: 'string' },
-    location: {
-      type: 'object',
-      description: 'The location and its organiser (the organiser\'s e-mail is not shown)',
-      properties: {
-        locationId: { type: 'string' },
-        locationName: { type: 'string' },
-        organiserId: { type: 'string' },
-        organiserName: { type: 'string' },
-        municipality: { type: 'string' },
-        capacity: { type: 'integer' },
-        teamId: { type: 'string' },
-        caseManagerId: { type: ['string', 'null'] },
-      },
-    },
-    status: { type: 'string', enum: ['open', 'closed'] },
-    step: { type: ['string', 'null'] },
-    block: { type: 'string', enum: [...blocks] },
-    urgent: { type: 'boolean' },
-    milestones: { type: 'array', items: milestoneSchema },
-    steps: listOf({
-      flow: { type: 'string' },
-      workflowId: { type: 'string' },
-      startedAt: { type: 'string' },
-      endedAt: nullableString,
-      outcome: { type: ['object', 'null'], additionalProperties: true },
-    }),
-    current: flowStateSchema,
-    urgentProposal: {
-      type: ['object', 'null'],
-      description: 'The decision in urgent necessity proposed after an urgent advice; `decided` once the case manager chose',
-      properties: {
-        milestoneId: { type: 'string' },
-        at: { type: 'string' },
-        note: { type: 'string' },
-        decided: {
-          type: 'object',
-          properties: { confirmed: { type: 'boolean' }, reason: { type: 'string' }, actorId: { type: 'string' }, at: { type: 'string' } },
-        },
-      },
-    },
-    closedReason: nullableString,
-    closedAt: nullableString,
-    version: { type: 'integer' },
+export const caseStateSchema = liveStateSchema('EnforcementCaseState', {
+  caseId: { type: 'string' },
+  location: {
+    type: 'object',
+    description: 'The location and its organiser (the organiser\'s e-mail is not shown)',
+    properties: placeOf('locationId', 'locationName', 'organiserId', 'organiserName', 'municipality', 'capacity', 'teamId', 'caseManagerId'),
   },
-} as const;
+  status: { type: 'string', enum: ['open', 'closed'] },
+  step: { type: ['string', 'null'] },
+  block: { type: 'string', enum: [...blocks] },
+  urgent: { type: 'boolean' },
+  milestones: { type: 'array', items: milestoneSchema },
+  steps: listOf({
+    flow: { type: 'string' },
+    workflowId: { type: 'string' },
+    startedAt: { type: 'string' },
+    endedAt: nullableString,
+    outcome: { type: ['object', 'null'], additionalProperties: true },
+  }),
+  current: flowStateSchema,
+  urgentProposal: {
+    type: ['object', 'null'],
+    description: 'The decision in urgent necessity proposed after an urgent advice; `decided` once the case manager chose',
+    properties: {
+      milestoneId: { type: 'string' },
+      at: { type: 'string' },
+      note: { type: 'string' },
+      decided: {
+        type: 'object',
+        properties: { confirmed: { type: 'boolean' }, reason: { type: 'string' }, actorId: { type: 'string' }, at: { type: 'string' } },
+      },
+    },
+  },
+  closedReason: nullableString,
+  closedAt: nullableString,
+  version: { type: 'integer' },
+});
 
 export const caseSchema = registerRecordSchema('EnforcementCase', ['id', 'locationId', 'status', 'block', 'urgent'], {
   ...registerRecordProperties,
@@ -148,6 +140,8 @@ export const commandBodies = {
     remedyBy: localDate,
   }),
   talk: body(['at', 'summary'], { at: instant, summary: text() }),
+  informationSession: body(['at', 'place'], { at: instant, place: text(300), note: { type: 'string', maxLength: 2_000, default: '' } }),
+  replacementCapacity: body(['reason'], { reason: text(2_000) }),
   mentesContact: body(['at'], { at: instant }),
   remedyOutcome: body(['remedied', 'evidence'], {
     remedied: { type: 'boolean' },

@@ -5,10 +5,11 @@ import {
   closedObject,
   idParams,
   idString,
-  instant as isoInstant,
+  instant,
   listOf,
   listQueryOf,
   liveStateEnd,
+  liveStateSchema,
   nullableString,
   registerRecordProperties,
   registerRecordSchema,
@@ -83,33 +84,29 @@ const deliverySchema = {
 } as const;
 
 /** The live state of the request's workflow. */
-export const inspectionStateSchema = {
-  $id: 'InspectionState',
-  type: 'object',
-  properties: {
-    inspectionId: { type: 'string' },
-    status: { type: 'string', enum: [...inspectionStatuses] },
-    orderId: nullableString,
-    waitingForModular: { type: 'boolean' },
-    plannedVisit: { type: ['object', 'null'], properties: { visitDate: { type: 'string' }, inspectors: { type: 'integer' } } },
-    visitedAt: nullableString,
-    draft: { type: ['object', 'null'], properties: { documentRef: { type: 'string' }, receivedAt: { type: 'string' }, reactionDeadline: nullableString } },
-    locationReaction: { type: ['object', 'null'], properties: { text: { type: 'string' }, receivedAt: { type: 'string' } } },
-    finalReport: finalReportSchema,
-    cancellation: cancellationSchema,
-    deadlines: listOf({
-      kind: { type: 'string' },
-      label: { type: 'string' },
-      met: { type: 'boolean' },
-      deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: budgetSchema } },
-    }),
-    dueAt: nullableString,
-    overdue: { type: 'boolean' },
-    firedRungs: stringList,
-    deliveries: { type: 'array', items: deliverySchema },
-    ...liveStateEnd,
-  },
-} as const;
+export const inspectionStateSchema = liveStateSchema('InspectionState', {
+  inspectionId: { type: 'string' },
+  status: { type: 'string', enum: [...inspectionStatuses] },
+  orderId: nullableString,
+  waitingForModular: { type: 'boolean' },
+  plannedVisit: { type: ['object', 'null'], properties: { visitDate: { type: 'string' }, inspectors: { type: 'integer' } } },
+  visitedAt: nullableString,
+  draft: { type: ['object', 'null'], properties: { documentRef: { type: 'string' }, receivedAt: { type: 'string' }, reactionDeadline: nullableString } },
+  locationReaction: { type: ['object', 'null'], properties: { text: { type: 'string' }, receivedAt: { type: 'string' } } },
+  finalReport: finalReportSchema,
+  cancellation: cancellationSchema,
+  deadlines: listOf({
+    kind: { type: 'string' },
+    label: { type: 'string' },
+    met: { type: 'boolean' },
+    deadline: { type: 'object', properties: { id: { type: 'string' }, anchor: { type: 'string' }, state: { type: 'string' }, budget: budgetSchema } },
+  }),
+  dueAt: nullableString,
+  overdue: { type: 'boolean' },
+  firedRungs: stringList,
+  deliveries: { type: 'array', items: deliverySchema },
+  ...liveStateEnd,
+});
 
 /** The register's record (PostgreSQL) with the live workflow state when the workflow still runs. */
 export const inspectionSchema = registerRecordSchema('Inspection', ['id', 'locationId', 'urgency', 'status', 'overdue'], {
@@ -131,7 +128,7 @@ export const inspectionSchema = registerRecordSchema('Inspection', ['id', 'locat
   deliveries: { type: 'array', items: deliverySchema },
   dueAt: nullableString,
   overdue: { type: 'boolean' },
-  requestedAt: isoInstant,
+  requestedAt: instant,
   closedAt: nullableString,
   createdBy: { type: 'string' },
 }, 'InspectionState');
@@ -145,7 +142,7 @@ export const webhookBody = {
     orderId: { type: 'string', minLength: 1, maxLength: 100 },
     reference: { type: 'string', minLength: 1, maxLength: 100 },
     event: { type: 'string', enum: [...modularEventTypes] },
-    occurredAt: isoInstant,
+    occurredAt: instant,
     data: { type: 'object' },
   },
 } as const;

@@ -10,8 +10,10 @@ import {
   listOf,
   listQueryOf,
   liveStateEnd,
+  liveStateSchema,
   nullableInstant,
   nullableString,
+  placeOf,
   registerRecordSchema,
   stringList,
 } from './common.js';
@@ -75,43 +77,32 @@ const followUpSchema = closedObject({
 }, ['kind']);
 
 /** The live state of the report's workflow. */
-export const meldingStateSchema = {
-  $id: 'MeldingState',
-  type: 'object',
-  properties: {
-    meldingId: { type: 'string' },
-    phase: { type: 'string', enum: [...phases] },
-    receivedAt: { type: 'string' },
-    triageProposed: { type: 'string', enum: [...triages] },
-    triageReasons: stringList,
-    triage: { type: 'string', enum: [...triages] },
-    triageConfirmed: { type: 'boolean' },
-    link: {
-      type: ['object', 'null'],
-      properties: {
-        locationId: { type: 'string' },
-        locationName: { type: 'string' },
-        organiserId: { type: 'string' },
-        dossierId: { type: 'string' },
-        teamId: { type: 'string' },
-        caseManagerId: nullableString,
-      },
-    },
-    assigneeId: nullableString,
-    teamId: nullableString,
-    deadline: deadlineSchema,
-    dueAt: nullableString,
-    deadlineMet: { type: 'boolean' },
-    overdue: { type: 'boolean' },
-    firedRungs: stringList,
-    feedback: {
-      type: ['object', 'null'],
-      properties: { at: { type: 'string' }, channel: { type: 'string' }, outboxKey: nullableString },
-    },
-    followUps: { type: 'array', items: followUpSchema },
-    ...liveStateEnd,
+export const meldingStateSchema = liveStateSchema('MeldingState', {
+  meldingId: { type: 'string' },
+  phase: { type: 'string', enum: [...phases] },
+  receivedAt: { type: 'string' },
+  triageProposed: { type: 'string', enum: [...triages] },
+  triageReasons: stringList,
+  triage: { type: 'string', enum: [...triages] },
+  triageConfirmed: { type: 'boolean' },
+  link: {
+    type: ['object', 'null'],
+    properties: placeOf('locationId', 'locationName', 'organiserId', 'dossierId', 'teamId', 'caseManagerId'),
   },
-} as const;
+  assigneeId: nullableString,
+  teamId: nullableString,
+  deadline: deadlineSchema,
+  dueAt: nullableString,
+  deadlineMet: { type: 'boolean' },
+  overdue: { type: 'boolean' },
+  firedRungs: stringList,
+  feedback: {
+    type: ['object', 'null'],
+    properties: { at: { type: 'string' }, channel: { type: 'string' }, outboxKey: nullableString },
+  },
+  followUps: { type: 'array', items: followUpSchema },
+  ...liveStateEnd,
+});
 
 /** The register's record (PostgreSQL) with the live workflow state when the workflow still exists. */
 export const meldingSchema = registerRecordSchema('Melding', ['id', 'source', 'channel', 'receivedAt', 'phase', 'triage', 'overdue'], {

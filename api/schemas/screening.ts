@@ -1,5 +1,5 @@
 import { runPhases, screeningCodes } from '../../workflows/screening/definitions.js';
-import { closedObject, idString, instant, listOf, listQueryOf, nullableInstant, nullableString } from './common.js';
+import { closedObject, idString, instant, listOf, listQueryOf, nullableInstant, nullableString, placeOf } from './common.js';
 
 /**
  * A month of a plausible year (1900–2199, as every date the API takes: api/validation.ts): `1899-12`
@@ -40,14 +40,19 @@ export const taskListQuery = listQueryOf({
 
 export const reportQuery = closedObject({ month });
 
+/** What a run counts while it runs (its progress) and reports when it is done. */
+const runCounts = {
+  scored: { type: 'integer', description: 'Locations scored' },
+  selected: { type: 'integer', description: 'Dossiers selected for screening' },
+  tasksOpened: { type: 'integer', description: 'Screening tasks opened for the selection' },
+} as const;
+
 export const reportSchema = {
   $id: 'ScreeningReport',
   type: 'object',
   required: ['scored', 'selected', 'tasksOpened', 'screened', 'open', 'overdue', 'perCode', 'uniqueDossiersScreened', 'shareRisk'],
   properties: {
-    scored: { type: 'integer', description: 'Locations scored' },
-    selected: { type: 'integer' },
-    tasksOpened: { type: 'integer' },
+    ...runCounts,
     screened: { type: 'integer', description: 'Tasks coded' },
     open: { type: 'integer' },
     overdue: { type: 'integer' },
@@ -79,8 +84,7 @@ export const taskSchema = {
     id: { type: 'string' },
     month: { type: 'string' },
     workflowId: { type: 'string' },
-    dossierId: { type: 'string' },
-    locationId: { type: 'string' },
+    ...placeOf('dossierId', 'locationId'),
     teamId: nullableString,
     assigneeId: nullableString,
     rank: { type: 'integer' },
@@ -103,10 +107,8 @@ export const progressSchema = {
   properties: {
     phase: { type: 'string', enum: [...runPhases] },
     totalLocations: { type: 'integer' },
-    scored: { type: 'integer' },
     batches: { type: 'integer' },
-    selected: { type: 'integer' },
-    tasksOpened: { type: 'integer' },
+    ...runCounts,
   },
 } as const;
 
@@ -126,9 +128,7 @@ export const runSchema = {
     progress: progressSchema,
     selection: listOf({
       rank: { type: 'integer' },
-      dossierId: { type: 'string' },
-      locationId: { type: 'string' },
-      locationName: { type: 'string' },
+      ...placeOf('dossierId', 'locationId', 'locationName'),
       teamId: nullableString,
       score: { type: 'number' },
       taskId: { type: 'string', description: 'The dossier\'s task, when it lies in the caller\'s scope (docs/access.md); absent otherwise' },

@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { LocationKind, LicenceStatus } from '../tables/reference.js';
+import { dossierPlaceColumns, dossiersWithLocation } from './dossiers.js';
 import { given, type Page, pageOf } from './query.js';
 
 export interface LocationFilter extends Page {
@@ -99,22 +100,9 @@ export async function unknownLocationReferences(db: Kysely<Database>, refs: { lo
 
 /** What an enforcement case needs to know about its location and organiser. */
 export function findCaseLocation(db: Kysely<Database>, locationId: string) {
-  return db
-    .selectFrom('locations as l')
+  return dossiersWithLocation(db)
     .innerJoin('organisers as o', 'o.id', 'l.organiser_id')
-    .innerJoin('dossiers as d', 'd.location_id', 'l.id')
-    .select([
-      'l.id as locationId',
-      'l.name as locationName',
-      'o.id as organiserId',
-      'o.name as organiserName',
-      'o.email as organiserEmail',
-      'd.id as dossierId',
-      'd.team_id as teamId',
-      'd.case_manager_id as caseManagerId',
-      'l.municipality',
-      'l.capacity',
-    ])
+    .select([...dossierPlaceColumns, 'o.id as organiserId', 'o.name as organiserName', 'o.email as organiserEmail', 'l.municipality', 'l.capacity'])
     .where('l.id', '=', locationId)
     .executeTakeFirst();
 }

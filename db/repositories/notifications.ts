@@ -17,16 +17,22 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
+/** The user's messages (`o`): the internal messages of the outbox addressed to them. */
+function messagesOf(db: Kysely<Database>, userId: string) {
+  return db.selectFrom('outbox_messages as o').where('o.channel', '=', 'intern').where('o.recipient_user_id', '=', userId);
+}
+
+/** The user's messages (`o`) with their read state (`r`, none while unread). */
+function notificationsOf(db: Kysely<Database>, userId: string) {
+  return messagesOf(db, userId).leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId));
+}
+
 export async function listNotifications(
   db: Kysely<Database>,
   userId: string,
   page: { unread?: boolean; limit: number; offset: number; afterId?: string },
 ): Promise<{ items: NotificationRow[]; total: number; unread: number }> {
-  let query = db
-    .selectFrom('outbox_messages as o')
-    .leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId))
-    .where('o.channel', '=', 'intern')
-    .where('o.recipient_user_id', '=', userId);
+  let query = notificationsOf(db, userId);
   if (page.afterId) query = query.where('o.id', '>', page.afterId);
   const filtered = page.unread === undefined ? query : page.unread ? query.where('r.read_at', 'is', null) : query.where('r.read_at', 'is not', null);
   const [items, counts] = await Promise.all([
@@ -48,11 +54,7 @@ export async function listNotifications(
 
 /** New messages for a user after an id, oldest first (the live stream). */
 export function notificationsAfter(db: Kysely<Database>, userId: string, afterId: string, limit = 50): Promise<NotificationRow[]> {
-  return db
-    .selectFrom('outbox_messages as o')
-    .leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId))
-    .where('o.channel', '=', 'intern')
-    .where('o.recipient_user_id', '=', userId)
+  return notificationsOf(db, userId)
     .where('o.id', '>', afterId)
     .select(['o.id', 'o.template', 'o.subject', 'o.body', 'o.subject_type', 'o.subject_id', 'o.created_at', 'r.read_at'])
     .orderBy('o.id', 'asc')
@@ -62,21 +64,14 @@ export function notificationsAfter(db: Kysely<Database>, userId: string, afterId
 
 /** The newest message id of a user (the stream starts after it), '0' when none. */
 export async function latestNotificationId(db: Kysely<Database>, userId: string): Promise<string> {
-  const row = await db
-    .selectFrom('outbox_messages')
-    .select(sql<string>`coalesce(max(id), 0)::text`.as('id'))
-    .where('channel', '=', 'intern')
-    .where('recipient_user_id', '=', userId)
+  const row = await messagesOf(db, userId)
+    .select(sql<string>`coalesce(max(o.id), 0)::text`.as('id'))
     .executeTakeFirst();
   return row?.id ?? '0';
 }
 
 export async function unreadCount(db: Kysely<Database>, userId: string): Promise<number> {
-  const row = await db
-    .selectFrom('outbox_messages as o')
-    .leftJoin('notification_reads as r', (j) => j.onRef('r.message_id', '=', 'o.id').on('r.user_id', '=', userId))
-    .where('o.channel', '=', 'intern')
-    .where('o.recipient_user_id', '=', userId)
+  const row = await notificationsOf(db, userId)
     .where('r.read_at', 'is', null)
     .select(sql<string>`count(*)`.as('n'))
     .executeTakeFirstOrThrow();
@@ -85,13 +80,7 @@ export async function unreadCount(db: Kysely<Database>, userId: string): Promise
 
 /** Marks one of the user's messages read; false when it is not theirs (or does not exist). Idempotent. */
 export async function markRead(db: Kysely<Database>, userId: string, messageId: string): Promise<{ found: boolean; readAt: Date | null }> {
-  const own = await db
-    .selectFrom('outbox_messages')
-    .select('id')
-    .where('id', '=', messageId)
-    .where('channel', '=', 'intern')
-    .where('recipient_user_id', '=', userId)
-    .executeTakeFirst();
+  const own = await messagesOf(db, userId).select('o.id').where('o.id', '=', messageId).executeTakeFirst();
   if (!own) return { found: false, readAt: null };
   await db.insertInto('notification_reads').values({ user_id: userId, message_id: messageId }).onConflict((oc) => oc.columns(['user_id', 'message_id']).doNothing()).execute();
   const row = await db.selectFrom('notification_reads').select('read_at').where('user_id', '=', userId).where('message_id', '=', messageId).executeTakeFirstOrThrow();

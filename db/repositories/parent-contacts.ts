@@ -2,6 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { CsvFormatError, type CsvRecord, csvRecords } from '../csv.js';
 
 /**
  * The parents' contacts of a location (issue 13): given by the organiser, used only to inform
@@ -47,35 +48,27 @@ export async function eraseContacts(db: Kysely<Database>, locationId: string): P
 
 /** The CSV the organiser gives: a header with `naam` (or name) and `email` (or e-mail), `;` or `,` separated. */
 export function parseContactsCsv(text: string): { contacts: ParentContact[]; errors: { line: number; message: string }[] } {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((l) => l.trim() !== '');
-  const errors: { line: number; message: string }[] = [];
-  if (lines.length === 0) return { contacts: [], errors: [{ line: 1, message: 'the file is empty' }] };
-  const sep = lines[0]!.includes(';') ? ';' : ',';
-  const split = (l: string) => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < l.length; i++) {
-      const ch = l[i]!;
-      if (quoted) {
-        if (ch === '"' && l[i + 1] === '"') { cur += '"'; i++; } else if (ch === '"') quoted = false; else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === sep) { out.push(cur.trim()); cur = ''; } else cur += ch;
-    }
-    out.push(cur.trim());
-    return out;
-  };
-  const header = split(lines[0]!).map((h) => h.toLowerCase());
+  let records: CsvRecord[];
+  try {
+    records = csvRecords(text);
+  } catch (err) {
+    if (err instanceof CsvFormatError) return { contacts: [], errors: [{ line: err.line, message: err.message }] };
+    throw err;
+  }
+  const [head, ...rows] = records;
+  if (!head) return { contacts: [], errors: [{ line: 1, message: 'the file is empty' }] };
+  const header = head.cells.map((h) => h.trim().toLowerCase());
   const nameAt = header.findIndex((h) => h === 'naam' || h === 'name');
   const emailAt = header.findIndex((h) => h === 'email' || h === 'e-mail' || h === 'e-mailadres');
   if (nameAt < 0 || emailAt < 0) return { contacts: [], errors: [{ line: 1, message: 'the header must name the columns naam and email' }] };
+  const errors: { line: number; message: string }[] = [];
   const contacts: ParentContact[] = [];
-  lines.slice(1).forEach((l, i) => {
-    const cells = split(l);
-    const problem = checkContact({ name: cells[nameAt] ?? '', email: cells[emailAt] ?? '' });
-    if (problem) errors.push({ line: i + 2, message: problem });
-    else contacts.push({ name: cells[nameAt]!, email: cells[emailAt]!.toLowerCase() });
-  });
+  for (const { line, cells } of rows) {
+    const contact = { name: cells[nameAt]?.trim() ?? '', email: cells[emailAt]?.trim() ?? '' };
+    const problem = checkContact(contact);
+    if (problem) errors.push({ line, message: problem });
+    else contacts.push({ name: contact.name, email: contact.email.toLowerCase() });
+  }
   return { contacts, errors };
 }
 

@@ -1,6 +1,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { NewScreeningTaskRow, RiskModelRow, ScreeningTaskRow } from '../tables/screening.js';
+import { dossierPlaceColumns, dossiersWithLocation } from './dossiers.js';
 import { everything, given, type Page, pageOf, type Scope } from './query.js';
 
 // ----- models --------------------------------------------------------------------------------
@@ -145,21 +146,9 @@ export interface SelectedDossier {
 }
 
 export function listSelection(db: Kysely<Database> | Transaction<Database>, month: string): Promise<SelectedDossier[]> {
-  return db
-    .selectFrom('screening_selections as s')
-    .innerJoin('dossiers as d', 'd.id', 's.dossier_id')
-    .innerJoin('locations as l', 'l.id', 's.location_id')
-    .select([
-      's.month',
-      's.dossier_id as dossierId',
-      's.location_id as locationId',
-      'l.name as locationName',
-      'd.team_id as teamId',
-      'd.case_manager_id as caseManagerId',
-      's.rank',
-      's.score',
-      's.model_version as modelVersion',
-    ])
+  return dossiersWithLocation(db)
+    .innerJoin('screening_selections as s', (j) => j.onRef('s.dossier_id', '=', 'd.id').onRef('s.location_id', '=', 'l.id'))
+    .select(['s.month', ...dossierPlaceColumns, 's.rank', 's.score', 's.model_version as modelVersion'])
     .where('s.month', '=', month)
     .orderBy('s.rank')
     .execute();

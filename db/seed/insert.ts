@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
 import type { FlandersData } from './generate.js';
+import { seedMunicipalityContacts } from './municipality-contacts.js';
 
 /** Rows per insert statement: keeps every statement far below PostgreSQL's 65,535 parameters. */
 export const INSERT_BATCH_SIZE = 1000;
@@ -19,6 +20,7 @@ export async function insertFlanders(db: Kysely<Database>, data: FlandersData): 
     for (const rows of batches(data.users)) await trx.insertInto('users').values(rows).execute();
     for (const rows of batches(data.organisers)) await trx.insertInto('organisers').values(rows).execute();
     for (const rows of batches(data.locations)) await trx.insertInto('locations').values(rows).execute();
+    for (const rows of batches(seedMunicipalityContacts(data.locations))) await trx.insertInto('municipality_contacts').values(rows).execute();
     for (const rows of batches(data.dossiers)) await trx.insertInto('dossiers').values(rows).execute();
     for (const rows of batches(data.timeline)) await trx.insertInto('timeline_entries').values(rows).execute();
     for (const rows of batches(data.crisisRoster)) await trx.insertInto('crisis_roster').values(rows).execute();
@@ -29,6 +31,7 @@ export async function insertFlanders(db: Kysely<Database>, data: FlandersData): 
       users: data.users.length,
       organisers: data.organisers.length,
       locations: data.locations.length,
+      municipality_contacts: new Set(data.locations.map((l) => l.municipality)).size,
       dossiers: data.dossiers.length,
       timeline_entries: data.timeline.length,
       crisis_roster: data.crisisRoster.length,

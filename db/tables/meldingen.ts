@@ -60,11 +60,13 @@ export interface OutboxMessageTable {
   body: string;
   subject_type: string;
   subject_id: string;
-  status: Generated<'queued' | 'sent' | 'delivered' | 'failed'>;
+  status: Generated<'queued' | 'sending' | 'sent' | 'uncertain' | 'delivered' | 'failed'>;
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
+  /** When the dispatcher began its latest SMTP attempt (status `sending`); see platform/outbox-dispatcher.ts. */
+  sending_at: Generated<Date | null>;
 }
 
 export type MeldingRow = Selectable<MeldingTable>;

@@ -207,7 +207,7 @@ export async function drive(api: ApiClient, p: Proc): Promise<void> {
         locationId: p.locationId,
         urgent: false,
         milestone: { kind: 'advies_handhaving', reference: { type: 'inspectieverslag', id: `IV-${p.key}` } },
-      });
+      }, p.key);
       if (r.status !== 201 && r.status !== 200) return void (p.notAccepted = `POST /handhaving ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       p.id = r.body.id as string;
       if (!(await caseAt(api, p.id, p.teamCoordinator, 'aanmaning', undefined, 120_000))) return void p.commandFailures.push('never reached the aanmaning');

@@ -564,9 +564,9 @@ async function snapshot(): Promise<Record<string, unknown>> {
   const count = async (q: Promise<{ n: string | number | bigint }>) => Number((await q).n);
   return {
     meldingen: await d.selectFrom('meldingen').select(['id', 'phase', 'assignee_id', 'triage', 'version', 'closed_at', 'due_at']).where('id', 'in', [facts.report.id, facts.crisis.id]).orderBy('id').execute(),
-    handhaving: await d.selectFrom('enforcement_cases').select(['id', 'status', 'step', 'block', 'version', 'closed_at']).where('id', '=', facts.handhaving.id).execute(),
-    inspections: await d.selectFrom('inspections').select(['id', 'status', 'version', 'cancellation']).where('id', '=', facts.inspection.id).execute(),
-    screening: await d.selectFrom('screening_tasks').select(['id', 'status', 'code', 'version']).where('id', '=', facts.task.id).execute(),
+    handhaving: await d.selectFrom('enforcement_cases').select(['id', 'status', 'step', 'block', 'case_manager_id', 'version', 'closed_at']).where('id', '=', facts.handhaving.id).execute(),
+    inspections: await d.selectFrom('inspections').select(['id', 'status', 'case_manager_id', 'version', 'cancellation']).where('id', '=', facts.inspection.id).execute(),
+    screening: await d.selectFrom('screening_tasks').select(['id', 'status', 'code', 'assignee_id', 'version']).where('id', '=', facts.task.id).execute(),
     timeline: await count(d.selectFrom('timeline_entries').select((eb) => eb.fn.countAll<string>().as('n')).where('dossier_id', 'in', dossiers).executeTakeFirstOrThrow()),
     parentContacts: await count(d.selectFrom('parent_contacts').select((eb) => eb.fn.countAll<string>().as('n')).where('location_id', '=', facts.dossier.locationId).executeTakeFirstOrThrow()),
     outbox: await count(d.selectFrom('outbox_messages').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_id', 'in', [facts.report.id, facts.crisis.id, facts.handhaving.id, facts.inspection.id, facts.task.id]).executeTakeFirstOrThrow()),

@@ -105,11 +105,14 @@ describe('parents and the municipality during a suspension', () => {
     const reminded = () => sys.channels!.smtp.received.filter((m) => keyOf(m.messageId).startsWith(`${id}:`) && keyOf(m.messageId).includes(':vervangcapaciteit-herinnering:'));
     // The reminder before the end (30 compressed days before 12 months), to the municipality and the case manager; then the extension.
     await eventually(async () => reminded().length, (n) => n === 1, 40_000);
-    const extended = await sys.http(`/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog geen structurele oplossing.' } });
+    const extended = await sys.http(`/replacement-capacity/${decision.id}/extend`, { method: 'POST', as: kb, json: { reason: 'Nog geen structurele oplossing.' } });
     expect(extended.status, await extended.clone().text()).toBe(200);
     const ext = (await extended.json()) as { endsOn: string; status: string };
     expect(ext.status).toBe('verlengd');
-    expect((await sys.http(`/replacement-capacity/${decision.id}`, { method: 'POST', as: kb, json: { action: 'extend', reason: 'Nog eens.' } })).status).toBe(409);
+    expect((await sys.http(`/replacement-capacity/${decision.id}/extend`, { method: 'POST', as: kb, json: { reason: 'Nog eens.' } })).status).toBe(409);
+    // Outside the caller's scope the decision is as unknown: 404.
+    const otherTeam = await sys.db.selectFrom('users').select('id').where('role', '=', 'klantenbeheerder').where('team_id', '<>', loc.team_id).executeTakeFirstOrThrow();
+    expect((await sys.http(`/replacement-capacity/${decision.id}/end`, { method: 'POST', as: otherTeam.id, json: { reason: 'Niet mijn team.' } })).status).toBe(404);
     const done = await eventually(async () => (await register()).find((r) => r.decisionId === decision.id)!, (r) => r.status === 'afgelopen', 40_000);
     expect(done.extended).toBe(true);
     expect(done.endsOn).toBe(ext.endsOn);

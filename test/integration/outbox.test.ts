@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { outboxIncidentId, outboxIncidentSubject } from '../../db/repositories/outbox.js';
 import { type RunningDispatcher, startOutboxDispatcher } from '../../platform/outbox-dispatcher.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { intake, locationOfTeam, post } from './melding-helpers.js';
@@ -99,4 +101,120 @@ it('attaches a formal letter\'s PDF to the organiser\'s e-mail: the document sto
   expect(Buffer.from(base64, 'base64').equals(pdf)).toBe(true);
   // Other e-mails (a reporter's feedback) carry none.
   expect(received.filter((r) => r.to.includes('sam.janssens@voorbeeld.test')).every((r) => !/application\/pdf/i.test(r.data))).toBe(true);
+});
+
+// ----- the state machine of an e-mail (docs/reliability.md, "An e-mail whose delivery is uncertain") -----
+//
+// queued → sending (committed before SMTP, under the sender's advisory lock) → sent after the 250;
+// a row left `sending` by a sender that is gone → uncertain + one incident, never resent on its own;
+// the incident's retry → queued → sent once (incident resolved); its resolve → sent, never resent.
+
+let n = 0;
+async function leftSending(address: string): Promise<string> {
+  const key = `test:left-sending:${++n}`;
+  const row = await sys.db.insertInto('outbox_messages')
+    .values({ idempotency_key: key, channel: 'email', recipient_user_id: null, recipient_address: address, template: 'test', subject: `Onzeker ${n}`, body: 'Test', subject_type: 'test', subject_id: `x${n}`, last_error: null, sent_at: null, status: 'sending', attempts: 1, sending_at: new Date() })
+    .returning('id').executeTakeFirstOrThrow();
+  return row.id;
+}
+const rowOf = (id: string) => sys.db.selectFrom('outbox_messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const incidentsOf = (id: string) => sys.db.selectFrom('incidents').selectAll().where('workflow_id', '=', outboxIncidentSubject(id)).execute();
+const receivedBy = (address: string) => received.filter((r) => r.to.includes(address)).length;
+
+it('makes an e-mail left `sending` by a sender that is gone `uncertain` with one incident, and never sends it on its own', async () => {
+  const id = await leftSending('onzeker.1@voorbeeld.test');
+  await dispatcher.runOnce();
+  await dispatcher.runOnce();
+  expect(await rowOf(id)).toMatchObject({ status: 'uncertain', attempts: 1 });
+  const incidents = await incidentsOf(id);
+  expect(incidents).toHaveLength(1);
+  expect(incidents[0]).toMatchObject({ id: outboxIncidentId(id), status: 'open', workflow_type: 'outbox', error_type: 'DeliveryUncertain' });
+  expect(receivedBy('onzeker.1@voorbeeld.test')).toBe(0);
+  // The coordinator hears of it once.
+  const alerts = await sys.db.selectFrom('outbox_messages').select('subject').where('idempotency_key', '=', `incident:${outboxIncidentId(id)}`).execute();
+  expect(alerts).toHaveLength(1);
+
+  // The operator's retry sends it once, and the incident closes when it is sent.
+  const retry = await sys.http(`/incidents/${outboxIncidentId(id)}/retry`, { method: 'POST', as: 'u-admin' });
+  expect(retry.status).toBe(202);
+  expect((await rowOf(id)).status).toBe('queued');
+  await dispatcher.runOnce();
+  await dispatcher.runOnce();
+  expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  expect(receivedBy('onzeker.1@voorbeeld.test')).toBe(1);
+  expect((await incidentsOf(id))[0]).toMatchObject({ status: 'opgelost' });
+  expect((await sys.http(`/incidents/${outboxIncidentId(id)}/resolve`, { method: 'POST', as: 'u-admin' })).status).toBe(409);
+});
+
+it('marks an uncertain e-mail sent when an operator resolves its incident (the recipient has it), and never sends it', async () => {
+  const id = await leftSending('onzeker.2@voorbeeld.test');
+  await dispatcher.runOnce();
+  expect((await rowOf(id)).status).toBe('uncertain');
+  expect((await sys.http(`/incidents/${outboxIncidentId(id)}/resolve`, { method: 'POST', as: 'u-kb-antwerpen-1' })).status).toBe(403);
+  const res = await sys.http(`/incidents/${outboxIncidentId(id)}/resolve`, { method: 'POST', as: 'u-admin' });
+  expect(res.status).toBe(200);
+  expect(await res.json()).toMatchObject({ status: 'opgelost', outboxMessageId: id, outboxStatus: 'sent' });
+  await dispatcher.runOnce();
+  expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 1 });
+  expect(receivedBy('onzeker.2@voorbeeld.test')).toBe(0);
+  expect((await sys.http(`/incidents/${outboxIncidentId(id)}/retry`, { method: 'POST', as: 'u-admin' })).status).toBe(409);
+  const audit = await sys.db.selectFrom('audit_log').select('action').where('subject_id', '=', outboxIncidentId(id)).execute();
+  expect(audit.map((a) => a.action)).toContain('incident.resolve');
+});
+
+it('leaves a `sending` e-mail alone while its sender lives (holds the lock), however long it takes', async () => {
+  const id = await leftSending('levend@voorbeeld.test');
+  // Another session holds the sender's lock, as a live dispatcher in another worker does.
+  await sys.db.connection().execute(async (conn) => {
+    await sql`select pg_advisory_lock(hashtext('outbox_messages.sending'), (${id}::bigint % 2147483647)::int)`.execute(conn);
+    try {
+      await dispatcher.runOnce();
+      expect((await rowOf(id)).status).toBe('sending');
+      expect(await incidentsOf(id)).toHaveLength(0);
+    } finally {
+      await sql`select pg_advisory_unlock(hashtext('outbox_messages.sending'), (${id}::bigint % 2147483647)::int)`.execute(conn);
+    }
+  });
+  // Its session ended without recording an outcome: now it is uncertain.
+  await dispatcher.runOnce();
+  expect((await rowOf(id)).status).toBe('uncertain');
+  expect(receivedBy('levend@voorbeeld.test')).toBe(0);
+});
+
+it('makes an e-mail uncertain when the connection breaks after the message was handed over, and ends a refused one with an incident', async () => {
+  // A server that takes the whole message and then drops the connection without an answer.
+  const breaking = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onRcptTo(address, _session, callback) {
+      callback(address.address.startsWith('geweigerd') ? Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }) : undefined);
+    },
+    onData(stream, session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        for (const c of (breaking as unknown as { connections: Set<{ id: string; _socket: { destroy(): void } }> }).connections) if (c.id === session.id) c._socket.destroy();
+        void callback;
+      });
+    },
+  });
+  breaking.on('error', () => undefined);
+  breaking.listen(0, '127.0.0.1');
+  await once(breaking.server, 'listening');
+  const breakingPort = (breaking.server.address() as AddressInfo).port;
+  const other = startOutboxDispatcher({ db: sys.db, smtpUrl: `smtp://127.0.0.1:${breakingPort}`, from: 'handhaving@opgroeien.test', intervalMs: 60_000, timeouts: { socketMs: 3_000 } });
+  try {
+    const insert = (key: string, address: string) => sys.db.insertInto('outbox_messages')
+      .values({ idempotency_key: key, channel: 'email', recipient_user_id: null, recipient_address: address, template: 'test', subject: key, body: 'Test', subject_type: 'test', subject_id: key, last_error: null, sent_at: null })
+      .returning('id').executeTakeFirstOrThrow();
+    const broken = await insert('test:broken-after-data', 'gebroken@voorbeeld.test');
+    const refused = await insert('test:refused', 'geweigerd@voorbeeld.test');
+    for (let i = 0; i < 3; i++) await other.runOnce();
+    expect(await rowOf(broken.id)).toMatchObject({ status: 'uncertain', attempts: 1 });
+    expect(await incidentsOf(broken.id)).toHaveLength(1);
+    expect(await rowOf(refused.id)).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(await incidentsOf(refused.id)).toEqual([expect.objectContaining({ error_type: 'DeliveryRefused', status: 'open' })]);
+  } finally {
+    await other.stop();
+    await new Promise<void>((resolve) => breaking.close(() => resolve()));
+  }
 });

@@ -1,7 +1,7 @@
 // The screens and where they live: the hash routes and the main navigation (docs/ui.md, "Adding a screen").
 import type { Role } from './lib/session.js';
 import type { Location, Route } from './lib/router.js';
-import { renderAudit, renderCrisisRoster, renderIncident, renderIncidents } from './screens/admin.js';
+import { renderAudit, renderCrisisRoster, renderIncident, renderIncidents, renderMunicipalityContacts } from './screens/admin.js';
 import { renderDashboard } from './screens/dashboard.js';
 import { renderInspectionDetail, renderInspectionForm, renderInspectionsList } from './screens/inspections.js';
 import { renderRiskModels, renderScreening, renderScreeningTask } from './screens/screening.js';
@@ -35,6 +35,7 @@ export const navItems: NavItem[] = [
   { nav: 'crisisrooster', href: '#/crisisrooster', text: 'Crisisrooster', roles: ['crisiscoordinator', 'teamcoordinator', 'admin'] },
   { nav: 'incidenten', href: '#/incidenten', text: 'Incidenten', roles: ['admin'] },
   { nav: 'audit', href: '#/audit', text: 'Auditlog', roles: ['admin'] },
+  { nav: 'gemeenten', href: '#/gemeenten', text: 'Gemeenten', roles: ['admin'] },
   { nav: 'berichten', href: '#/berichten', text: 'Berichten' },
 ];
 
@@ -55,6 +56,8 @@ export function resolve({ parts, params }: Location): Route {
     case 'incidenten':
       if (second) return { nav: 'incidenten', title: 'Incident', render: (el) => renderIncident(el, second) };
       return { nav: 'incidenten', title: 'Incidenten', render: (el) => renderIncidents(el) };
+    case 'gemeenten':
+      return { nav: 'gemeenten', title: 'Contactpunten van gemeenten', render: (el) => renderMunicipalityContacts(el) };
     case 'audit':
       return { nav: 'audit', title: 'Auditlog', render: (el) => renderAudit(el) };
     case 'crisisrooster':

@@ -11,6 +11,16 @@ import {
 } from './definitions.js';
 import { FlowRun, invalid, notNow, system } from './flow-kit.js';
 
+/** What the aanmaning keeps in its state's data. */
+export interface AanmaningData {
+  shortcomings?: string[];
+  remedyBy?: string;
+  talk?: { at: string; summary: string };
+  sentAt?: string;
+  mentesContactAt?: string;
+  remedyTermPassed?: boolean;
+}
+
 /**
  * Aanmaning: the case manager sets the shortcomings and the remedy deadline, talks to the
  * organiser, then the written aanmaning goes out by e-mail and registered letter and Mentes is
@@ -20,14 +30,7 @@ import { FlowRun, invalid, notNow, system } from './flow-kit.js';
  */
 export async function aanmaningWorkflow(input: FlowInput): Promise<FlowOutcome> {
   const run = new FlowRun(input, 'tekortkomingen en hersteltermijn vastleggen');
-  const data = run.state.data as {
-    shortcomings?: string[];
-    remedyBy?: string;
-    talk?: { at: string; summary: string };
-    sentAt?: string;
-    mentesContactAt?: string;
-    remedyTermPassed?: boolean;
-  };
+  const data = run.state.data as AanmaningData;
   let outcome: RemedyOutcomeCommand | undefined;
   let remedyDue: number | undefined;
   run.guard.keep(() => {

@@ -11,9 +11,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { toIsoUtc } from '../clock/brussels-time.js';
-import { dossierIdKey, dueAtKey, locationIdKey, organiserIdKey, phaseKey, processKindKey, teamIdKey, urgentKey } from '../search-attributes.js';
+import { assigneeKey, dossierIdKey, dueAtKey, locationIdKey, organiserIdKey, phaseKey, processKindKey, teamIdKey, urgentKey } from '../search-attributes.js';
 import type { Actor } from '../shared/actor.js';
+import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
 import {
+  assignCaseUpdate,
   type CaseInput,
   type CaseState,
   caseStateQuery,
@@ -32,7 +34,7 @@ import {
 } from './definitions.js';
 import { activities, durable, invalid, notNow, system } from './flow-kit.js';
 
-const { saveCase, recordEnforcementEvent, alertTeamCoordinator } = activities;
+const { saveCase, saveCaseChange, recordEnforcementEvent, alertTeamCoordinator } = activities;
 
 interface Next {
   flow: Flow;
@@ -50,7 +52,8 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   const { settings: _settings, ...record } = input;
   const state: CaseState = {
     caseId: input.caseId,
-    location: input.location,
+    // The case's own copy: a reassignment changes its case manager, not the input a replay starts from.
+    location: { ...input.location },
     status: 'open',
     step: null,
     block: 'mijlpaal',
@@ -71,6 +74,19 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   let child: ChildWorkflowHandle<(i: unknown) => Promise<FlowOutcome>> | undefined;
   let events = 0;
   let progressed = false;
+
+  // The case's commands are all or nothing (workflows/shared/all-or-nothing.ts): refused, they leave
+  // the case as last recorded (its state and the requests it keeps besides). What is not such a
+  // command (the case's own loop, a signal) waits while one is under way
+  // (`if (guard.busy) await guard.untilIdle()`, written out where it is needed: with no command
+  // under way it takes not even a microtask, so histories recorded before it replay as they ran).
+  const guard = new AllOrNothing(stateObject(state));
+  guard.keep(() => {
+    const saved = urgentRequest;
+    return () => {
+      urgentRequest = saved;
+    };
+  });
 
   const proposalPending = () => !!state.urgentProposal && !state.urgentProposal.decided;
   /** The case takes commands: its step has reported in, or it waits for the choice on an urgent proposal. */
@@ -99,6 +115,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
       details,
     });
     await saveCase({ input: record, state });
+    guard.recorded();
   }
 
   function addMilestone(m: Milestone): boolean {
@@ -116,25 +133,30 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   setHandler(caseStateQuery, () => state);
 
   setHandler(flowProgressSignal, (flow) => {
-    if (child && flow.workflowId === child.workflowId && flow.seq > (state.current?.seq ?? 0)) {
-      state.current = flow;
-      state.block = flow.block;
-      progressed = true;
-    }
+    guard.apply(() => {
+      if (child && flow.workflowId === child.workflowId && flow.seq > (state.current?.seq ?? 0)) {
+        state.current = flow;
+        state.block = flow.block;
+        progressed = true;
+      }
+    });
   });
 
   let opened = false;
-  async function onMilestone(cmd: MilestoneCommand) {
+  /** A milestone: by signal (`inCommand` false: it waits for a command under way) or as the command itself. */
+  async function onMilestone(cmd: MilestoneCommand, inCommand: boolean) {
     await condition(() => opened);
+    if (!inCommand && guard.busy) await guard.untilIdle();
     const m: Milestone = { ...cmd.milestone, at: toIsoUtc(Date.now()), actorId: cmd.actor.id };
     if (state.status === 'open' && addMilestone(m)) {
       await save(cmd.actor, 'handhaving.milestone', `Mijlpaal: ${m.kind}`, { milestone: m });
       if (m.proposeUrgent) await proposeUrgent(m);
     }
   }
-  setHandler(milestoneSignal, onMilestone);
+  setHandler(milestoneSignal, (cmd) => onMilestone(cmd, false));
   setHandler(milestoneUpdate, async (cmd) => {
-    await onMilestone(cmd);
+    // All or nothing up to the recorded milestone; the wait for the step below is not part of it.
+    await guard.atomically(() => onMilestone(cmd, true));
     // A new case answers once its first step takes commands, not while the child is still starting.
     if (answersWhenReady) await condition(ready);
     return state;
@@ -145,7 +167,10 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   });
 
   setHandler(closeCaseUpdate, async (cmd) => {
-    closeRequest = cmd;
+    // Asked while a command is under way: after it, so taking that one back leaves this request.
+    guard.apply(() => {
+      closeRequest = cmd;
+    });
     await condition(() => state.status === 'closed');
     return state;
   }, {
@@ -157,7 +182,9 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   setHandler(escalateUrgentUpdate, async (cmd) => {
     const before = urgentSteps;
-    urgentRequest = cmd;
+    guard.apply(() => {
+      urgentRequest = cmd;
+    });
     await condition(() => (urgentSteps > before && (!answersWhenReady || ready())) || state.status === 'closed');
     return state;
   }, {
@@ -204,11 +231,14 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   setHandler(urgentProposalUpdate, async (cmd) => {
     const before = urgentSteps;
-    state.urgentProposal!.decided = { confirmed: cmd.confirm, reason: cmd.reason, actorId: cmd.actor.id, at: toIsoUtc(Date.now()) };
-    if (cmd.confirm) urgentRequest = { actor: cmd.actor, reason: cmd.reason, decision: cmd.decision! };
-    await save(cmd.actor, cmd.confirm ? 'handhaving.urgent_confirmed' : 'handhaving.urgent_declined', cmd.confirm ? 'Beslissing bij dringende noodzakelijkheid bevestigd' : `Gewone weg gekozen i.p.v. dringende beslissing: ${cmd.reason}`, {
-      reason: cmd.reason,
-      decision: cmd.decision,
+    // All or nothing up to the recorded choice: refused, the proposal is still open and no urgent step is asked for.
+    await guard.atomically(async () => {
+      state.urgentProposal!.decided = { confirmed: cmd.confirm, reason: cmd.reason, actorId: cmd.actor.id, at: toIsoUtc(Date.now()) };
+      if (cmd.confirm) urgentRequest = { actor: cmd.actor, reason: cmd.reason, decision: cmd.decision! };
+      await save(cmd.actor, cmd.confirm ? 'handhaving.urgent_confirmed' : 'handhaving.urgent_declined', cmd.confirm ? 'Beslissing bij dringende noodzakelijkheid bevestigd' : `Gewone weg gekozen i.p.v. dringende beslissing: ${cmd.reason}`, {
+        reason: cmd.reason,
+        decision: cmd.decision,
+      });
     });
     await condition(() => state.status === 'closed' || ((!cmd.confirm || urgentSteps > before) && ready()));
     return state;
@@ -218,6 +248,35 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
       if (!proposalPending()) throw notNow('There is no urgent proposal to decide on');
       if (cmd.confirm && !cmd.decision) throw invalid('Confirming the urgent decision needs its kind (decision: schorsing or opheffing)');
       if (cmd.confirm) refuseWhileDecisionInForce('escalate');
+    },
+  });
+
+  guard.onUpdate(assignCaseUpdate, async (cmd) => {
+    const from = state.location.caseManagerId;
+    state.location.caseManagerId = cmd.assigneeId;
+    state.version += 1;
+    events += 1;
+    await saveCaseChange({
+      input: record,
+      state,
+      event: {
+        key: `${workflowInfo().workflowId}:${workflowInfo().runId}:case:${events}`,
+        action: 'handhaving.reassigned',
+        title: `Toegewezen aan ${cmd.assigneeId}`,
+        actor: cmd.actor,
+        details: { from, to: cmd.assigneeId, reason: cmd.reason },
+      },
+    });
+    guard.recorded();
+    // Published once recorded: a refused reassignment leaves the search attribute as it was.
+    upsertSearchAttributes([{ key: assigneeKey, value: cmd.assigneeId }]);
+    return state;
+  }, {
+    validator: (cmd) => {
+      if (!opened) throw notNow('The case is still opening');
+      if (state.status === 'closed' || closeRequest) throw notNow('The case is closed');
+      if (cmd.assigneeId === state.location.caseManagerId) throw notNow(`The case is already managed by ${cmd.assigneeId}`);
+      if (!cmd.reason?.trim()) throw invalid('A reason is required to reassign');
     },
   });
 
@@ -234,8 +293,9 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   // Only cases opened by an urgent advice carry this flag: older histories never enter here.
   if (input.first.proposeUrgent && !input.urgent) {
+    if (guard.busy) await guard.untilIdle();
     await proposeUrgent(input.first);
-    await condition(() => !proposalPending() || urgentRequest !== undefined || closeRequest !== undefined);
+    await condition(() => !guard.busy && (!proposalPending() || urgentRequest !== undefined || closeRequest !== undefined));
     if (closeRequest) {
       closedReason = closeRequest.reason;
       closedBy = closeRequest.actor;
@@ -250,11 +310,13 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   while (next) {
     const step = next;
+    if (guard.busy) await guard.untilIdle();
     const n = state.steps.length + 1;
     child = await startChild(flowWorkflowTypes[step.flow], {
       workflowId: `${workflowInfo().workflowId}/${workflowInfo().runId.slice(0, 8)}/${n}-${step.flow}`,
       args: [{ caseId: input.caseId, flow: step.flow, location: input.location, settings: input.settings, milestone: step.milestone, decision: step.decision }],
     });
+    if (guard.busy) await guard.untilIdle();
     state.step = step.flow;
     state.current = null;
     if (step.flow === 'dringende_beslissing') urgentSteps += 1;
@@ -267,7 +329,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     const running = child.result().then((o) => (outcome = o), (err) => (failed = err));
     const interrupted = () => closeRequest !== undefined || (urgentRequest !== undefined && step.flow !== 'dringende_beslissing');
     for (;;) {
-      await condition(() => outcome !== undefined || failed !== undefined || interrupted() || progressed);
+      await condition(() => !guard.busy && (outcome !== undefined || failed !== undefined || interrupted() || progressed));
       if (!progressed) break;
       // The register follows the step (what it waits for, its next deadline) for lists and dashboards.
       progressed = false;
@@ -279,6 +341,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
       await running;
     }
     if (failed && !isCancellation(failed)) throw failed;
+    if (guard.busy) await guard.untilIdle();
     const last = state.steps[state.steps.length - 1]!;
     last.endedAt = toIsoUtc(Date.now());
     last.outcome = outcome ?? null;
@@ -305,6 +368,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     }
   }
 
+  if (guard.busy) await guard.untilIdle();
   state.status = 'closed';
   state.step = null;
   // A closed case waits for nothing: no step, no deadline (also in the DueAt search attribute).

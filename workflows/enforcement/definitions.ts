@@ -208,6 +208,12 @@ export interface UrgentCommand {
   reason: string;
   decision: DecisionKind;
 }
+/** Hands the case to another case manager (absence, workload), with a reason. */
+export interface AssignCaseCommand {
+  actor: Actor;
+  assigneeId: string;
+  reason: string;
+}
 
 /** Evidence arriving for an open case (or starting one with signal-with-start): a milestone. */
 export const milestoneSignal = defineSignal<[MilestoneCommand]>('milestone');
@@ -216,6 +222,8 @@ export const milestoneUpdate = defineUpdate<CaseState, [MilestoneCommand]>('addM
 export const closeCaseUpdate = defineUpdate<CaseState, [CloseCaseCommand]>('closeCase');
 export const escalateUrgentUpdate = defineUpdate<CaseState, [UrgentCommand]>('escalateUrgent');
 export const urgentProposalUpdate = defineUpdate<CaseState, [UrgentProposalCommand]>('decideUrgentProposal');
+/** An Update, not a signal: the team coordinator hears at once whether the case took it. */
+export const assignCaseUpdate = defineUpdate<CaseState, [AssignCaseCommand]>('assignCase');
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent by a flow to its case after every change, so the case's query shows the step live. */
 export const flowProgressSignal = defineSignal<[FlowState]>('flowProgress');

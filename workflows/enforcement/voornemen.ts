@@ -11,6 +11,17 @@ import {
 } from './definitions.js';
 import { FlowRun, notNow, onDraftAndReview, type Review, system } from './flow-kit.js';
 
+/** What the voornemen keeps in its state's data. */
+export interface VoornemenData {
+  draft?: { decision: DecisionKind; text: string; version: number };
+  reviews: Review[];
+  approved?: boolean;
+  sentAt?: string;
+  hearingUntil?: string;
+  hearing: { action: string; at: string; note: string }[];
+  termPassed?: boolean;
+}
+
 /**
  * Voornemen tot beslissing: the case manager drafts it, a jurist approves it (a rejection sends
  * it back with remarks), it goes to the organiser by e-mail and registered letter, and the
@@ -19,15 +30,7 @@ import { FlowRun, notNow, onDraftAndReview, type Review, system } from './flow-k
  */
 export async function voornemenWorkflow(input: FlowInput): Promise<FlowOutcome> {
   const run = new FlowRun(input, 'ontwerp van voornemen opstellen');
-  const data = run.state.data as {
-    draft?: { decision: DecisionKind; text: string; version: number };
-    reviews: Review[];
-    approved?: boolean;
-    sentAt?: string;
-    hearingUntil?: string;
-    hearing: { action: string; at: string; note: string }[];
-    termPassed?: boolean;
-  };
+  const data = run.state.data as unknown as VoornemenData;
   data.reviews = [];
   data.hearing = [];
   let conclusion: ConcludeCommand | undefined;

@@ -68,7 +68,8 @@ export function inspectionRecord(input: Omit<InspectionInput, 'settings'>, state
     organiser_id: input.location.organiserId,
     dossier_id: input.location.dossierId,
     team_id: input.location.teamId,
-    case_manager_id: input.location.caseManagerId,
+    // Reassigned: the state's; states of workers from before reassignment have none.
+    case_manager_id: state.caseManagerId === undefined ? input.location.caseManagerId : state.caseManagerId,
     reason: input.reason,
     questions: input.questions,
     urgency: input.urgency,

@@ -83,6 +83,12 @@ export interface Delivery {
 export interface InspectionState {
   inspectionId: string;
   status: InspectionStatus;
+  /**
+   * Who follows the request up: the dossier's case manager when it was asked, then whoever the
+   * team coordinator hands it to. Absent in states of workers from before reassignment: the
+   * location's case manager of the input.
+   */
+  caseManagerId?: string | null;
   orderId: string | null;
   /** True until Modular has confirmed the order: shown on dashboards as "waiting for Modular". */
   waitingForModular: boolean;
@@ -121,12 +127,21 @@ export interface CancelCommand {
   reason: string;
 }
 
+/** Hands the request's follow-up to another case manager (absence, workload), with a reason. */
+export interface AssignInspectionCommand {
+  actor: Actor;
+  assigneeId: string;
+  reason: string;
+}
+
 /** Status changes from Modular: a signal, since Modular only needs the delivery acknowledged. */
 export const modularEventSignal = defineSignal<[ModularEventMessage]>('modularEvent');
 /** Sent with the start (update-with-start): answers once the request is registered. */
 export const registeredUpdate = defineUpdate<InspectionState, []>('registered');
 /** An update, so the case manager hears whether Modular confirmed the cancellation. */
 export const cancelUpdate = defineUpdate<InspectionState, [CancelCommand]>('cancel');
+/** An Update: the team coordinator hears at once whether the request took it. */
+export const assignInspectionUpdate = defineUpdate<InspectionState, [AssignInspectionCommand]>('assignInspection');
 export const inspectionStateQuery = defineQuery<InspectionState>('inspectionState');
 
 export { refusals as inspectionRefusals } from '../shared/refusals.js';

@@ -5,6 +5,7 @@ import { dueAt, isOverdue } from '../clock/deadline.js';
 import { createDeadlineOfKind } from '../clock/defaults.js';
 import { escalationKey, type EscalationRung, nextWakeUp, rungsDue } from '../clock/escalation.js';
 import {
+  type AssignInspectionCommand,
   type CancelCommand,
   type InspectionDeadline,
   type InspectionInput,
@@ -32,6 +33,7 @@ export class InspectionCase {
     this.state = {
       inspectionId: input.inspectionId,
       status: 'aangevraagd',
+      caseManagerId: input.location.caseManagerId,
       orderId: null,
       waitingForModular: true,
       plannedVisit: null,
@@ -219,6 +221,21 @@ export class InspectionCase {
     if (!this.isOpen) throw notNow(`The request has ended (status ${this.state.status}) and cannot be cancelled`);
     if (this.state.cancellation && !this.state.cancellation.refusedReason) throw notNow('A cancellation is already under way');
     if (!cmd.reason.trim()) throw invalid('A reason is required to cancel');
+  }
+
+  /** Who follows the request up now (see `InspectionState.caseManagerId`). */
+  get caseManagerId(): string | null {
+    return this.state.caseManagerId === undefined ? this.input.location.caseManagerId : this.state.caseManagerId;
+  }
+
+  checkAssign(cmd: AssignInspectionCommand): void {
+    if (!this.isOpen) throw notNow(`The request has ended (status ${this.state.status}) and cannot be reassigned`);
+    if (cmd.assigneeId === this.caseManagerId) throw notNow(`The request is already followed up by ${cmd.assigneeId}`);
+    if (!cmd.reason?.trim()) throw invalid('A reason is required to reassign');
+  }
+
+  applyAssign(cmd: AssignInspectionCommand): void {
+    this.state.caseManagerId = cmd.assigneeId;
   }
 
   requestCancellation(cmd: CancelCommand, now: number): void {

@@ -13,6 +13,7 @@ import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
 import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
+  assignInspectionUpdate,
   cancelUpdate,
   type InspectionInput,
   type InspectionState,
@@ -75,7 +76,7 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
       locationId: input.location.locationId,
       dossierId: input.location.dossierId,
       teamId: input.location.teamId,
-      assigneeId: input.location.caseManagerId,
+      assigneeId: c.caseManagerId,
       dueAt: s.dueAt,
     });
   }
@@ -103,6 +104,13 @@ export async function inspectionWorkflow(input: InspectionInput): Promise<Inspec
     await condition(() => !c.cancellationToSend, '15 seconds');
     return c.state;
   }, { validator: (cmd) => c.checkCancel(cmd) });
+
+  guard.onUpdate(assignInspectionUpdate, async (cmd) => {
+    const from = c.caseManagerId;
+    c.applyAssign(cmd);
+    await save(cmd.actor, 'inspectie.reassigned', `Toegewezen aan ${cmd.assigneeId}`, { from, to: cmd.assigneeId, reason: cmd.reason });
+    return c.state;
+  }, { validator: (cmd) => c.checkAssign(cmd) });
 
   // ----- the process -----------------------------------------------------------------------------
 

@@ -6,9 +6,8 @@
  * changed REPORT_RETENTION_DAYS applies from the next start.
  * Client-side code: never imported by workflow code.
  */
-import type { ScheduleSpec } from '@temporalio/client';
 import { system } from '../shared/actor.js';
-import { ensureSchedule, type ScheduleTarget } from '../shared/schedule.js';
+import { ensureSchedule, type ScheduledWorkflow, type ScheduleTarget } from '../shared/schedule.js';
 import {
   defaultRetentionBatchSize,
   type RetentionRunInput,
@@ -24,10 +23,16 @@ export interface RetentionScheduleOptions extends ScheduleTarget {
   scheduleId?: string;
 }
 
-export const retentionScheduleSpec: ScheduleSpec = {
-  calendars: [{ hour: 4, minute: 0, comment: 'Dagelijkse wissing van persoonsgegevens na de bewaartermijn' }],
-  timezone: 'Europe/Brussels',
-};
+/** The daily schedule: what it starts, and when. */
+export const retentionSchedule = {
+  scheduleId: retentionScheduleId,
+  workflowType: retentionRunWorkflowType,
+  workflowId: 'retention-run-scheduled',
+  spec: {
+    calendars: [{ hour: 4, minute: 0, comment: 'Dagelijkse wissing van persoonsgegevens na de bewaartermijn' }],
+    timezone: 'Europe/Brussels',
+  },
+} satisfies Omit<ScheduledWorkflow, 'args'>;
 
 export function retentionSettings(retentionDays: number, batchSize = defaultRetentionBatchSize): RetentionSettings {
   return { retentionDays, batchSize };
@@ -41,11 +46,5 @@ export async function ensureRetentionSchedule(options: RetentionScheduleOptions)
   };
   // A day missed is caught up within the week (ensureSchedule); the next day's run would erase
   // the same reports anyway, so overlapping runs are skipped.
-  return ensureSchedule(options, {
-    scheduleId: options.scheduleId ?? retentionScheduleId,
-    spec: retentionScheduleSpec,
-    workflowType: retentionRunWorkflowType,
-    workflowId: 'retention-run-scheduled',
-    args: [input],
-  });
+  return ensureSchedule(options, { ...retentionSchedule, scheduleId: options.scheduleId ?? retentionSchedule.scheduleId, args: [input] });
 }

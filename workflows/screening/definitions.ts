@@ -94,8 +94,16 @@ export interface CodeScreeningCommand {
   motivation: string;
 }
 
+/** Hands the task to another case manager (absence, workload), with a reason. */
+export interface AssignScreeningCommand {
+  actor: Actor;
+  assigneeId: string;
+  reason: string;
+}
+
 /** An Update, not a signal: the case manager gets the coded state, or the reason it was refused. */
 export const codeScreeningUpdate = defineUpdate<ScreeningTaskState, [CodeScreeningCommand]>('codeScreening');
+export const assignScreeningUpdate = defineUpdate<ScreeningTaskState, [AssignScreeningCommand]>('assignScreening');
 export const taskStateQuery = defineQuery<ScreeningTaskState>('state');
 
 export interface TrainRiskModelInput {

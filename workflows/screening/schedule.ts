@@ -4,9 +4,8 @@
  * schedule is updated to the current configuration (ScheduleAlreadyRunning → update).
  * Client-side code: never imported by workflow code.
  */
-import type { ScheduleSpec } from '@temporalio/client';
 import { system } from '../shared/actor.js';
-import { ensureSchedule, type ScheduleTarget } from '../shared/schedule.js';
+import { ensureSchedule, type ScheduledWorkflow, type ScheduleTarget } from '../shared/schedule.js';
 import { createProcessSettings } from '../settings.js';
 import { type ScreeningRunInput, screeningRunWorkflowType, screeningScheduleId, type ScreeningSettings } from './definitions.js';
 
@@ -17,20 +16,20 @@ export interface ScreeningScheduleOptions extends ScheduleTarget {
   scheduleId?: string;
 }
 
-export const screeningScheduleSpec: ScheduleSpec = {
-  calendars: [{ dayOfMonth: 1, hour: 6, minute: 0, comment: 'Maandelijkse risicoscreening' }],
-  timezone: 'Europe/Brussels',
-};
+/** The monthly schedule: what it starts, and when. */
+export const screeningSchedule = {
+  scheduleId: screeningScheduleId,
+  workflowType: screeningRunWorkflowType,
+  workflowId: 'screening-run-scheduled',
+  spec: {
+    calendars: [{ dayOfMonth: 1, hour: 6, minute: 0, comment: 'Maandelijkse risicoscreening' }],
+    timezone: 'Europe/Brussels',
+  },
+} satisfies Omit<ScheduledWorkflow, 'args'>;
 
 /** Creates the schedule, or updates it when it exists. Answers which of the two happened. */
 export async function ensureScreeningSchedule(options: ScreeningScheduleOptions): Promise<'created' | 'updated'> {
   const settings = options.settings ?? createProcessSettings(options.config!).screening();
   const input: ScreeningRunInput = { triggeredBy: system, settings };
-  return ensureSchedule(options, {
-    scheduleId: options.scheduleId ?? screeningScheduleId,
-    spec: screeningScheduleSpec,
-    workflowType: screeningRunWorkflowType,
-    workflowId: 'screening-run-scheduled',
-    args: [input],
-  });
+  return ensureSchedule(options, { ...screeningSchedule, scheduleId: options.scheduleId ?? screeningSchedule.scheduleId, args: [input] });
 }

@@ -4,6 +4,7 @@ import { dueAt, isOverdue } from '../clock/deadline.js';
 import { createDeadlineOfKind } from '../clock/defaults.js';
 import { escalationKey, type EscalationRung, nextWakeUp, rungsDue } from '../clock/escalation.js';
 import {
+  type AssignScreeningCommand,
   type CodeScreeningCommand,
   followUpKind,
   screeningCodes,
@@ -85,6 +86,16 @@ export class ScreeningCase {
       };
     }
     this.refresh(now);
+  }
+
+  checkAssign(cmd: AssignScreeningCommand): void {
+    if (!this.isOpen) throw notNow(`Screening ${this.state.taskId} is already coded (${this.state.code})`);
+    if (cmd.assigneeId === this.state.assigneeId) throw notNow(`Screening ${this.state.taskId} is already assigned to ${cmd.assigneeId}`);
+    if (!cmd.reason?.trim()) throw invalid('A reason is required to reassign');
+  }
+
+  applyAssign(cmd: AssignScreeningCommand): void {
+    this.state.assigneeId = cmd.assigneeId;
   }
 
   dueRungs(now: number): { rung: EscalationRung; key: string }[] {

@@ -19,6 +19,7 @@ import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
 import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
+  assignScreeningUpdate,
   codeScreeningUpdate,
   progressQuery,
   type RunProgress,
@@ -187,6 +188,13 @@ export async function screeningTaskWorkflow(input: ScreeningTaskInput): Promise<
     }
     return task.state;
   }, { validator: (cmd) => task.checkCode(cmd) });
+
+  guard.onUpdate(assignScreeningUpdate, async (cmd) => {
+    const from = task.state.assigneeId;
+    task.applyAssign(cmd);
+    await save(cmd.actor, 'screening.reassigned', `Toegewezen aan ${cmd.assigneeId}`, { from, to: cmd.assigneeId, reason: cmd.reason });
+    return task.state;
+  }, { validator: (cmd) => task.checkAssign(cmd) });
 
   await save(system, 'screening.opened', `Risicoscreening ${input.month} geopend (rang ${input.rank})`, { dueAt: task.state.dueAt });
 

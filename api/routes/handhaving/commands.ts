@@ -1,6 +1,8 @@
 import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
 import type { Role } from '../../../db/tables/reference.js';
 import {
+  type AssignCaseCommand,
+  assignCaseUpdate,
   type CaseState,
   type CloseCaseCommand,
   closeCaseUpdate,
@@ -15,6 +17,8 @@ import {
   type FlowState,
   type HearingCommand,
   hearingUpdate,
+  type InformationSessionCommand,
+  informationSessionUpdate,
   type MentesContactCommand,
   mentesContactUpdate,
   type ObjectionCommand,
@@ -36,7 +40,9 @@ import {
   urgentProposalUpdate,
 } from '../../../workflows/enforcement/definitions.js';
 import type { Actor } from '../../../workflows/shared/actor.js';
+import { teamAssignCommand } from '../../commands/assign.js';
 import { type CommandContext, command, withActor } from '../../commands/command-path.js';
+import type { AppDependencies } from '../../dependencies.js';
 import { conflict } from '../../problems.js';
 import { commandBodies } from '../../schemas/handhaving.js';
 
@@ -51,7 +57,7 @@ export interface CaseInStep {
 type Body<C> = Omit<C, 'actor'>;
 
 /** Commands of the case itself, whatever its step. */
-export const caseCommands = [
+export const caseCommands = (deps: Pick<AppDependencies, 'db'>) => [
   command<EnforcementCaseRow, CaseState, Body<CloseCaseCommand>, CloseCaseCommand>({
     path: 'close',
     summary: 'Close the case at any step (e.g. the shortcomings are remedied), with a reason',
@@ -76,6 +82,7 @@ export const caseCommands = [
     update: urgentProposalUpdate,
     toCommand: withActor,
   }),
+  teamAssignCommand<EnforcementCaseRow, CaseState, AssignCaseCommand>(deps.db, 'the case', assignCaseUpdate, caseManagers),
 ];
 
 /** A step command is the step's own: in another step it is refused (409) before it reaches a workflow. */
@@ -109,6 +116,7 @@ export const stepCommands = [
   stepCommand<ConcludeCommand>({ path: 'conclude-hearing', summary: 'Voornemen: after the hearing or its term, proceed to the decision or close', roles: caseManagers, body: commandBodies.conclude, flows: ['voornemen'], update: concludeUpdate }),
   stepCommand<DecisionCommand>({ path: 'decision', summary: 'Beslissing: submit the decision (schorsing with end date, opheffing with effective date) for legal review', roles: ['klantenbeheerder'], body: commandBodies.decision, flows: ['beslissing', 'dringende_beslissing'], update: decisionUpdate }),
   stepCommand<OralNoticeCommand>({ path: 'oral-notice', summary: 'Beslissing: record that the organiser was informed orally beforehand', roles: ['klantenbeheerder'], body: commandBodies.oralNotice, flows: ['beslissing', 'dringende_beslissing'], update: oralNoticeUpdate }),
+  stepCommand<InformationSessionCommand>({ path: 'information-session', summary: 'Beslissing: plan an oral information session for parents and local government (a task for the case manager, the invitations)', roles: caseManagers, body: commandBodies.informationSession, flows: ['beslissing', 'dringende_beslissing'], update: informationSessionUpdate }),
   stepCommand<ObjectionCommand>({ path: 'objection', summary: 'Bezwaar: record an objection, or its outcome (upheld or not)', roles: ['klantenbeheerder', 'jurist'], body: commandBodies.objection, flows: ['beslissing', 'dringende_beslissing'], update: objectionUpdate }),
   stepCommand<SuspensionEndCommand>({ path: 'suspension-end', summary: 'Schorsing: at its end, lift it (after verification), extend it, or escalate to opheffing', roles: caseManagers, body: commandBodies.suspensionEnd, flows: ['beslissing', 'dringende_beslissing'], update: suspensionEndUpdate }),
 ];

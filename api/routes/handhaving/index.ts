@@ -29,14 +29,14 @@ function commandRoutes(app: FastifyInstance, deps: AppDependencies, register: Ca
     gone,
     notFound: missing,
     answer: (row, state) => toView(row, state),
-  }, caseCommands);
+  }, caseCommands(deps));
 
   registerCommands<CaseInStep, FlowState>(app, {
     ...base,
     async find(viewer, id) {
       const row = await register.findInScope(viewer, id);
       if (!row) return undefined;
-      const live = await register.liveState(row);
+      const live = await register.liveStateForCommand(row);
       if (!live || live.status === 'closed' || !live.step || !live.current) throw conflict(`Case ${row.id} has no running step`);
       return { row, live: { ...live, step: live.step, current: live.current } };
     },

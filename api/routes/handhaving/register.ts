@@ -6,7 +6,7 @@ import { scopes, type Viewer } from '../../access/scope.js';
 import { viewerOf } from '../../access/viewer.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { notFound } from '../../problems.js';
-import { liveStateOf } from '../../temporal-errors.js';
+import { liveStateForCommand as liveStateOfCommand, liveStateOf } from '../../temporal-errors.js';
 
 /** A case of the register in the caller's scope, and its live state: what the reads and the commands look up. */
 export function caseRegister(deps: Pick<AppDependencies, 'db' | 'temporal'>) {
@@ -19,13 +19,15 @@ export function caseRegister(deps: Pick<AppDependencies, 'db' | 'temporal'>) {
     return row;
   }
 
-  async function liveState(row: EnforcementCaseRow): Promise<CaseState | null> {
-    const state = await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
-    // The location's workflow id is reused by later cases: only this case's state counts.
-    return state?.caseId === row.id ? state : null;
-  }
+  // The location's workflow id is reused by later cases: only this case's state counts.
+  const ofThisCase = (row: EnforcementCaseRow, state: CaseState | null) => (state?.caseId === row.id ? state : null);
 
-  return { findInScope, require, liveState };
+  /** For reads: null when it cannot be had soon (the register answers alone). */
+  const liveState = async (row: EnforcementCaseRow) => ofThisCase(row, await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery));
+  /** For commands: 503 when it cannot be had soon. */
+  const liveStateForCommand = async (row: EnforcementCaseRow) => ofThisCase(row, await liveStateOfCommand(deps.temporal, row.workflow_id, caseStateQuery));
+
+  return { findInScope, require, liveState, liveStateForCommand };
 }
 
 export type CaseRegister = ReturnType<typeof caseRegister>;

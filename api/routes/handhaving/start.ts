@@ -1,14 +1,29 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { completeRequestKey } from '../../../db/repositories/idempotent-requests.js';
 import { findCase } from '../../../db/repositories/enforcement.js';
+import { findCaseLocation } from '../../../db/repositories/locations.js';
 import { openOrFeedEnforcementCase } from '../../../workflows/enforcement/client.js';
-import { caseStateQuery, enforcementCaseWorkflowId, type MilestoneKind } from '../../../workflows/enforcement/definitions.js';
+import {
+  type CaseInput,
+  type CaseState,
+  caseStateQuery,
+  enforcementCaseWorkflowId,
+  enforcementCaseWorkflowType,
+  type MilestoneKind,
+  milestoneUpdate,
+} from '../../../workflows/enforcement/definitions.js';
+import { locationIdKey, processKindKey } from '../../../workflows/search-attributes.js';
+import type { Actor } from '../../../workflows/shared/actor.js';
 import { dossierOfLocationInScope } from '../../access/cases.js';
 import { viewerOf } from '../../access/viewer.js';
 import type { AppDependencies } from '../../dependencies.js';
+import { idFromKey, requestUnderKey, startIdempotencyDescription } from '../../idempotency.js';
 import { actorOf } from '../../plugins/auth.js';
 import { conflict, notFound } from '../../problems.js';
+import { idempotencyHeaders } from '../../schemas/common.js';
 import { caseRef, startBody } from '../../schemas/handhaving.js';
-import { isWorkflowGone } from '../../temporal-errors.js';
+import { isWorkflowGone, liveStateOf } from '../../temporal-errors.js';
 import { protectedRoutes } from '../route-options.js';
 import { caseManagers } from './commands.js';
 import { syntheticRow, toView } from './views.js';
@@ -19,38 +34,113 @@ interface StartBody {
   milestone: { kind: MilestoneKind; reference?: { type: string; id: string }; note?: string };
 }
 
+type StartRequest = FastifyRequest<{ Body: StartBody; Headers: { 'idempotency-key'?: string } }>;
+
+/** The Idempotency-Key's scope: one key, one start request. */
+const scope = 'POST /handhaving';
+
+/**
+ * The case id a start under this key gives a new case (HH- and 8 hex, as a random one): so the
+ * same request sent again names the same case, and its first milestone (`<caseId>:first`) is the
+ * same milestone, which the case counts once.
+ */
+export const caseIdForKey = (key: string) => `HH-${idFromKey(scope, key, 8)}`;
+
 /** Opening a case for a location with its first milestone; an open case gets the milestone instead. */
 export function startRoute(app: FastifyInstance, deps: AppDependencies) {
   /**
    * An urgent start must not turn into a mere milestone of an open case: ask for the escalation
    * instead. Only a running case is asked: a query to a closed one is answered by replaying it.
+   * The case this very request opened (sent again under its key) is no reason to refuse.
    */
-  async function refuseUrgentOnOpenCase(locationId: string) {
+  async function refuseUrgentOnOpenCase(locationId: string, ownCaseId?: string) {
     const handle = deps.temporal.workflow.getHandle(enforcementCaseWorkflowId(locationId));
     const running = await handle.describe().then((d) => d.status.name === 'RUNNING', (err) => {
       if (isWorkflowGone(err)) return false;
       throw err;
     });
     const open = running ? await handle.query(caseStateQuery) : undefined;
-    if (open?.status === 'open') throw conflict(`Location ${locationId} has an open case ${open.caseId}: escalate it with POST /handhaving/${open.caseId}/escalate-urgent`);
+    if (open?.status === 'open' && open.caseId !== ownCaseId) throw conflict(`Location ${locationId} has an open case ${open.caseId}: escalate it with POST /handhaving/${open.caseId}/escalate-urgent`);
   }
 
-  async function start(request: FastifyRequest<{ Body: StartBody }>, reply: FastifyReply) {
-    const { locationId, milestone, urgent } = request.body;
-    if (!(await dossierOfLocationInScope(deps.db, await viewerOf(request, deps.db), locationId))) throw notFound(`Location ${locationId}`);
-    if (urgent) await refuseUrgentOnOpenCase(locationId);
-    const { state, created } = await openOrFeedEnforcementCase(
-      { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() },
-      { locationId, milestone, actor: actorOf(request), urgent },
-    );
-    const row = (await findCase(deps.db, state.caseId)) ?? syntheticRow(state, enforcementCaseWorkflowId(locationId));
+  /**
+   * The start under an Idempotency-Key: what workflows/enforcement/client.ts does, with the case id
+   * and the Update id derived from the key (the client draws them at random). Sent again, the
+   * Update is the same Update (Temporal answers the first one's outcome) and the milestone the same
+   * milestone; the case is never opened twice nor fed twice.
+   */
+  async function startUnderKey(key: string, body: StartBody, actor: Actor): Promise<CaseState> {
+    const location = await findCaseLocation(deps.db, body.locationId);
+    if (!location) throw new Error(`location ${body.locationId} has no dossier`);
+    const caseId = caseIdForKey(key);
+    const milestone = { ...body.milestone, id: `${caseId}:first` };
+    const input: CaseInput = {
+      caseId,
+      location,
+      first: { ...milestone, at: new Date().toISOString(), actorId: actor.id },
+      urgent: body.urgent,
+      startedBy: actor,
+      settings: deps.settings.enforcement(),
+    };
+    const startWorkflowOperation = new WithStartWorkflowOperation(enforcementCaseWorkflowType, {
+      workflowId: enforcementCaseWorkflowId(body.locationId),
+      taskQueue: deps.taskQueue,
+      args: [input] as [CaseInput],
+      typedSearchAttributes: [
+        { key: processKindKey, value: 'handhaving' },
+        { key: locationIdKey, value: body.locationId },
+      ],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
+    return deps.temporal.workflow.executeUpdateWithStart(milestoneUpdate, {
+      args: [{ actor, milestone }],
+      updateId: `start:${caseId}`,
+      startWorkflowOperation,
+    });
+  }
+
+  async function answer(reply: FastifyReply, state: CaseState, created: boolean) {
+    const row = (await findCase(deps.db, state.caseId)) ?? syntheticRow(state, enforcementCaseWorkflowId(state.location.locationId));
     return reply.code(created ? 201 : 200).send(toView(row, state));
   }
 
-  app.post('/handhaving', protectedRoutes('handhaving', caseManagers)({
-    summary: 'Open an enforcement case for a location with its first milestone; an open case gets the milestone instead (200)',
-    body: startBody,
-    response: { 200: caseRef, 201: caseRef },
-    problems: [400, 404, 409],
-  }), start);
+  async function start(request: StartRequest, reply: FastifyReply) {
+    const { locationId, milestone, urgent } = request.body;
+    const key = request.headers['idempotency-key'];
+    if (!(await dossierOfLocationInScope(deps.db, await viewerOf(request, deps.db), locationId))) throw notFound(`Location ${locationId}`);
+    const actor = actorOf(request);
+    if (!key) {
+      if (urgent) await refuseUrgentOnOpenCase(locationId);
+      const { state, created } = await openOrFeedEnforcementCase(
+        { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() },
+        { locationId, milestone, actor, urgent },
+      );
+      return answer(reply, state, created);
+    }
+
+    const { use, request: earlier } = await requestUnderKey(deps.db, scope, key, actor.id, request.body);
+    if (use === 'again' && earlier.resource_id && earlier.status_code) {
+      // Answered before: what the register holds now, with the status of the first answer (a
+      // closed case is never started again under the same key).
+      const row = await findCase(deps.db, earlier.resource_id);
+      if (row) return reply.code(earlier.status_code).send(toView(row, await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery)));
+    }
+    const caseId = caseIdForKey(key);
+    if (urgent) await refuseUrgentOnOpenCase(locationId, caseId);
+    const state = await startUnderKey(key, request.body, actor);
+    const created = state.caseId === caseId;
+    await completeRequestKey(deps.db, scope, key, state.caseId, created ? 201 : 200);
+    return answer(reply, state, created);
+  }
+
+  app.post<{ Body: StartBody; Headers: { 'idempotency-key'?: string } }>('/handhaving', {
+    ...protectedRoutes('handhaving', caseManagers)({
+      summary: 'Open an enforcement case for a location with its first milestone; an open case gets the milestone instead (200)',
+      description: `Idempotent with an \`Idempotency-Key\`: ${startIdempotencyDescription}`,
+      headers: idempotencyHeaders,
+      body: startBody,
+      response: { 200: caseRef, 201: caseRef },
+      problems: [400, 404, 409, 422],
+    }),
+  }, start);
 }

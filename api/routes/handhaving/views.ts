@@ -8,6 +8,8 @@ export function toView(row: EnforcementCaseRow, live: CaseState | null) {
   const closed = (live?.status ?? row.status) === 'closed';
   return {
     ...registerRecordOf(row),
+    // The live case manager: a reassignment's answer shows it before a later read of the register would.
+    caseManagerId: live ? live.location.caseManagerId : row.case_manager_id,
     municipality: row.municipality,
     status: live?.status ?? row.status,
     step: live ? live.step : row.step,

@@ -62,7 +62,7 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
     headers: idempotencyHeaders,
     body: createInspectionBody,
     response: { 200: inspectionResponse, 201: inspectionResponse },
-    problems: [400, 413, 415],
+    problems: [400, 413, 415, 422],
   }), requestInspectionHandler(deps, { requireInspection, liveState }));
 
   registerReads(app, protectedRoutes('inspecties', readers), {
@@ -79,5 +79,5 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
     gone: (row) => conflict(`Inspection request ${row.id} has ended (status ${row.status})`),
     notFound: (id) => notFound(`Inspection request ${id}`),
     answer: (row, state) => toView(row, state),
-  }, inspectionCommands);
+  }, inspectionCommands(deps));
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { completeRequestKey } from '../../../db/repositories/idempotent-requests.js';
 import { findInspection } from '../../../db/repositories/inspections.js';
 import { resolveLocationLink } from '../../../db/repositories/locations.js';
 import { findMelding } from '../../../db/repositories/meldingen.js';
@@ -15,6 +16,7 @@ import {
   type Urgency,
 } from '../../../workflows/inspection/definitions.js';
 import type { AppDependencies } from '../../dependencies.js';
+import { requestUnderKey } from '../../idempotency.js';
 import { actorOf } from '../../plugins/auth.js';
 import { HttpProblem, problemTypes } from '../../problems.js';
 import { toView } from './views.js';
@@ -29,6 +31,9 @@ export interface CreateBody {
 }
 
 export type CreateRequest = FastifyRequest<{ Body: CreateBody; Headers: { 'idempotency-key'?: string } }>;
+
+/** The Idempotency-Key's scope (api/idempotency.ts). */
+const keyScope = 'POST /inspections';
 
 const badField = (field: string, message: string) =>
   new HttpProblem(400, problemTypes.validation, 'Bad Request', `${field} ${message}`, { errors: [{ field, message }] });
@@ -83,12 +88,17 @@ export function requestInspectionHandler(deps: AppDependencies, { requireInspect
   }
 
   return async function requestInspection(request: CreateRequest, reply: FastifyReply) {
-    const inspectionId = inspectionIdFor(request.headers['idempotency-key']);
+    const key = request.headers['idempotency-key'];
+    const inspectionId = inspectionIdFor(key);
+    // The key names the process (inspectionIdForKey); its first request's fingerprint tells the
+    // same request sent again (answered with that process) from another one under the key (422).
+    if (key) await requestUnderKey(deps.db, keyScope, key, actorOf(request).id, request.body);
     if (await findInspection(deps.db, inspectionId)) return again(request, reply, inspectionId, true);
     const input = await inputOf(request, inspectionId);
     const start = new WithStartWorkflowOperation(inspectionWorkflowType, inspectionStartOptions(input, deps.taskQueue));
     try {
       const state = await deps.temporal.workflow.executeUpdateWithStart(registeredUpdate, { startWorkflowOperation: start });
+      if (key) await completeRequestKey(deps.db, keyScope, key, inspectionId, 201);
       return reply.code(201).send(toView(inspectionRecord(input, state), state));
     } catch (err) {
       // The same request was registered and has already finished: answer what the register holds.

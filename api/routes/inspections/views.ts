@@ -8,6 +8,8 @@ export function toView(row: InspectionRecord, live: InspectionState | null) {
   const status = s?.status ?? row.status;
   return {
     ...registerRecordOf(row),
+    // Reassigned: the live state's, so the command's answer shows the new one.
+    caseManagerId: s?.caseManagerId === undefined ? row.case_manager_id : s.caseManagerId,
     reason: row.reason,
     questions: row.questions,
     urgency: row.urgency,

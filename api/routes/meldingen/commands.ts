@@ -1,5 +1,4 @@
 import { resolveLocationLink } from '../../../db/repositories/locations.js';
-import { findUser } from '../../../db/repositories/users.js';
 import type { MeldingRow } from '../../../db/tables/meldingen.js';
 import type { Role } from '../../../db/tables/reference.js';
 import {
@@ -23,6 +22,7 @@ import {
   triageUpdate,
 } from '../../../workflows/melding/definitions.js';
 import type { AppDependencies } from '../../dependencies.js';
+import { assignCommand } from '../../commands/assign.js';
 import { command, withActor } from '../../commands/command-path.js';
 import { HttpProblem, problemTypes } from '../../problems.js';
 import { commandBodies } from '../../schemas/meldingen.js';
@@ -58,17 +58,13 @@ export function meldingCommands(deps: Pick<AppDependencies, 'db'>) {
         return { link, actor };
       },
     }),
-    command<MeldingRow, MeldingState, Body<AssignCommand>, AssignCommand>({
-      path: 'assign',
+    assignCommand<MeldingRow, MeldingState, AssignCommand>({
       summary: 'Reassign the report (absence, workload), with a reason',
       roles: coordinators,
-      body: commandBodies.assign,
       update: assignUpdate,
-      async toCommand(body, context) {
-        const user = await findUser(deps.db, body.assigneeId);
-        if (!user || !user.active || !staff.includes(user.role)) throw badField('body.assigneeId', 'is not an active case manager or coordinator');
-        return withActor(body, context);
-      },
+      db: deps.db,
+      // A crisis report goes to whoever handles crises, whatever their team; a regular one stays in its team.
+      assignee: (row) => ({ roles: staff, teamId: row.triage === 'crisis' ? null : row.team_id }),
     }),
     command<MeldingRow, MeldingState, Body<AcknowledgeCommand>, AcknowledgeCommand>({
       path: 'acknowledge',

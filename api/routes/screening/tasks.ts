@@ -63,5 +63,5 @@ export function registerTasks(app: FastifyInstance, deps: AppDependencies) {
     gone: (row) => conflict(`Screening task ${row.id} is closed (${row.status}) and takes no more codes`),
     notFound: missing,
     answer: (row, state) => withState(row, state),
-  }, taskCommands);
+  }, taskCommands(deps));
 }

@@ -15,7 +15,7 @@ const description =
   'Without parameters: the signed-in person\'s own work (an admin under break-glass: all open work). `teamId` and `assignee` ask for a team\'s ' +
   'work: a team coordinator for their own team only (403 otherwise); an admin or the central team coordinator for any, under break-glass only (docs/access.md). ' +
   '`filter` applies a saved filter (GET /work/filters) under the explicit parameters. Each item says which rule set its due ' +
-  'moment (`dueRule`) and lists its commands (`actions`, with `assign` to reassign a report).';
+  'moment (`dueRule`) and lists its commands (`actions`, with `assign` to reassign a report, an enforcement case, a screening task or an inspection).';
 
 /** Mijn werk (docs/work-surfaces.md): one inbox across processes, in the caller's scope. */
 export function inboxRoutes(app: FastifyInstance, deps: AppDependencies) {

@@ -2,6 +2,7 @@ import { JURIST_REVIEW, type WorkRow } from '../../../db/repositories/work.js';
 import { staffReaders, type Role } from '../../../db/tables/reference.js';
 import type { ProcessSettings } from '../../../workflows/settings.js';
 import { DueRuleExplainer, type DueRule } from '../../work/due-rule.js';
+import { reassigners } from '../../commands/assign.js';
 
 // An item of Mijn werk (docs/work-surfaces.md): a row of the work projection with its title, the
 // rule that set its due moment and the commands it offers.
@@ -93,10 +94,13 @@ function actionsOf(row: WorkRow, role: Role) {
   } else if (row.process === 'handhaving') {
     if (row.waiting_for === JURIST_REVIEW) list.push(a('review', 'Juridisch nazicht: goedkeuren of opmerkingen', 'POST', `${base}/review`, ['jurist']));
     list.push(a('close', 'Handhaving afsluiten', 'POST', `${base}/close`, ['klantenbeheerder', 'teamcoordinator']));
+    list.push(a('assign', 'Andere klantenbeheerder toewijzen', 'POST', `${base}/assign`, reassigners));
   } else if (row.process === 'screening') {
     list.push(a('code', 'Coderen (risico, geen risico, verder onderzoek nodig)', 'POST', `${base}/code`, ['klantenbeheerder', 'teamcoordinator']));
+    list.push(a('assign', 'Toewijzen aan iemand anders', 'POST', `${base}/assign`, reassigners));
   } else if (row.process === 'inspectie' && row.phase !== 'eindverslag') {
     list.push(a('cancel', 'Inspectieaanvraag annuleren', 'POST', `${base}/cancel`, ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator']));
+    list.push(a('assign', 'Opvolging toewijzen aan iemand anders', 'POST', `${base}/assign`, reassigners));
   }
   return list;
 }

@@ -216,3 +216,74 @@ export async function renderCrisisRoster(container: HTMLElement): Promise<void> 
   weeks.addEventListener('change', () => void load());
   await load();
 }
+
+// ----- the municipalities' contact points (lokaal loket kinderopvang) ----------------------------------
+
+type ContactPoint = Schema<'/municipality-contacts'>['items'][number];
+
+const contactState = { q: '', offset: 0 };
+
+/** The form that changes one contact point (PUT /municipality-contacts/{id}); the contact person is kept as recorded. */
+function contactPointForm(c: ContactPoint, onSaved: (message: string) => void): HTMLElement {
+  const errors = errorBox();
+  const send = submission();
+  const form = h('form', { class: 'command-form', 'aria-label': `Contactpunt van ${c.municipality} wijzigen` },
+    field('E-mail van het loket', h('input', { type: 'email', name: 'email', value: c.email, required: true, maxlength: 200, size: 32 })),
+    field('NIS-code', h('input', { type: 'text', name: 'nisCode', value: c.nisCode ?? '', pattern: '[0-9]{5}', size: 6 }), 'Vijf cijfers, of leeg'),
+    field('Postadres', h('textarea', { name: 'postalAddress', rows: 3, maxlength: 500 }, c.postalAddress ?? '')),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Bewaren')),
+    errors);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await send.send(`/municipality-contacts/${encodeURIComponent(c.id)}`, {
+        municipality: c.municipality, email: val(form, 'email'), nisCode: val(form, 'nisCode') || null, postalAddress: val(form, 'postalAddress') || null,
+      }, 'PUT');
+      onSaved(`Het contactpunt van ${c.municipality} is bewaard; brieven die erop wachtten, vertrekken nu.`);
+    } catch (err) {
+      showError(errors, err);
+    }
+  });
+  return form;
+}
+
+/** The contact points (admins): the list, the municipalities without one, and one entry to change at a time. */
+export function renderMunicipalityContacts(container: HTMLElement): Promise<void> {
+  const status = statusBox();
+  const missing = h('p', { class: 'hint', role: 'status' });
+  const editor = h('div', {});
+  const edit = (c: ContactPoint) => {
+    editor.replaceChildren(section('gemeente-wijzigen-titel', `Contactpunt van ${c.municipality}`, contactPointForm(c, (message) => {
+      status.textContent = message;
+      editor.replaceChildren();
+      void view.reload();
+    })));
+    editor.querySelector('input')?.focus();
+  };
+  const view = listView<ContactPoint>({
+    id: 'gemeenten-titel',
+    title: 'Contactpunten van gemeenten',
+    caption: 'Lokaal loket kinderopvang per gemeente: hier gaan de brieven aan het lokaal bestuur heen',
+    filterBy: [field('Gemeente', h('input', { type: 'search', name: 'q', value: contactState.q, size: 20 }))],
+    columns: [
+      { title: 'Gemeente', cell: (c) => [c.municipality, c.nisCode ? h('small', { class: 'muted block mono' }, `NIS ${c.nisCode}`) : null] },
+      { title: 'E-mail', cell: (c) => h('span', { class: 'mono' }, c.email) },
+      { title: 'Postadres', cell: (c) => h('small', {}, c.postalAddress ?? '') },
+      { title: 'Contactpersoon', cell: (c) => (c.hasContactPerson ? 'ja' : '') },
+      { title: 'Bijgewerkt', cell: (c) => [when(c.updatedAt), h('small', { class: 'muted block' }, personLabel(c.updatedBy))] },
+      { title: 'Actie', cell: (c) => h('button', { type: 'button', 'aria-label': `Wijzigen: ${c.municipality}`, onclick: () => edit(c) }, 'Wijzigen') },
+    ],
+    load: async (offset, limit) => {
+      const page = await get('/municipality-contacts', { q: contactState.q || undefined, limit: String(limit), offset: String(offset) });
+      missing.textContent = page.withoutContactPoint.length === 0 ? 'Elke gemeente van het register heeft een contactpunt.'
+        : `Zonder contactpunt (brieven wachten, zie Incidenten): ${page.withoutContactPoint.join(', ')}. Voer ze in met een import (POST /municipality-contacts/upload).`;
+      return page;
+    },
+    state: contactState,
+    noun: 'Gemeenten',
+    empty: 'Geen contactpunten gevonden.',
+  });
+  container.append(status, view.element, editor);
+  view.element.querySelector('.title-bar')!.after(missing);
+  return view.reload();
+}

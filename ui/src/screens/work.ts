@@ -1,6 +1,7 @@
 // Mijn werk (GET /work): one inbox across processes, overdue first, then by due moment; each item
 // says which rule set its due moment. A team coordinator sees a team member's work and reassigns
-// from here; filters can be saved under a name (/work/filters).
+// from here (reports, enforcement cases, screening tasks, inspections: each item's `assign`
+// action); filters can be saved under a name (/work/filters).
 import { listView } from '../components/list-view.js';
 import { errorBox, handleSubmit, showError, statusBox } from '../lib/alerts.js';
 import { api, get, type Schema, submission } from '../lib/api.js';
@@ -69,7 +70,7 @@ function whoCell(item: WorkItem): Child {
   return person(item.assigneeId) || item.assigneeId === session.me?.id ? personLabel(item.assigneeId) : item.assigneeName ?? item.assigneeId;
 }
 
-/** The commands that can be done from the list: pick up a report, reassign it; the rest open the item. */
+/** The commands that can be done from the list: pick up a report, reassign any item; the rest open the item. */
 function actionsCell(item: WorkItem, reload: () => Promise<void>, flash: (text: string) => void): HTMLTableCellElement {
   const cell = h('td', { class: 'work-actions' });
   const errors = errorBox();
@@ -91,7 +92,7 @@ function actionsCell(item: WorkItem, reload: () => Promise<void>, flash: (text: 
       });
       cell.append(button);
     }
-    if (action.rel === 'assign' && item.process === 'melding') cell.append(reassignForm(item, action.href, reload, flash));
+    if (action.rel === 'assign') cell.append(reassignForm(item, action.href, reload, flash));
   }
   const href = uiHref(item.href);
   if (href) cell.append(h('a', { class: 'button', href, 'aria-label': `Openen: ${item.id}` }, 'Openen'));
@@ -99,10 +100,23 @@ function actionsCell(item: WorkItem, reload: () => Promise<void>, flash: (text: 
   return cell;
 }
 
+/**
+ * Who may take an item over, as the API checks it (api/commands/assign.ts): a report goes to a
+ * case manager or coordinator of its team (a crisis report also to a crisis coordinator); an
+ * enforcement case, a screening task or an inspection to a case manager or the team coordinator
+ * of its team.
+ */
+function mayTakeOver(item: WorkItem) {
+  return (p: { teamId: string | null; role: string }) => {
+    if (item.process !== 'melding') return ['klantenbeheerder', 'teamcoordinator'].includes(p.role) && (!item.teamId || p.teamId === item.teamId);
+    return ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator'].includes(p.role)
+      && (item.variant === 'crisis' ? p.role === 'crisiscoordinator' || p.teamId === item.teamId : p.teamId === item.teamId);
+  };
+}
+
 function reassignForm(item: WorkItem, href: string, reload: () => Promise<void>, flash: (text: string) => void): HTMLElement {
   const errors = errorBox();
-  const sameTeam = (p: { teamId: string | null; role: string }) => ['klantenbeheerder', 'teamcoordinator', 'crisiscoordinator'].includes(p.role)
-    && (item.variant === 'crisis' ? p.role === 'crisiscoordinator' || p.teamId === item.teamId : p.teamId === item.teamId);
+  const sameTeam = mayTakeOver(item);
   const options = assigneeOptions(sameTeam).filter(([id]) => id !== item.assigneeId);
   const form = h('form', { class: 'inline-form', 'aria-label': `Toewijzen: ${item.id}` },
     field('Nieuwe behandelaar', select('assigneeId', [['', 'kies…'], ...options], '', { required: true })),
@@ -225,7 +239,7 @@ export async function renderWork(container: HTMLElement, params?: URLSearchParam
       const page = await get('/work', { ...query(), offset: String(offset), limit: String(limit) });
       const title = scopeTitle(page);
       container.querySelector('#werk-titel')!.textContent = title;
-      heading.textContent = page.scope.kind === 'team' ? 'Je ziet het werk van anderen: als coördinator kun je meldingen hier opnieuw toewijzen.' : '';
+      heading.textContent = page.scope.kind === 'team' ? 'Je ziet het werk van anderen: als coördinator kun je het hier opnieuw toewijzen.' : '';
       return page;
     },
     state,
