@@ -1,9 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { integrationWorkers } from './test/integration/workers.js';
 
 // Two projects: pure logic (fast, no services) and integration (a real Temporal dev server and a
 // real PostgreSQL, started once for the run by test/integration/global-setup.ts).
 export default defineConfig({
   test: {
+    maxWorkers: integrationWorkers,
     projects: [
       {
         test: {
@@ -20,8 +22,10 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Two cores: one file at a time keeps the dev server and PostgreSQL responsive.
-          fileParallelism: false,
+          // Two files at a time, each worker with its own Temporal dev server (workers.ts): most
+          // of a file's time is waiting on timers and polls, which the other file fills.
+          fileParallelism: true,
+          maxWorkers: integrationWorkers,
         },
       },
     ],

@@ -12,10 +12,12 @@ import { startDevServer } from '../../platform/dev-server.js';
 import { workflowsPath } from '../../platform/worker.js';
 import { ensureTemporalCli } from '../../platform/temporal-cli.js';
 import { buildUi } from '../../platform/ui-build.js';
+import { integrationWorkers } from './workers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    temporalAddress: string;
+    /** One dev server per integration worker (vitest.config.ts): a file uses its worker's (harness.ts). */
+    temporalAddresses: string[];
     temporalNamespace: string;
     workflowBundlePath: string;
     pgAdminUrl: string;
@@ -55,8 +57,8 @@ export default async function setup(project: TestProject) {
   const namespace = 'handhaving-test';
   // The web UI the browser tests load (docs/ui.md): built once per run, about a second.
   await buildUi();
-  const [server, bundle] = await Promise.all([
-    ensureTemporalCli().then(async (cli) => startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' })),
+  const [servers, bundle] = await Promise.all([
+    ensureTemporalCli().then((cli) => Promise.all(Array.from({ length: integrationWorkers }, async () => startDevServer({ cli, port: await freePort(), namespace, logLevel: 'error' })))),
     bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
   ]).catch(async (err: unknown) => {
     await dropRole(pgAdminUrl, pgAppRole);
@@ -65,7 +67,7 @@ export default async function setup(project: TestProject) {
   const workflowBundlePath = join(tmpdir(), `handhaving-workflows-${runId}.js`);
   writeFileSync(workflowBundlePath, bundle.code);
 
-  project.provide('temporalAddress', server.address);
+  project.provide('temporalAddresses', servers.map((server) => server.address));
   project.provide('temporalNamespace', namespace);
   project.provide('workflowBundlePath', workflowBundlePath);
   project.provide('pgAdminUrl', pgAdminUrl);
@@ -74,7 +76,7 @@ export default async function setup(project: TestProject) {
   project.provide('pgTemplate', pgTemplate);
 
   return async () => {
-    await server.stop();
+    for (const server of servers) await server.stop();
     rmSync(workflowBundlePath, { force: true });
     await dropDatabasesStartingWith(pgAdminUrl, `hh_test_${runId}_`);
     await dropRole(pgAdminUrl, pgAppRole);

@@ -11,6 +11,7 @@ import type { FaultInjection } from '../../activities/enforcement.js';
 import { connectDatabase } from '../../db/connect.js';
 import { grantApplicationRole } from '../../db/migrate.js';
 import type { Database } from '../../db/schema.js';
+import { workerSlot } from './workers.js';
 import { DEFAULT_TEST_SEED_SCALE, prepareTestDatabase, TEST_SEED_REFERENCE_DATE } from './test-database.js';
 import { loadConfig } from '../../platform/config.js';
 import { createProcessSettings, type ProcessSettings } from '../../workflows/settings.js';
@@ -27,6 +28,9 @@ import { type SmtpSink, startSmtpSink } from '../../channels/smtp-sink.js';
 installWorkerLogging('warn');
 
 export { TEST_SEED_REFERENCE_DATE };
+
+/** The Temporal dev server of this file's worker (global-setup.ts starts one per worker). */
+export const temporalAddress = (): string => inject('temporalAddresses')[workerSlot()]!;
 
 /** PAYLOAD_KEYS of every test system: a fixed key, so a failing test's history can be decoded afterwards. */
 export const TEST_PAYLOAD_KEYS = `test-1:${Buffer.from('handhaving-test-payload-key-0001').toString('base64')}`;
@@ -107,7 +111,7 @@ export async function startTestSystem(options: TestSystemOptions = {}): Promise<
     if (!fromTemplate) await prepareTestDatabase(db, seedScale);
     const appDb = await openApplicationDatabase(kind, db, cleanups);
 
-    const address = options.temporalAddress ?? inject('temporalAddress');
+    const address = options.temporalAddress ?? temporalAddress();
     const namespace = inject('temporalNamespace');
     const taskQueue = `test-${suffix}`;
     const settings = createProcessSettings({

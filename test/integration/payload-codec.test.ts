@@ -10,7 +10,7 @@ import { ENCODING_ENCRYPTED } from '../../platform/payload-codec.js';
 import { ensureTemporalCli } from '../../platform/temporal-cli.js';
 import { meldingWorkflowId } from '../../workflows/melding/definitions.js';
 import { freePort } from './global-setup.js';
-import { startTestSystem, TEST_TEMPORAL_UI_ORIGIN, type TestSystem, testPayloadCodec } from './harness.js';
+import { startTestSystem, temporalAddress, TEST_TEMPORAL_UI_ORIGIN, type TestSystem, testPayloadCodec } from './harness.js';
 import { eventually, getMelding, locationOfTeam, personalIntake, post } from './melding-helpers.js';
 
 // Issue 11, "Encrypted payloads": markers in every personal field of a report appear neither in
@@ -106,7 +106,7 @@ describe('payloads in the shared dev server', () => {
     sys = await startTestSystem();
     markers = markersFor();
     ({ id: meldingId, locationId } = await runReport(sys, markers));
-    const client = await plainClient(inject('temporalAddress'));
+    const client = await plainClient(temporalAddress());
     try {
       history = await client.workflow.getHandle(meldingWorkflowId(meldingId)).fetchHistory();
     } finally {
