@@ -15,7 +15,6 @@ import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as meldingPickedUpAt from './2026_12_01_0100_melding_picked_up_at.js';
 import * as municipalityContacts from './2026_12_01_0200_municipality_contacts.js';
 import * as uncertainMailAndRequestKeys from './2026_12_01_0300_uncertain_mail_and_request_keys.js';
-import * as dashboardAggregates from './2026_12_01_0500_dashboard_aggregates.js';
 
 /**
  * Every migration, by name (Kysely runs them in the order of their names). A static list rather
@@ -39,5 +38,4 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0100_melding_picked_up_at': meldingPickedUpAt,
   '2026_12_01_0200_municipality_contacts': municipalityContacts,
   '2026_12_01_0300_uncertain_mail_and_request_keys': uncertainMailAndRequestKeys,
-  '2026_12_01_0500_dashboard_aggregates': dashboardAggregates,
 };

@@ -4,16 +4,9 @@ import { JURIST_REVIEW } from './work.js';
 
 /**
  * The team dashboard (docs/work-surfaces.md, "Dashboard"): one function per view, each ONE SQL
- * statement; no view lists rows to count them in JavaScript. Every view answers rows of flat
- * columns (camelCase), so the same rows are the JSON answer and the CSV export.
- *
- * The views read aggregates per (team, month, …) (`dashboard_*` tables, migration
- * 2026_12_01_0500_dashboard_aggregates), kept by triggers on the registers and the timeline in the
- * transaction of every write, so what a request reads does not grow with the history: at most a
- * few thousand counter rows for ten years of all teams. Only what depends on the clock is read from
- * the registers, through partial indexes that hold the present: what is overdue now (open
- * enforcement cases by `due_at`; overdue reports, inspections and tasks), the reports still inside
- * their pick-up budget, and the history's enforcement steps whose term has not passed yet.
+ * statement of aggregates over the registers and the dossier timelines (GROUP BY, FILTER,
+ * percentile_cont); no view lists rows to count them in JavaScript. Every view answers rows of
+ * flat columns (camelCase), so the same rows are the JSON answer and the CSV export.
  *
  * Sources: the registers (meldingen, enforcement_cases, enforcement_decisions, inspections,
  * screening_tasks) hold what ran in this system; the seeded three-year history exists only as
@@ -38,14 +31,11 @@ export interface DashboardFilter {
 
 export type DashboardRow = Record<string, string | number | boolean | null>;
 
-/** The Brussels month of an instant, as the date of its first day (the aggregates' month). */
-const monthDate = (col: RawBuilder<unknown>) => sql`(date_trunc('month', ${col} at time zone 'Europe/Brussels'))::date`;
+/** The Brussels month of an instant: grouped by the truncated timestamp, shown as 'YYYY-MM' (to_char once per group). */
+const monthStart = (col: RawBuilder<unknown>) => sql`date_trunc('month', ${col} at time zone 'Europe/Brussels')`;
 const monthText = (col: RawBuilder<unknown>) => sql`to_char(${col}, 'YYYY-MM')`;
 const team = (f: DashboardFilter, col: string) => (f.teamId ? sql`${sql.ref(col)} = ${f.teamId}` : sql`true`);
 const inPeriod = (f: DashboardFilter, col: string) => sql`${sql.ref(col)} >= ${f.from} and ${sql.ref(col)} < ${f.to}`;
-/** An aggregate's month (a date) within the period: the months from the one of `from` to the one before `to`. */
-const months = (f: DashboardFilter, col: string) =>
-  sql`${sql.ref(col)} >= ${monthDate(sql`cast(${f.from} as timestamptz)`)} and ${sql.ref(col)} < cast(${f.to} as timestamptz) at time zone 'Europe/Brussels'`;
 /** Timeline entries of the filter's team: a join on the dossier (no join for all teams). */
 const timelineTeamJoin = (f: DashboardFilter) => (f.teamId ? sql`join dossiers d on d.id = t.dossier_id and d.team_id = ${f.teamId}` : sql``);
 
@@ -53,28 +43,35 @@ async function rows(db: Kysely<Database>, query: RawBuilder<DashboardRow>): Prom
   return (await query.execute(db)).rows;
 }
 
-/**
- * Counts per process and phase: everything open now, plus what closed within the period. The
- * aggregate keeps open items under `closed_month` 'infinity'; open enforcement cases come from the
- * register (their overdue is `due_at < now()`).
- */
+/** Counts per process and phase: everything open now, plus what closed within the period. */
 export function phaseCountsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select p.process as "process", p.phase as "phase", nullif(p.variant, '') as "variant",
-           sum(p.items)::int as "count", sum(p.overdue)::int as "overdue"
-      from dashboard_phase_counts p
-     where ${team(f, 'p.team_id')} and (p.closed_month = 'infinity' or (${months(f, 'p.closed_month')}))
-     group by p.process, p.phase, p.variant
-    having sum(p.items) > 0
+    select 'melding' as "process", m.phase as "phase", m.triage as "variant",
+           count(*)::int as "count", count(*) filter (where m.overdue)::int as "overdue"
+      from meldingen m
+     where ${team(f, 'm.team_id')} and (m.phase <> 'afgesloten' or (${inPeriod(f, 'm.closed_at')}))
+     group by m.phase, m.triage
     union all
-    select 'handhaving', coalesce(c.step, 'geen'), c.block, count(*)::int, count(*) filter (where c.due_at < now())::int
+    select 'handhaving', case when c.status = 'closed' then 'gesloten' else coalesce(c.step, 'geen') end,
+           case when c.status = 'closed' then null else c.block end,
+           count(*)::int, count(*) filter (where c.status = 'open' and c.due_at < now())::int
       from enforcement_cases c
-     where c.status = 'open' and ${team(f, 'c.team_id')}
+     where ${team(f, 'c.team_id')} and (c.status = 'open' or (${inPeriod(f, 'c.closed_at')}))
      group by 2, 3
+    union all
+    select 'inspectie', i.status, i.urgency, count(*)::int, count(*) filter (where i.overdue)::int
+      from inspections i
+     where ${team(f, 'i.team_id')} and (i.status not in ('eindverslag', 'geannuleerd') or (${inPeriod(f, 'i.closed_at')}))
+     group by i.status, i.urgency
+    union all
+    select 'screening', s.status, null, count(*)::int, count(*) filter (where s.overdue)::int
+      from screening_tasks s
+     where ${team(f, 's.team_id')} and (s.status = 'open' or (${inPeriod(f, 's.coded_at')}))
+     group by s.status
     order by 1, 2, 3`;
 }
 
-/** Overdue now, per process and assignee (the oldest due moment first in each): the registers' partial indexes of what is overdue. */
+/** Overdue now, per process and assignee (the oldest due moment first in each). */
 export function overdueQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
     select x.process as "process", x.assignee_id as "assigneeId", u.name as "assigneeName",
@@ -100,79 +97,50 @@ export function overdueQuery(f: DashboardFilter) {
 /**
  * Deadline performance per month of receipt: the share of crisis reports picked up within their
  * budget (1 hour) and of regular ones (24 hours), and the median time to pick up, in minutes.
- * Picked up = the report's first `melding.acknowledged` (meldingen.picked_up_at, kept by the
- * projection). The share counts the reports whose deadline has been decided (picked up, or the
- * budget has passed); a report still inside its budget counts nowhere yet. The seeded history has
- * no pick-up moments: its months show `historyCrisis` / `historyRegular` (reports received) only.
- *
- * From the pick-up histogram (`dashboard_pickup_counts`: reports per month, triage and bucket of
- * the pick-up time, its upper bound in seconds; -1 not picked up; team '*' for all teams): within
- * budget = the buckets up to the budget (exact for a budget on the bucket grid: whole seconds up
- * to a minute, 10 s up to 10 minutes, whole minutes up to 2 hours, quarters up to 48 hours, whole
- * hours up to 14 days, whole days: every configured budget in hours or days); the median = the
- * upper bound of the bucket(s) of the middle report(s), as percentile_cont would interpolate them
- * (too high by less than one bucket: < 1 s, 10 s, 1 min, 15 min, 1 h or 1 day); a pick-up before
- * the receipt counts as 0. Not yet decided: the reports without pick-up received within the
- * budget, from the register (`meldingen_dashboard_waiting_idx`).
+ * Picked up = the report's first `melding.acknowledged` (meldingen.picked_up_at, kept by the projection). The share counts the reports whose
+ * deadline has been decided (picked up, or the budget has passed); a report still inside its budget
+ * counts nowhere yet. The seeded history has no pick-up moments: its months show `historyCrisis` /
+ * `historyRegular` (reports received) only.
  */
 export function deadlinePerformanceQuery(f: DashboardFilter) {
   const crisis = sql`make_interval(secs => ${f.crisisBudgetMs / 1000})`;
   const regular = sql`make_interval(secs => ${f.regularBudgetMs / 1000})`;
-  /** A figure of one triage ('crisis', 'regulier', '*': both) of the month. */
-  const of = (triage: string, col: string) => sql`max(${sql.ref(col)}) filter (where t.triage = ${triage})`;
+  const minutes = sql`extract(epoch from (picked_up_at - received_at)) / 60`;
   return sql<DashboardRow>`
-    with ranked as (
-      select p.month, p.triage, p.pickup_s, p.reports,
-             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage order by p.pickup_s) as upto,
-             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage) as picked
-        from dashboard_pickup_counts p
-       where p.team_id = ${f.teamId ?? '*'} and ${months(f, 'p.month')} and p.reports > 0
-    ), triages as (
-      -- percentile_cont(0.5) of the picked-up reports: the mean of the middle one or two (0-based ranks (n-1)/2 and n/2).
-      select r.month, r.triage, sum(r.reports)::int as received,
-             coalesce(sum(r.reports) filter (where r.pickup_s between 0 and case when r.triage = 'crisis' then cast(${f.crisisBudgetMs / 1000} as numeric)
-                                                                                 else cast(${f.regularBudgetMs / 1000} as numeric) end), 0)::int as in_time,
-             round(((min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > (r.picked - 1) / 2))::numeric
-                    + min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > r.picked / 2)) / 120, 1)::float8 as median
-        from ranked r
-       group by r.month, r.triage
-    ), live as (
-      select t.month,
-             coalesce(${of('crisis', 't.received')}, 0) as crisis_received, coalesce(${of('crisis', 't.in_time')}, 0) as crisis_in_time,
-             coalesce(${of('regulier', 't.received')}, 0) as regular_received, coalesce(${of('regulier', 't.in_time')}, 0) as regular_in_time,
-             ${of('crisis', 't.median')} as crisis_median, ${of('regulier', 't.median')} as regular_median, ${of('*', 't.median')} as all_median
-        from triages t
-       group by t.month
-    ), waiting as (
-      select ${monthDate(sql`m.received_at`)} as month,
-             count(*) filter (where m.triage = 'crisis')::int as crisis, count(*) filter (where m.triage <> 'crisis')::int as regular
+    with live as (
+      select m.triage, m.received_at, m.picked_up_at
         from meldingen m
-       where m.picked_up_at is null and m.phase <> 'te_koppelen' and m.received_at >= now() - greatest(${crisis}, ${regular})
-         and m.received_at + case when m.triage = 'crisis' then ${crisis} else ${regular} end >= now()
-         and ${inPeriod(f, 'm.received_at')} and ${team(f, 'm.team_id')}
-       group by 1
+       where ${inPeriod(f, 'm.received_at')} and ${team(f, 'm.team_id')} and m.phase <> 'te_koppelen'
     ), live_months as (
-      select l.*, l.crisis_received - coalesce(w.crisis, 0) as crisis_decided, l.regular_received - coalesce(w.regular, 0) as regular_decided
-        from live l left join waiting w on w.month = l.month
+      select ${monthStart(sql`received_at`)} as month,
+             count(*) filter (where triage = 'crisis')::int as crisis_received,
+             count(*) filter (where triage = 'crisis' and (picked_up_at is not null or received_at + ${crisis} < now()))::int as crisis_decided,
+             count(*) filter (where triage = 'crisis' and picked_up_at <= received_at + ${crisis})::int as crisis_in_time,
+             count(*) filter (where triage <> 'crisis')::int as regular_received,
+             count(*) filter (where triage <> 'crisis' and (picked_up_at is not null or received_at + ${regular} < now()))::int as regular_decided,
+             count(*) filter (where triage <> 'crisis' and picked_up_at <= received_at + ${regular})::int as regular_in_time,
+             percentile_cont(0.5) within group (order by ${minutes}) filter (where triage = 'crisis' and picked_up_at is not null) as crisis_median,
+             percentile_cont(0.5) within group (order by ${minutes}) filter (where triage <> 'crisis' and picked_up_at is not null) as regular_median,
+             percentile_cont(0.5) within group (order by ${minutes}) filter (where picked_up_at is not null) as all_median
+        from live group by 1
     ), history as (
-      select t.month,
-             coalesce(sum(t.entries) filter (where t.kind = 'crisismelding'), 0)::int as history_crisis,
-             coalesce(sum(t.entries) filter (where t.kind = 'melding'), 0)::int as history_regular
-        from dashboard_timeline_counts t
-       where t.kind in ('melding', 'crisismelding') and ${months(f, 't.month')} and ${team(f, 't.team_id')}
-       group by t.month
-      having sum(t.entries) > 0
+      select ${monthStart(sql`t.occurred_at`)} as month,
+             count(*) filter (where t.kind = 'crisismelding')::int as history_crisis,
+             count(*) filter (where t.kind = 'melding')::int as history_regular
+        from timeline_entries t ${timelineTeamJoin(f)}
+       where t.kind in ('melding', 'crisismelding') and ${inPeriod(f, 't.occurred_at')} and t.details ->> 'meldingId' is null
+       group by 1
     )
     select ${monthText(sql`coalesce(l.month, h.month)`)} as "month",
            coalesce(l.crisis_received, 0) as "crisisReceived",
            coalesce(l.crisis_in_time, 0) as "crisisWithinBudget",
            round(l.crisis_in_time::numeric / nullif(l.crisis_decided, 0), 3)::float8 as "crisisShareWithinBudget",
-           l.crisis_median as "crisisMedianPickupMinutes",
+           round(l.crisis_median::numeric, 1)::float8 as "crisisMedianPickupMinutes",
            coalesce(l.regular_received, 0) as "regularReceived",
            coalesce(l.regular_in_time, 0) as "regularWithinBudget",
            round(l.regular_in_time::numeric / nullif(l.regular_decided, 0), 3)::float8 as "regularShareWithinBudget",
-           l.regular_median as "regularMedianPickupMinutes",
-           l.all_median as "medianPickupMinutes",
+           round(l.regular_median::numeric, 1)::float8 as "regularMedianPickupMinutes",
+           round(l.all_median::numeric, 1)::float8 as "medianPickupMinutes",
            coalesce(h.history_crisis, 0) as "historyCrisis",
            coalesce(h.history_regular, 0) as "historyRegular"
       from live_months l full join history h on h.month = l.month
@@ -185,43 +153,43 @@ export function deadlinePerformanceQuery(f: DashboardFilter) {
  * dossier's next enforcement step is a later one, remedied when there is none (or a new aanmaning)
  * and its term has passed (aanmaning: `termijn_tot`; voornemen: `hoorrecht_tot` + 30 days), else
  * still open. Register (enforcement_cases.steps): by each step's outcome.
- *
- * Both from `dashboard_funnel_counts`, whose history rows count every step without a later step
- * as remedied; `pending` takes back those whose term has not passed yet (today's steps, through
- * the term indexes, each with its dossier's next step).
  */
 export function funnelQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    with counts as (
-      select a.stage, a.source, sum(a.started)::int as started, sum(a.escalated)::int as escalated, sum(a.remedied)::int as remedied,
-             sum(a.decided)::int as decided, sum(a.schorsing)::int as schorsing, sum(a.opheffing)::int as opheffing
-        from dashboard_funnel_counts a
-       where ${team(f, 'a.team_id')} and ${months(f, 'a.month')}
-       group by a.stage, a.source
-    ), pending as (
-      select t.kind as stage, count(*)::int as n
-        from (select t.id, t.dossier_id, t.kind, t.occurred_at
-                from timeline_entries t
-               where ((t.kind = 'aanmaning' and t.details ->> 'termijn_tot' >= to_char(current_date, 'YYYY-MM-DD'))
-                   or (t.kind = 'voornemen' and t.details ->> 'hoorrecht_tot' >= to_char(current_date - 30, 'YYYY-MM-DD')))
-                 and ${inPeriod(f, 't.occurred_at')}) t
-        ${timelineTeamJoin(f)}
-        left join lateral (
-          select n.kind from timeline_entries n
-           where n.dossier_id = t.dossier_id and n.kind in ('aanmaning', 'voornemen', 'schorsing', 'opheffing')
-             and (n.occurred_at, n.id) > (t.occurred_at, t.id)
-           order by n.occurred_at, n.id limit 1) nx on true
-       where (t.kind = 'aanmaning' and nx.kind is distinct from 'voornemen' and nx.kind is distinct from 'schorsing' and nx.kind is distinct from 'opheffing')
-          or (t.kind = 'voornemen' and nx.kind is distinct from 'schorsing' and nx.kind is distinct from 'opheffing')
-       group by t.kind
+    with steps as (
+      select t.kind, t.occurred_at, t.details,
+             lead(t.kind) over (partition by t.dossier_id order by t.occurred_at, t.id) as next_kind
+        from timeline_entries t ${timelineTeamJoin(f)}
+       where t.kind in ('aanmaning', 'voornemen', 'schorsing', 'opheffing')
     ), history as (
-      select c.stage, c.started, c.escalated, c.remedied - coalesce(p.n, 0) as remedied, c.decided, c.schorsing, c.opheffing
-        from counts c left join pending p on p.stage = c.stage
-       where c.source = 'historiek'
+      select case when kind in ('schorsing', 'opheffing') and coalesce((details ->> 'dringende_noodzakelijkheid')::boolean, false)
+                  then 'dringende_beslissing' when kind in ('schorsing', 'opheffing') then 'beslissing' else kind end as stage,
+             count(*)::int as started,
+             count(*) filter (where (kind = 'aanmaning' and next_kind in ('voornemen', 'schorsing', 'opheffing'))
+                                 or (kind = 'voornemen' and next_kind in ('schorsing', 'opheffing'))
+                                 or (kind = 'schorsing' and next_kind in ('voornemen', 'opheffing')))::int as escalated,
+             count(*) filter (where (kind = 'aanmaning' and next_kind is distinct from 'voornemen' and next_kind is distinct from 'schorsing' and next_kind is distinct from 'opheffing'
+                                     and coalesce((details ->> 'termijn_tot')::date < current_date, true))
+                                 or (kind = 'voornemen' and next_kind is distinct from 'schorsing' and next_kind is distinct from 'opheffing'
+                                     and coalesce((details ->> 'hoorrecht_tot')::date + 30 < current_date, true)))::int as remedied,
+             count(*) filter (where kind in ('schorsing', 'opheffing'))::int as decided,
+             count(*) filter (where kind = 'schorsing')::int as schorsing,
+             count(*) filter (where kind = 'opheffing')::int as opheffing
+        from steps
+       where ${inPeriod(f, 'occurred_at')}
+       group by 1
     ), register as (
-      select c.stage, c.started, c.escalated, c.remedied, c.decided, c.schorsing, c.opheffing
-        from counts c
-       where c.source = 'register'
+      select s ->> 'flow' as stage,
+             count(*)::int as started,
+             count(*) filter (where s -> 'outcome' ->> 'result' in ('not_remedied', 'proceed')
+                                 or (s -> 'outcome' ->> 'result' = 'decided' and (s -> 'outcome' ->> 'escalateToOpheffing')::boolean))::int as escalated,
+             count(*) filter (where s -> 'outcome' ->> 'result' in ('remedied', 'closed'))::int as remedied,
+             count(*) filter (where s -> 'outcome' ->> 'result' = 'decided')::int as decided,
+             count(*) filter (where s -> 'outcome' ->> 'decision' = 'schorsing')::int as schorsing,
+             count(*) filter (where s -> 'outcome' ->> 'decision' = 'opheffing')::int as opheffing
+        from enforcement_cases c cross join lateral jsonb_array_elements(c.steps) s
+       where ${team(f, 'c.team_id')} and (s ->> 'startedAt')::timestamptz >= ${f.from} and (s ->> 'startedAt')::timestamptz < ${f.to}
+       group by 1
     ), stages(stage, ord) as (
       values ('aanmaning', 1), ('voornemen', 2), ('beslissing', 3), ('dringende_beslissing', 4)
     )
@@ -243,15 +211,24 @@ export function funnelQuery(f: DashboardFilter) {
      order by st.ord`;
 }
 
-/** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed: history and register together. */
+/** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed. */
 export function decisionsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select ${monthText(sql`x.month`)} as "month", x.kind as "kind", x.urgent as "urgent",
-           sum(x.decisions)::int as "decisions", sum(x.capacity)::int as "capacityFreed"
-      from dashboard_decision_counts x
-     where ${team(f, 'x.team_id')} and ${months(f, 'x.month')}
-     group by x.month, x.kind, x.urgent
-    having sum(x.decisions) > 0
+    select ${monthText(monthStart(sql`x.at`))} as "month", x.kind as "kind", x.urgent as "urgent",
+           count(*)::int as "decisions", coalesce(sum(x.capacity), 0)::int as "capacityFreed"
+      from (
+        select t.occurred_at as at, t.kind, coalesce((t.details ->> 'dringende_noodzakelijkheid')::boolean, false) as urgent, l.capacity
+          from timeline_entries t
+          join dossiers d on d.id = t.dossier_id
+          join locations l on l.id = d.location_id
+         where t.kind in ('schorsing', 'opheffing') and ${inPeriod(f, 't.occurred_at')} and ${team(f, 'd.team_id')}
+        union all
+        select e.decided_at, e.kind, e.urgent, e.capacity_freed
+          from enforcement_decisions e
+          join enforcement_cases c on c.id = e.case_id
+         where ${inPeriod(f, 'e.decided_at')} and ${team(f, 'c.team_id')}
+      ) x
+     group by ${monthStart(sql`x.at`)}, x.kind, x.urgent
      order by 1, 2, 3`;
 }
 
@@ -263,34 +240,32 @@ export function decisionsQuery(f: DashboardFilter) {
 export function inspectionsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
     select 'register' as "source", i.status as "status", i.urgency as "detail",
-           sum(i.items)::int as "count", sum(i.overdue)::int as "overdue", sum(i.advice_enforce)::int as "adviceEnforce"
-      from dashboard_inspection_counts i
-     where ${team(f, 'i.team_id')} and (${months(f, 'i.requested_month')} or i.status not in ('eindverslag', 'geannuleerd'))
+           count(*)::int as "count", count(*) filter (where i.overdue)::int as "overdue",
+           count(*) filter (where i.advice_enforce)::int as "adviceEnforce"
+      from inspections i
+     where ${team(f, 'i.team_id')} and (${inPeriod(f, 'i.requested_at')} or i.status not in ('eindverslag', 'geannuleerd'))
      group by i.status, i.urgency
-    having sum(i.items) > 0
     union all
-    select 'historiek', 'eindverslag', t.detail,
-           sum(t.entries)::int, 0, coalesce(sum(t.entries) filter (where t.detail = 'handhaving'), 0)::int
-      from dashboard_timeline_counts t
-     where t.kind = 'inspectie' and ${team(f, 't.team_id')} and ${months(f, 't.month')}
-     group by t.detail
-    having sum(t.entries) > 0
+    select 'historiek', 'eindverslag', coalesce(t.details ->> 'advies', 'onbekend'),
+           count(*)::int, 0, count(*) filter (where t.details ->> 'advies' = 'handhaving')::int
+      from timeline_entries t ${timelineTeamJoin(f)}
+     where t.kind = 'inspectie' and ${inPeriod(f, 't.occurred_at')} and t.details ->> 'inspectionId' is null
+     group by 3
     order by 1 desc, 2, 3`;
 }
 
 /** The monthly risk screening: selected (tasks opened), coded per code, still open, overdue. */
 export function screeningQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select s.month as "month", sum(s.tasks)::int as "selected",
-           coalesce(sum(s.tasks) filter (where s.code = 'risico'), 0)::int as "risico",
-           coalesce(sum(s.tasks) filter (where s.code = 'geen_risico'), 0)::int as "geenRisico",
-           coalesce(sum(s.tasks) filter (where s.code = 'verder_onderzoek_nodig'), 0)::int as "verderOnderzoekNodig",
-           coalesce(sum(s.tasks) filter (where s.status = 'open'), 0)::int as "open",
-           coalesce(sum(s.tasks) filter (where s.status = 'open' and s.overdue), 0)::int as "overdue"
-      from dashboard_screening_counts s
+    select s.month as "month", count(*)::int as "selected",
+           count(*) filter (where s.code = 'risico')::int as "risico",
+           count(*) filter (where s.code = 'geen_risico')::int as "geenRisico",
+           count(*) filter (where s.code = 'verder_onderzoek_nodig')::int as "verderOnderzoekNodig",
+           count(*) filter (where s.status = 'open')::int as "open",
+           count(*) filter (where s.status = 'open' and s.overdue)::int as "overdue"
+      from screening_tasks s
      where s.month >= ${f.fromMonth} and s.month <= ${f.toMonth} and ${team(f, 's.team_id')}
      group by s.month
-    having sum(s.tasks) > 0
      order by s.month`;
 }
 
