@@ -40,7 +40,10 @@ export interface RegisteredMailSimOptions {
   stepMs: number;
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+// A Belgian provider dates its presentation and delivery in Brussels, not UTC (between midnight
+// and 01:00/02:00 the two name different days, and the legal term counts from the Brussels one).
+const brusselsDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' });
+const today = () => brusselsDate.format(new Date());
 
 const createBody = {
   type: 'object',
