@@ -111,7 +111,8 @@ describe('a suspension through the channels', () => {
 
     // Outcomes: the aanmaning delivered, the voornemen not collected, the decision returned.
     const [aanmaning, voornemen, beslissing] = letters;
-    const today = new Date().toISOString().slice(0, 10);
+    // The provider dates its outcomes in Brussels: today there, not in UTC.
+    const today = inDays(0);
     expect((await control(`${sys.channels!.registeredMail.url}/_control/letters/${aanmaning!.letterId}/outcome`, { json: { outcome: 'bezorgd' } })).body.httpStatus).toBe(200);
     expect((await control(`${sys.channels!.registeredMail.url}/_control/letters/${voornemen!.letterId}/outcome`, { json: { outcome: 'niet_afgehaald' } })).body.httpStatus).toBe(200);
     expect((await control(`${sys.channels!.registeredMail.url}/_control/letters/${beslissing!.letterId}/outcome`, { json: { outcome: 'teruggestuurd' } })).body.httpStatus).toBe(200);
