@@ -37,22 +37,26 @@ export default async function incidentResolveRoutes(app: FastifyInstance, deps: 
   }), async (request) => {
     const { incidentId } = request.params;
     const actor = actorOf(request);
-    const outcome = await resolveIncidentByOperator(deps.db, incidentId, actor.id);
-    if (outcome === 'not-found') throw notFound(`Incident ${incidentId}`);
-    if (outcome === 'not-outbox') throw conflict(`Incident ${incidentId} is a process's: it resolves itself when its step succeeds; retry it instead`);
-    if (outcome === 'resolved') throw conflict(`Incident ${incidentId} is already resolved`);
-    const messageId = messageOfIncident(outcome)!;
-    const message = await deps.db.selectFrom('outbox_messages').select('status').where('id', '=', messageId).executeTakeFirst();
-    await recordAudit(deps.db, {
-      actor_id: actor.id,
-      actor_role: actor.role,
-      action: 'incident.resolve',
-      subject_type: 'incident',
-      subject_id: incidentId,
-      details: { outboxMessageId: messageId, outboxStatus: message?.status ?? null },
-      request_id: actor.requestId ?? null,
-      idempotency_key: `incident:${incidentId}:resolve`,
+    // The resolution and its audit record in one transaction: neither without the other.
+    const { outcome, messageId, outboxStatus } = await deps.db.transaction().execute(async (tx) => {
+      const outcome = await resolveIncidentByOperator(tx, incidentId, actor.id);
+      if (outcome === 'not-found') throw notFound(`Incident ${incidentId}`);
+      if (outcome === 'not-outbox') throw conflict(`Incident ${incidentId} is a process's: it resolves itself when its step succeeds; retry it instead`);
+      if (outcome === 'resolved') throw conflict(`Incident ${incidentId} is already resolved`);
+      const messageId = messageOfIncident(outcome)!;
+      const message = await tx.selectFrom('outbox_messages').select('status').where('id', '=', messageId).executeTakeFirst();
+      await recordAudit(tx, {
+        actor_id: actor.id,
+        actor_role: actor.role,
+        action: 'incident.resolve',
+        subject_type: 'incident',
+        subject_id: incidentId,
+        details: { outboxMessageId: messageId, outboxStatus: message?.status ?? null },
+        request_id: actor.requestId ?? null,
+        idempotency_key: `incident:${incidentId}:resolve`,
+      });
+      return { outcome, messageId, outboxStatus: message?.status ?? 'unknown' };
     });
-    return { id: outcome.id, status: outcome.status, workflowId: outcome.workflow_id, outboxMessageId: messageId, outboxStatus: message?.status ?? 'unknown' };
+    return { id: outcome.id, status: outcome.status, workflowId: outcome.workflow_id, outboxMessageId: messageId, outboxStatus };
   });
 }

@@ -1,17 +1,18 @@
+import { nisCodePattern, phonePattern } from '../../db/contact-formats.js';
 import { closedObject, idParams, listQueryOf, nullableString, pageOf } from './common.js';
 
 // The municipalities' contact points (lokaal loket kinderopvang, issue 13): schemas of
 // api/routes/municipalities.ts. The contact person is personal data: only the single read shows it.
 
 const municipalityName = { type: 'string', minLength: 1, maxLength: 100, description: 'The municipality as the locations register names it, e.g. "Sint-Niklaas"' } as const;
-const nisCode = { type: ['string', 'null'], pattern: '^[0-9]{5}$', description: 'NIS code (5 digits), when known' } as const;
+const nisCode = { type: ['string', 'null'], pattern: nisCodePattern.source, description: 'NIS code (5 digits), when known' } as const;
 const contactEmail = { type: 'string', format: 'email', maxLength: 200, description: 'The contact point\'s mailbox: letters to local government go here' } as const;
 const postalAddress = { type: ['string', 'null'], maxLength: 500, description: 'Postal address, lines separated by a line feed' } as const;
 
 export const contactPersonSchema = closedObject({
   name: { type: 'string', minLength: 1, maxLength: 200 },
   email: { type: ['string', 'null'], format: 'email', maxLength: 200 },
-  phone: { type: ['string', 'null'], pattern: '^\\+?[0-9 ./()-]{6,30}$' },
+  phone: { type: ['string', 'null'], pattern: phonePattern.source },
 }, ['name']);
 
 /** The id of a contact point: the municipality's slug, e.g. `sint-niklaas`. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Incident, IncidentStatus, NewIncident } from '../tables/incidents.js';
 import { messageOfIncident, requeueMessage, settleMessageByOperator } from './outbox.js';
@@ -42,18 +42,16 @@ export const isOutboxIncident = (incident: Incident) => messageOfIncident(incide
 /**
  * A person resolves an outbox incident: the recipient confirmed the e-mail (it counts as sent and
  * is never sent again), or it was handled otherwise. A workflow's incident resolves itself when its
- * step succeeds and cannot be resolved by hand: 'not-outbox'.
+ * step succeeds and cannot be resolved by hand: 'not-outbox'. In the caller's transaction, with its audit record.
  */
-export async function resolveIncidentByOperator(db: Kysely<Database>, id: string, actorId: string): Promise<Incident | 'not-found' | 'not-outbox' | 'resolved'> {
-  return db.transaction().execute(async (tx) => {
-    const incident = await tx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
-    if (!incident) return 'not-found';
-    const messageId = messageOfIncident(incident);
-    if (!messageId) return 'not-outbox';
-    if (incident.status === 'opgelost') return 'resolved';
-    await settleMessageByOperator(tx, messageId, actorId);
-    return tx.updateTable('incidents').set({ status: 'opgelost', resolved_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-  });
+export async function resolveIncidentByOperator(tx: Transaction<Database>, id: string, actorId: string): Promise<Incident | 'not-found' | 'not-outbox' | 'resolved'> {
+  const incident = await tx.selectFrom('incidents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!incident) return 'not-found';
+  const messageId = messageOfIncident(incident);
+  if (!messageId) return 'not-outbox';
+  if (incident.status === 'opgelost') return 'resolved';
+  await settleMessageByOperator(tx, messageId, actorId);
+  return tx.updateTable('incidents').set({ status: 'opgelost', resolved_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
 }
 
 /** After a retry that failed again the incident is open once more. */

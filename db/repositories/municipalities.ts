@@ -40,9 +40,7 @@ export interface ContactPointInput {
   contactPerson?: ContactPerson | null;
 }
 
-export const contactEmailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-export const nisCodePattern = /^[0-9]{5}$/;
-export const phonePattern = /^\+?[0-9 ./()-]{6,30}$/;
+export { emailAddressPattern as contactEmailPattern, nisCodePattern, phonePattern } from '../contact-formats.js';
 
 // ----- the contact person, sealed by the payload codec (the same key ring as the parents' contacts) -----
 

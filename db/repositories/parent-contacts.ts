@@ -2,6 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import protos from '@temporalio/proto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.js';
+import { emailAddressPattern } from '../contact-formats.js';
 import { CsvFormatError, type CsvRecord, csvRecords } from '../csv.js';
 
 /**
@@ -72,11 +73,10 @@ export function parseContactsCsv(text: string): { contacts: ParentContact[]; err
   return { contacts, errors };
 }
 
-const emailPattern = /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
 export function checkContact(c: ParentContact): string | undefined {
   if (!c.name || c.name.length > 200) return 'naam is empty or longer than 200 characters';
   if (/[\u0000-\u001F\u007F]/.test(c.name + c.email)) return 'contains a control character';
-  if (!emailPattern.test(c.email) || c.email.length > 200) return `"${c.email.slice(0, 60)}" is not an e-mail address`;
+  if (!emailAddressPattern.test(c.email) || c.email.length > 200) return `"${c.email.slice(0, 60)}" is not an e-mail address`;
   return undefined;
 }

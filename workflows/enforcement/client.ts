@@ -21,6 +21,13 @@ export interface FeedCaseRequest {
   milestone: Omit<Milestone, 'actorId' | 'at'>;
   actor: Actor;
   urgent?: boolean;
+  /**
+   * The case id a new case gets and the Update's id, when the request is sent under an
+   * Idempotency-Key (api/idempotency.ts): sent again, it names the same case, the same first
+   * milestone and the same Update, which Temporal answers with the first one's outcome. Without
+   * it both are drawn at random.
+   */
+  keyed?: { caseId: string; updateId: string };
 }
 
 /**
@@ -33,7 +40,7 @@ type StarterDeps = { db: Kysely<Database>; temporal: Client; taskQueue: string; 
 async function caseInput(deps: StarterDeps, request: FeedCaseRequest): Promise<CaseInput> {
   const location = await findCaseLocation(deps.db, request.locationId);
   if (!location) throw new Error(`location ${request.locationId} has no dossier`);
-  const caseId = `HH-${randomUUID().slice(0, 8).toUpperCase()}`;
+  const caseId = request.keyed?.caseId ?? `HH-${randomUUID().slice(0, 8).toUpperCase()}`;
   return {
     caseId,
     location,
@@ -81,6 +88,7 @@ export async function openOrFeedEnforcementCase(deps: StarterDeps, request: Feed
   });
   const state = await deps.temporal.workflow.executeUpdateWithStart(milestoneUpdate, {
     args: [{ actor: request.actor, milestone: { ...request.milestone, id: input.first.id } }],
+    ...(request.keyed ? { updateId: request.keyed.updateId } : {}),
     startWorkflowOperation,
   });
   return { state, created: state.caseId === input.caseId };

@@ -1,20 +1,8 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { completeRequestKey } from '../../../db/repositories/idempotent-requests.js';
 import { findCase } from '../../../db/repositories/enforcement.js';
-import { findCaseLocation } from '../../../db/repositories/locations.js';
 import { openOrFeedEnforcementCase } from '../../../workflows/enforcement/client.js';
-import {
-  type CaseInput,
-  type CaseState,
-  caseStateQuery,
-  enforcementCaseWorkflowId,
-  enforcementCaseWorkflowType,
-  type MilestoneKind,
-  milestoneUpdate,
-} from '../../../workflows/enforcement/definitions.js';
-import { locationIdKey, processKindKey } from '../../../workflows/search-attributes.js';
-import type { Actor } from '../../../workflows/shared/actor.js';
+import { type CaseState, caseStateQuery, enforcementCaseWorkflowId, type MilestoneKind } from '../../../workflows/enforcement/definitions.js';
 import { dossierOfLocationInScope } from '../../access/cases.js';
 import { viewerOf } from '../../access/viewer.js';
 import type { AppDependencies } from '../../dependencies.js';
@@ -63,42 +51,6 @@ export function startRoute(app: FastifyInstance, deps: AppDependencies) {
     if (open?.status === 'open' && open.caseId !== ownCaseId) throw conflict(`Location ${locationId} has an open case ${open.caseId}: escalate it with POST /handhaving/${open.caseId}/escalate-urgent`);
   }
 
-  /**
-   * The start under an Idempotency-Key: what workflows/enforcement/client.ts does, with the case id
-   * and the Update id derived from the key (the client draws them at random). Sent again, the
-   * Update is the same Update (Temporal answers the first one's outcome) and the milestone the same
-   * milestone; the case is never opened twice nor fed twice.
-   */
-  async function startUnderKey(key: string, body: StartBody, actor: Actor): Promise<CaseState> {
-    const location = await findCaseLocation(deps.db, body.locationId);
-    if (!location) throw new Error(`location ${body.locationId} has no dossier`);
-    const caseId = caseIdForKey(key);
-    const milestone = { ...body.milestone, id: `${caseId}:first` };
-    const input: CaseInput = {
-      caseId,
-      location,
-      first: { ...milestone, at: new Date().toISOString(), actorId: actor.id },
-      urgent: body.urgent,
-      startedBy: actor,
-      settings: deps.settings.enforcement(),
-    };
-    const startWorkflowOperation = new WithStartWorkflowOperation(enforcementCaseWorkflowType, {
-      workflowId: enforcementCaseWorkflowId(body.locationId),
-      taskQueue: deps.taskQueue,
-      args: [input] as [CaseInput],
-      typedSearchAttributes: [
-        { key: processKindKey, value: 'handhaving' },
-        { key: locationIdKey, value: body.locationId },
-      ],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-    });
-    return deps.temporal.workflow.executeUpdateWithStart(milestoneUpdate, {
-      args: [{ actor, milestone }],
-      updateId: `start:${caseId}`,
-      startWorkflowOperation,
-    });
-  }
-
   async function answer(reply: FastifyReply, state: CaseState, created: boolean) {
     const row = (await findCase(deps.db, state.caseId)) ?? syntheticRow(state, enforcementCaseWorkflowId(state.location.locationId));
     return reply.code(created ? 201 : 200).send(toView(row, state));
@@ -109,12 +61,10 @@ export function startRoute(app: FastifyInstance, deps: AppDependencies) {
     const key = request.headers['idempotency-key'];
     if (!(await dossierOfLocationInScope(deps.db, await viewerOf(request, deps.db), locationId))) throw notFound(`Location ${locationId}`);
     const actor = actorOf(request);
+    const starter = { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() };
     if (!key) {
       if (urgent) await refuseUrgentOnOpenCase(locationId);
-      const { state, created } = await openOrFeedEnforcementCase(
-        { db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, settings: () => deps.settings.enforcement() },
-        { locationId, milestone, actor, urgent },
-      );
+      const { state, created } = await openOrFeedEnforcementCase(starter, { locationId, milestone, actor, urgent });
       return answer(reply, state, created);
     }
 
@@ -127,8 +77,7 @@ export function startRoute(app: FastifyInstance, deps: AppDependencies) {
     }
     const caseId = caseIdForKey(key);
     if (urgent) await refuseUrgentOnOpenCase(locationId, caseId);
-    const state = await startUnderKey(key, request.body, actor);
-    const created = state.caseId === caseId;
+    const { state, created } = await openOrFeedEnforcementCase(starter, { locationId, milestone, actor, urgent, keyed: { caseId, updateId: `start:${caseId}` } });
     await completeRequestKey(deps.db, scope, key, state.caseId, created ? 201 : 200);
     return answer(reply, state, created);
   }
