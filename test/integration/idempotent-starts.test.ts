@@ -85,6 +85,28 @@ describe('POST /handhaving with an Idempotency-Key', () => {
     expect(again.body.id).toBe(caseIdForKey(key));
     expect(await milestonesOf(again.body.id)).toHaveLength(1);
   }, 240_000);
+
+  it('answers a start whose first answer was lost from the register, without waiting on the workflow', async () => {
+    const loc = location().location_id;
+    const key = `test-lost-answer-${loc}`;
+    const first = await start(opening(loc), key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    // As after a worker kill: the case was opened, but its start never answered (each attempt
+    // a 503 while the first step was still starting), so the key holds no answer yet.
+    await sys.db.updateTable('idempotent_requests').set({ resource_id: null, status_code: null, completed_at: null }).where('key', '=', key).execute();
+    await sys.stopWorker();
+    let again;
+    try {
+      again = await start(opening(loc), key);
+    } finally {
+      await sys.startWorker();
+    }
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    const kept = await sys.db.selectFrom('idempotent_requests').select(['resource_id', 'status_code']).where('key', '=', key).executeTakeFirstOrThrow();
+    expect(kept).toEqual({ resource_id: first.body.id, status_code: 201 });
+    expect(await milestonesOf(first.body.id)).toHaveLength(1);
+  }, 120_000);
 });
 
 describe('POST /inspections with an Idempotency-Key', () => {

@@ -69,13 +69,18 @@ export function startRoute(app: FastifyInstance, deps: AppDependencies) {
     }
 
     const { use, request: earlier } = await requestUnderKey(deps.db, scope, key, actor.id, request.body);
-    if (use === 'again' && earlier.resource_id && earlier.status_code) {
-      // Answered before: what the register holds now, with the status of the first answer (a
-      // closed case is never started again under the same key).
-      const row = await findCase(deps.db, earlier.resource_id);
-      if (row) return reply.code(earlier.status_code).send(toView(row, await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery)));
-    }
     const caseId = caseIdForKey(key);
+    if (use === 'again') {
+      // Answered before, or opened by an earlier attempt whose answer never came (a 503 while the
+      // new case's first step was still starting, as after a worker kill: docs/reliability.md,
+      // gap 4): what the register holds now. The case holds the request's milestone from its
+      // start, so nothing waits on the workflow; a closed case is never started again under the key.
+      const row = await findCase(deps.db, earlier.resource_id ?? caseId);
+      if (row) {
+        if (!earlier.status_code) await completeRequestKey(deps.db, scope, key, row.id, 201);
+        return reply.code(earlier.status_code ?? 201).send(toView(row, await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery)));
+      }
+    }
     if (urgent) await refuseUrgentOnOpenCase(locationId, caseId);
     const { state, created } = await openOrFeedEnforcementCase(starter, { locationId, milestone, actor, urgent, keyed: { caseId, updateId: `start:${caseId}` } });
     await completeRequestKey(deps.db, scope, key, state.caseId, created ? 201 : 200);
