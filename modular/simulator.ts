@@ -8,6 +8,7 @@ import type {
   ModularOrderStatus,
   ModularWebhookBody,
 } from './contract.js';
+import { addDays, localDateOf } from '../workflows/clock/index.js';
 import { webhookHeaders } from './contract.js';
 import { signWebhook } from './signature.js';
 import { deliver, listenSimulator, problem, type SignedDelivery, sleep } from './sim-http.js';
@@ -111,7 +112,7 @@ export function buildModularSimulator(options: SimulatorOptions) {
       case 'bezoek_uitgevoerd':
         return { visitedAt: new Date().toISOString() };
       case 'ontwerpverslag':
-        return { documentRef: `MODULAR-DOC-${order.orderId}-ONTWERP`, reactionDeadline: new Date(Date.now() + 10 * day).toISOString().slice(0, 10) };
+        return { documentRef: `MODULAR-DOC-${order.orderId}-ONTWERP`, reactionDeadline: addDays(localDateOf(Date.now()), 10) };
       case 'eindverslag': {
         const urgent = order.procedure === 'spoed';
         return {

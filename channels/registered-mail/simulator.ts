@@ -1,5 +1,6 @@
 import Fastify from 'fastify';
 import { callbackSender, createOncePerKey, documentSchema, listenSimulator, problem, type SimDocument, simId } from '../sim-kit.js';
+import { localDateOf } from '../../workflows/clock/index.js';
 
 /**
  * A stand-in for an electronic registered-mail provider (aangetekende zending), for development
@@ -42,8 +43,7 @@ export interface RegisteredMailSimOptions {
 
 // A Belgian provider dates its presentation and delivery in Brussels, not UTC (between midnight
 // and 01:00/02:00 the two name different days, and the legal term counts from the Brussels one).
-const brusselsDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Brussels', year: 'numeric', month: '2-digit', day: '2-digit' });
-const today = () => brusselsDate.format(new Date());
+const today = () => localDateOf(Date.now());
 
 const createBody = {
   type: 'object',
