@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { deleteExpiredRequestKeys } from '../db/repositories/idempotent-requests.js';
 import { eraseExpiredReports, type ErasureBatchResult } from '../db/repositories/retention.js';
 import type { Database } from '../db/schema.js';
 import type { Actor } from '../workflows/shared/actor.js';
@@ -12,6 +13,12 @@ export interface EraseReportsInput {
   runId: string;
 }
 
+export interface DeleteIdempotencyKeysInput {
+  /** ISO instant: keys whose last use (answer, or first use when never answered) lies before it are due. */
+  cutoff: string;
+  limit: number;
+}
+
 /** Activities of the retention run (docs/retention.md): PostgreSQL only. */
 export function createRetentionActivities(db: Kysely<Database>) {
   return {
@@ -22,6 +29,14 @@ export function createRetentionActivities(db: Kysely<Database>) {
      */
     async eraseExpiredReportData(input: EraseReportsInput): Promise<ErasureBatchResult> {
       return eraseExpiredReports(db, { ...input, cutoff: new Date(input.cutoff) });
+    },
+
+    /**
+     * Deletes one batch of expired Idempotency-Keys (`idempotent_requests`). Idempotent: a retry
+     * finds them gone and deletes the next ones (or none).
+     */
+    async deleteExpiredIdempotencyKeys(input: DeleteIdempotencyKeysInput): Promise<{ deleted: number }> {
+      return { deleted: await deleteExpiredRequestKeys(db, { cutoff: new Date(input.cutoff), limit: input.limit }) };
     },
   };
 }

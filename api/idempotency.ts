@@ -36,6 +36,17 @@ export async function requestUnderKey(db: Kysely<Database>, scope: string, key: 
   return found;
 }
 
+/**
+ * The process a key's id names was made before the key was first used: an earlier request under
+ * the same key made it, and that key's record has since expired (docs/retention.md, "Idempotency
+ * keys"). Answering with that process would hand an old case or inspection to a new request:
+ * refused as another request under the key (422). A day of slack covers the clocks of the API,
+ * the worker and the database; an expired key is at least its retention term old.
+ */
+export function refuseExpiredKeyReuse(scope: string, request: IdempotentRequest, madeAt: Date): void {
+  if (madeAt.getTime() < request.created_at.getTime() - 24 * 3600 * 1000) throw keyReused(scope);
+}
+
 /** An id of `length` upper-case hex digits derived from a key: the same key, the same process. */
 export function idFromKey(scope: string, key: string, length: number): string {
   return createHash('sha256').update(`${scope}\n${key}`).digest('hex').slice(0, length).toUpperCase();

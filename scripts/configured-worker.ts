@@ -45,6 +45,6 @@ export async function ensureSchedules(client: Client, config: Config, settings: 
   const where = { client, namespace: config.temporalNamespace, taskQueue: config.taskQueue };
   return {
     screening: await ensureScreeningSchedule({ ...where, settings: settings.screening() }),
-    retention: await ensureRetentionSchedule({ ...where, retentionDays: config.reportRetentionDays }),
+    retention: await ensureRetentionSchedule({ ...where, retentionDays: config.reportRetentionDays, idempotencyKeyRetentionDays: config.idempotencyKeyRetentionDays }),
   };
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseIdForKey } from '../../api/routes/handhaving/start.js';
 import { startTestSystem, type TestSystem } from './harness.js';
@@ -126,5 +127,33 @@ describe('POST /inspections with an Idempotency-Key', () => {
     const other = await post({ ...body, reason: 'Een ander verzoek' }, key);
     expect(other.status).toBe(422);
     expect(other.body.type).toBe('/problems/idempotency-key-reused');
+
+    // The key's record expired (docs/retention.md) and the key comes back for a new request: its
+    // id names the old inspection, which is not this request's.
+    await forgetKeyAndAge('inspections', 'requested_at', first.body.id, key);
+    const reused = await post(body, key);
+    expect(reused.status, JSON.stringify(reused.body)).toBe(422);
+    expect(reused.body.type).toBe('/problems/idempotency-key-reused');
   });
 });
+
+describe('a key used again after its record expired', () => {
+  it('is refused (422) rather than answered with the case it opened long before', async () => {
+    const loc = location().location_id;
+    const key = `test-expired-${loc}`;
+    const first = await start(opening(loc), key);
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    await forgetKeyAndAge('enforcement_cases', 'opened_at', first.body.id, key);
+    const reused = await start(opening(loc), key);
+    expect(reused.status, JSON.stringify(reused.body)).toBe(422);
+    expect(reused.body.type).toBe('/problems/idempotency-key-reused');
+    // Sent again, the refused request is refused again, never answered with the old case.
+    expect((await start(opening(loc), key)).status).toBe(422);
+  });
+});
+
+/** As the retention run leaves it: the key's record gone, the process it made 31 days old. */
+async function forgetKeyAndAge(table: 'inspections' | 'enforcement_cases', column: 'requested_at' | 'opened_at', id: string, key: string) {
+  await sys.db.deleteFrom('idempotent_requests').where('key', '=', key).execute();
+  await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} - interval '31 days' where id = ${id}`.execute(sys.db);
+}

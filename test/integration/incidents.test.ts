@@ -1,12 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxIncidentId, outboxIncidentSubject } from '../../db/repositories/outbox.js';
 import { type TestSystem, startTestSystem } from './harness.js';
 import { eventually, locationOfTeam, replayAll } from './melding-helpers.js';
+import { expectAccessible, expectText, launchChromium, newPage, signInAs } from './ui-support.js';
 
 let sys: TestSystem;
 
 beforeAll(async () => {
-  sys = await startTestSystem();
+  sys = await startTestSystem({ devSignIn: true });
 });
 
 afterAll(async () => {
@@ -27,6 +31,102 @@ async function incidentsOf(workflowPrefix: string): Promise<IncidentView[]> {
   const page = (await res.json()) as { items: IncidentView[] };
   return page.items.filter((i) => i.workflowId.startsWith(workflowPrefix));
 }
+
+// ----- resolving an e-mail's incident in the web UI (docs/incidents.md, "E-mails") -----
+//
+// The state the outbox's sweep leaves behind when a sender died mid-conversation
+// (docs/reliability.md, "An e-mail whose delivery is uncertain"): the message `uncertain` and its
+// incident. The dispatcher's own path to it is tested in outbox.test.ts; here the operator's screen.
+
+let mails = 0;
+async function uncertainEmail(): Promise<{ messageId: string; incidentId: string }> {
+  mails += 1;
+  const { id: messageId } = await sys.db.insertInto('outbox_messages').values({
+    idempotency_key: `test:ui-uncertain:${mails}`, channel: 'email', recipient_user_id: null, recipient_address: `onzeker.ui.${mails}@voorbeeld.test`,
+    template: 'test', subject: `Onzeker ${mails}`, body: 'Test', subject_type: 'test', subject_id: `ui${mails}`, last_error: 'connection reset after DATA',
+    sent_at: null, status: 'uncertain', attempts: 1, sending_at: new Date(),
+  }).returning('id').executeTakeFirstOrThrow();
+  const incidentId = outboxIncidentId(messageId);
+  await sys.db.insertInto('incidents').values({
+    id: incidentId, status: 'open', workflow_id: outboxIncidentSubject(messageId), run_id: '', workflow_type: 'outbox', activity_type: 'sendEmail',
+    kind: 'technisch', error_type: 'DeliveryUncertain', message: 'connection reset after DATA', attempts: 1, team_id: null, dossier_id: null,
+    retry_requested_by: null, retry_requested_at: null, resolved_at: null,
+  }).execute();
+  return { messageId, incidentId };
+}
+
+const messageStatus = async (id: string) => (await sys.db.selectFrom('outbox_messages').select('status').where('id', '=', id).executeTakeFirstOrThrow()).status;
+
+describe('resolving an e-mail\'s incident in the web UI', () => {
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await newPage(browser, pageErrors);
+  });
+  afterAll(async () => browser?.close());
+
+  const openIncident = async (id: string, title: string) => {
+    await signInAs(page, sys, 'u-admin');
+    await page.goto(`${sys.url}/#/incidenten/${id}`);
+    await page.getByRole('heading', { name: `Incident: ${title}`, level: 1 }).waitFor();
+  };
+  const resolveForm = () => page.getByRole('form', { name: 'Markeren als aangekomen' });
+
+  it('marks an uncertain e-mail sent after the operator confirms, and audits it', async () => {
+    const { messageId, incidentId } = await uncertainEmail();
+    await openIncident(incidentId, 'sendEmail');
+    const form = resolveForm();
+    await form.waitFor();
+    await expectAccessible(page, 'incident van een e-mail');
+
+    // Without the confirmation the browser sends nothing: the checkbox is required.
+    await form.getByRole('button', { name: 'Markeren als verzonden' }).click();
+    expect(await form.locator('input[type="checkbox"]:invalid').count()).toBe(1);
+    expect(await page.getByRole('status').first().innerText()).toBe('');
+
+    await form.getByLabel('Ik heb nagegaan dat de e-mail is aangekomen').check();
+    await form.getByRole('button', { name: 'Markeren als verzonden' }).click();
+    await expectText(page.getByRole('status').first(), 'De e-mail geldt als verzonden en wordt nooit opnieuw verstuurd');
+    await expectText(page.locator('.badges'), 'Opgelost');
+    await expectText(page.getByRole('complementary', { name: 'Opdrachten' }), 'Dit incident is opgelost.');
+    expect(await resolveForm().count()).toBe(0);
+
+    expect(await messageStatus(messageId)).toBe('sent');
+    const audit = await sys.db.selectFrom('audit_log').select(['action', 'actor_id']).where('subject_id', '=', incidentId).execute();
+    expect(audit).toEqual([{ action: 'incident.resolve', actor_id: 'u-admin' }]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the API\'s problem when the incident was resolved meanwhile', async () => {
+    const { incidentId } = await uncertainEmail();
+    await openIncident(incidentId, 'sendEmail');
+    // Someone else resolves it while the screen is open.
+    expect((await sys.http(`/incidents/${incidentId}/resolve`, { method: 'POST', as: 'u-admin' })).status).toBe(200);
+
+    const form = resolveForm();
+    await form.getByLabel('Ik heb nagegaan dat de e-mail is aangekomen').check();
+    await form.getByRole('button', { name: 'Markeren als verzonden' }).click();
+    await expectText(form.getByRole('alert'), /Niet gelukt: [\s\S]*already resolved/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('offers no resolve for a process\'s incident, which resolves itself when its step succeeds', async () => {
+    const id = randomUUID();
+    await sys.db.insertInto('incidents').values({
+      id, status: 'open', workflow_id: 'dossier-note:UI-TEST', run_id: 'r', workflow_type: 'dossierNoteWorkflow', activity_type: 'appendTimelineEntry',
+      kind: 'gegevens', error_type: 'DataError', message: 'check constraint', attempts: 6, team_id: null, dossier_id: null,
+      retry_requested_by: null, retry_requested_at: null, resolved_at: null,
+    }).execute();
+    await openIncident(id, 'appendTimelineEntry');
+    await page.getByRole('button', { name: /^Opnieuw proberen/ }).waitFor();
+    expect(await resolveForm().count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Markeren als verzonden' }).count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+});
 
 describe('incidents', () => {
   it('an activity that keeps failing raises exactly one incident; a retry after the fix lets the process continue', async () => {

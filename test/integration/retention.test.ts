@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useRequestKey } from '../../db/repositories/idempotent-requests.js';
 import { erasedText } from '../../db/repositories/retention.js';
 import { ensureRetentionSchedule } from '../../workflows/retention/schedule.js';
 import { addDays, fromBrusselsLocal, localDateOf, toIsoUtc } from '../../workflows/clock/brussels-time.js';
-import type { RetentionProgress, RetentionRunInput } from '../../workflows/retention/definitions.js';
+import type { RetentionProgress, RetentionRunInput, RetentionSettings } from '../../workflows/retention/definitions.js';
 import { startTestSystem, type TestSystem } from './harness.js';
-import { eventually, getMelding, locationOfTeam, personalIntake, post } from './melding-helpers.js';
+import { eventually, getMelding, locationOfTeam, personalIntake, post, replayAll } from './melding-helpers.js';
 
 // Retention of reports' personal data (docs/retention.md): the daily run erases what is personal
 // a configurable time after closure, keeps the statistics, and records once per report that it did.
@@ -38,8 +39,8 @@ beforeAll(async () => {
 });
 afterAll(async () => sys?.stop());
 
-async function run(asOf: string, batchSize = 2): Promise<RetentionProgress> {
-  const input: RetentionRunInput = { asOf, triggeredBy: { id: 'systeem', role: 'systeem' }, settings: { retentionDays, batchSize } };
+async function run(asOf: string, batchSize = 2, more: Partial<RetentionSettings> = {}): Promise<RetentionProgress> {
+  const input: RetentionRunInput = { asOf, triggeredBy: { id: 'systeem', role: 'systeem' }, settings: { retentionDays, batchSize, ...more } };
   return sys.temporal.workflow.execute('retentionRunWorkflow', {
     taskQueue: sys.taskQueue,
     workflowId: `retention-test-${sys.taskQueue}-${Math.random().toString(16).slice(2)}`,
@@ -254,21 +255,90 @@ describe('the retention run', () => {
   });
 });
 
+// ----- old Idempotency-Keys (docs/retention.md, "Idempotency keys") -----
+
+describe('old Idempotency-Keys', () => {
+  // A fixed "now" for the run: what is due follows from it and from the rows' dates, never from the
+  // day the test runs. Noon in Brussels on 15 June; 30 days before its Brussels day starts at
+  // midnight (Brussels, summer time) on 16 May.
+  const asOf = '2026-06-15T10:00:00.000Z';
+  const cutoff = Date.parse('2026-05-15T22:00:00.000Z');
+  const scope = 'TEST retention';
+  const hour = 3600_000;
+  const day = 24 * hour;
+  const rows: { key: string; created: number; completed: number | null; due: boolean }[] = [
+    { key: 'completed-long-ago', created: cutoff - 10 * day, completed: cutoff - 10 * day + 1000, due: true },
+    { key: 'never-completed-old', created: cutoff - day, completed: null, due: true },
+    { key: 'completed-just-before', created: cutoff - 1, completed: cutoff - 1, due: true },
+    { key: 'completed-at-cutoff', created: cutoff, completed: cutoff, due: false },
+    // First used before the cutoff, answered after it (sent again later): counts from its answer.
+    { key: 'answered-late', created: cutoff - 5 * day, completed: cutoff + hour, due: false },
+    { key: 'completed-recently', created: Date.parse(asOf) - 2 * day, completed: Date.parse(asOf) - 2 * day + 500, due: false },
+    // A start still under way: never deleted.
+    { key: 'in-flight', created: Date.parse(asOf) - 60_000, completed: null, due: false },
+  ];
+  const keysLeft = async () => (await sys.db.selectFrom('idempotent_requests').selectAll().where('scope', '=', scope).orderBy('key').execute());
+
+  it('deletes, in batches, the keys last used before the cutoff, completed or not, and keeps younger ones, in flight or answered', async () => {
+    for (const r of rows) {
+      await sys.db.insertInto('idempotent_requests').values({
+        scope, key: r.key, actor_id: 'u-tc-antwerpen', fingerprint: `fp-${r.key}`,
+        resource_id: r.completed === null ? null : `HH-${r.key}`, status_code: r.completed === null ? null : 201,
+        created_at: new Date(r.created), completed_at: r.completed === null ? null : new Date(r.completed),
+      }).execute();
+    }
+    const before = await keysLeft();
+
+    const progress = await run(asOf, 100, { idempotencyKeyRetentionDays: 30, idempotencyKeyBatchSize: 2 });
+    // 3 due, 2 per batch: 2 + 1.
+    expect(progress.idempotencyKeys).toEqual({ retentionDays: 30, cutoff: new Date(cutoff).toISOString(), deleted: 3, batches: 2 });
+    expect(progress.done).toBe(true);
+    expect(await keysLeft()).toEqual(before.filter((k) => !rows.find((r) => r.key === k.key)!.due));
+
+    // A key that is gone is free again: sent now, with any body, it is a new request; a kept one still guards its request.
+    expect((await useRequestKey(sys.db, { scope, key: 'completed-long-ago', actorId: 'u-tc-antwerpen', fingerprint: 'another body' })).use).toBe('first');
+    expect((await useRequestKey(sys.db, { scope, key: 'completed-recently', actorId: 'u-tc-antwerpen', fingerprint: 'another body' })).use).toBe('other-request');
+    await sys.db.deleteFrom('idempotent_requests').where('scope', '=', scope).where('key', '=', 'completed-long-ago').execute();
+  });
+
+  it('deletes nothing more when run again for the same day', async () => {
+    const before = await keysLeft();
+    const progress = await run(asOf, 100, { idempotencyKeyRetentionDays: 30, idempotencyKeyBatchSize: 2 });
+    expect(progress.idempotencyKeys).toMatchObject({ deleted: 0, batches: 1 });
+    expect(await keysLeft()).toEqual(before);
+  });
+
+  it('counts the term as configured: a run 40 days on deletes what has aged past it', async () => {
+    const later = toIsoUtc(Date.parse(asOf) + 40 * day);
+    const progress = await run(later, 100, { idempotencyKeyRetentionDays: 30, idempotencyKeyBatchSize: 2 });
+    // Cutoff now midnight (Brussels) starting 25 June: the four keys left are all due, the start
+    // "in flight" since 15 June too (no request takes that long).
+    expect(progress.idempotencyKeys).toMatchObject({ deleted: 4, batches: 3 });
+    expect(await keysLeft()).toEqual([]);
+  });
+});
+
 describe('the schedule', () => {
   it('is created at start-up, daily at 04:00 Europe/Brussels, and updated (not duplicated) at the next start', async () => {
     const scheduleId = `report-retention-${sys.taskQueue}`;
     const options = { client: sys.temporal, namespace: 'unused', taskQueue: sys.taskQueue, retentionDays: 365, scheduleId };
     try {
       expect(await ensureRetentionSchedule(options)).toBe('created');
-      expect(await ensureRetentionSchedule({ ...options, retentionDays: 400 })).toBe('updated');
+      expect(await ensureRetentionSchedule({ ...options, retentionDays: 400, idempotencyKeyRetentionDays: 45 })).toBe('updated');
       const described = await sys.temporal.schedule.getHandle(scheduleId).describe();
       expect(described.spec.timezone).toBe('Europe/Brussels');
       expect(described.spec.calendars?.[0]?.hour).toEqual([{ start: 4, end: 4, step: 1 }]);
       expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionRunWorkflow', taskQueue: sys.taskQueue });
       const action = described.action as { args?: RetentionRunInput[] };
-      expect(action.args?.[0]?.settings.retentionDays).toBe(400);
+      expect(action.args?.[0]?.settings).toMatchObject({ retentionDays: 400, idempotencyKeyRetentionDays: 45 });
     } finally {
       await sys.temporal.schedule.getHandle(scheduleId).delete();
     }
+  });
+});
+
+describe('the recorded histories', () => {
+  it('replay against the current workflow code', async () => {
+    expect(await replayAll(sys)).toBeGreaterThan(0);
   });
 });

@@ -3,12 +3,13 @@
  * Europe/Brussels (outside the 02:00–03:00 hour that summer time skips or repeats). Created at
  * start-up of the worker and of `npm start`, like the risk screening's; idempotent: an existing
  * schedule is updated to the current configuration (ScheduleAlreadyRunning → update), so a
- * changed REPORT_RETENTION_DAYS applies from the next start.
+ * changed REPORT_RETENTION_DAYS or IDEMPOTENCY_KEY_RETENTION_DAYS applies from the next start.
  * Client-side code: never imported by workflow code.
  */
 import { system } from '../shared/actor.js';
 import { ensureSchedule, type ScheduledWorkflow, type ScheduleTarget } from '../shared/schedule.js';
 import {
+  defaultIdempotencyKeyRetentionDays,
   defaultRetentionBatchSize,
   type RetentionRunInput,
   retentionRunWorkflowType,
@@ -20,6 +21,8 @@ export interface RetentionScheduleOptions extends ScheduleTarget {
   /** REPORT_RETENTION_DAYS. */
   retentionDays: number;
   batchSize?: number;
+  /** IDEMPOTENCY_KEY_RETENTION_DAYS; absent: `defaultIdempotencyKeyRetentionDays`. */
+  idempotencyKeyRetentionDays?: number;
   scheduleId?: string;
 }
 
@@ -34,15 +37,15 @@ export const retentionSchedule = {
   },
 } satisfies Omit<ScheduledWorkflow, 'args'>;
 
-export function retentionSettings(retentionDays: number, batchSize = defaultRetentionBatchSize): RetentionSettings {
-  return { retentionDays, batchSize };
+export function retentionSettings(retentionDays: number, batchSize = defaultRetentionBatchSize, idempotencyKeyRetentionDays = defaultIdempotencyKeyRetentionDays): RetentionSettings {
+  return { retentionDays, batchSize, idempotencyKeyRetentionDays };
 }
 
 /** Creates the schedule, or updates it when it exists. Answers which of the two happened. */
 export async function ensureRetentionSchedule(options: RetentionScheduleOptions): Promise<'created' | 'updated'> {
   const input: RetentionRunInput = {
     triggeredBy: system,
-    settings: retentionSettings(options.retentionDays, options.batchSize),
+    settings: retentionSettings(options.retentionDays, options.batchSize, options.idempotencyKeyRetentionDays),
   };
   // A day missed is caught up within the week (ensureSchedule); the next day's run would erase
   // the same reports anyway, so overlapping runs are skipped.

@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { completeRequestKey } from '../../../db/repositories/idempotent-requests.js';
 import { findCase } from '../../../db/repositories/enforcement.js';
+import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
 import { openOrFeedEnforcementCase } from '../../../workflows/enforcement/client.js';
 import { type CaseState, caseStateQuery, enforcementCaseWorkflowId, type MilestoneKind } from '../../../workflows/enforcement/definitions.js';
 import { dossierOfLocationInScope } from '../../access/cases.js';
 import { viewerOf } from '../../access/viewer.js';
 import type { AppDependencies } from '../../dependencies.js';
-import { idFromKey, requestUnderKey, startIdempotencyDescription } from '../../idempotency.js';
+import { idFromKey, refuseExpiredKeyReuse, requestUnderKey, startIdempotencyDescription } from '../../idempotency.js';
 import { actorOf } from '../../plugins/auth.js';
 import { conflict, notFound } from '../../problems.js';
 import { idempotencyHeaders } from '../../schemas/common.js';
@@ -69,17 +70,23 @@ export function startRoute(app: FastifyInstance, deps: AppDependencies) {
     }
 
     const { use, request: earlier } = await requestUnderKey(deps.db, scope, key, actor.id, request.body);
+    const liveOf = (row: EnforcementCaseRow) => liveStateOf(deps.temporal, row.workflow_id, caseStateQuery);
+    if (use === 'again' && earlier.resource_id && earlier.status_code) {
+      // Answered before: what the register holds now, with the status of the first answer (a
+      // closed case is never started again under the same key).
+      const row = await findCase(deps.db, earlier.resource_id);
+      if (row) return reply.code(earlier.status_code).send(toView(row, await liveOf(row)));
+    }
     const caseId = caseIdForKey(key);
-    if (use === 'again') {
-      // Answered before, or opened by an earlier attempt whose answer never came (a 503 while the
-      // new case's first step was still starting, as after a worker kill: docs/reliability.md,
-      // gap 4): what the register holds now. The case holds the request's milestone from its
-      // start, so nothing waits on the workflow; a closed case is never started again under the key.
-      const row = await findCase(deps.db, earlier.resource_id ?? caseId);
-      if (row) {
-        if (!earlier.status_code) await completeRequestKey(deps.db, scope, key, row.id, 201);
-        return reply.code(earlier.status_code ?? 201).send(toView(row, await liveStateOf(deps.temporal, row.workflow_id, caseStateQuery)));
-      }
+    const opened = await findCase(deps.db, caseId);
+    if (opened) {
+      // Opened by an earlier attempt whose answer never came (a 503 while the new case's first
+      // step was still starting, as after a worker kill: docs/reliability.md, gap 4): answered
+      // from the register, as the case holds the request's milestone from its start. Unless it
+      // was opened before the key was first used: a request whose key has since expired.
+      refuseExpiredKeyReuse(scope, earlier, opened.opened_at);
+      await completeRequestKey(deps.db, scope, key, opened.id, 201);
+      return reply.code(201).send(toView(opened, await liveOf(opened)));
     }
     if (urgent) await refuseUrgentOnOpenCase(locationId, caseId);
     const { state, created } = await openOrFeedEnforcementCase(starter, { locationId, milestone, actor, urgent, keyed: { caseId, updateId: `start:${caseId}` } });

@@ -16,7 +16,7 @@ import {
   type Urgency,
 } from '../../../workflows/inspection/definitions.js';
 import type { AppDependencies } from '../../dependencies.js';
-import { requestUnderKey } from '../../idempotency.js';
+import { refuseExpiredKeyReuse, requestUnderKey } from '../../idempotency.js';
 import { actorOf } from '../../plugins/auth.js';
 import { HttpProblem, problemTypes } from '../../problems.js';
 import { toView } from './views.js';
@@ -92,8 +92,12 @@ export function requestInspectionHandler(deps: AppDependencies, { requireInspect
     const inspectionId = inspectionIdFor(key);
     // The key names the process (inspectionIdForKey); its first request's fingerprint tells the
     // same request sent again (answered with that process) from another one under the key (422).
-    if (key) await requestUnderKey(deps.db, keyScope, key, actorOf(request).id, request.body);
-    if (await findInspection(deps.db, inspectionId)) return again(request, reply, inspectionId, true);
+    const underKey = key ? await requestUnderKey(deps.db, keyScope, key, actorOf(request).id, request.body) : undefined;
+    const found = await findInspection(deps.db, inspectionId);
+    if (found) {
+      if (underKey) refuseExpiredKeyReuse(keyScope, underKey.request, found.requested_at);
+      return again(request, reply, inspectionId, true);
+    }
     const input = await inputOf(request, inspectionId);
     const start = new WithStartWorkflowOperation(inspectionWorkflowType, inspectionStartOptions(input, deps.taskQueue));
     try {

@@ -1,11 +1,13 @@
 // What an admin manages besides users: incidents (activities that kept failing; GET /incidents,
-// POST /incidents/{id}/retry) and the audit trail (GET /audit, /audit/verify); and the crisis
-// roster that every staff member may read (GET /crisis-roster).
+// POST /incidents/{id}/retry, and for an e-mail's incident POST /incidents/{id}/resolve) and the
+// audit trail (GET /audit, /audit/verify); and the crisis roster that every staff member may read
+// (GET /crisis-roster).
+import { commandForm } from '../components/command-form.js';
 import { badge, detailPage, loadDetail, facts, section, when } from '../components/details.js';
 import { listView } from '../components/list-view.js';
 import { errorBox, showError, statusBox } from '../lib/alerts.js';
 import { get, type Schema, submission } from '../lib/api.js';
-import { type Child, field, h, select, val } from '../lib/dom.js';
+import { checkbox, type Child, field, h, select, val } from '../lib/dom.js';
 import { brusselsLocalToIso, formatDateTime, label, labels, options } from '../lib/format.js';
 import { person, personLabel } from '../lib/people.js';
 
@@ -32,6 +34,33 @@ function retryButton(i: Incident, onDone: (message: string) => void, errors: HTM
     }
   });
   return button;
+}
+
+/** An e-mail's incident (workflowType `outbox`): the API resolves it by hand; a process's incident resolves itself. */
+const isOutboxIncident = (i: Incident) => i.workflowType === 'outbox';
+
+/**
+ * Resolving an e-mail's incident by hand (docs/incidents.md, "E-mails"): after the operator has
+ * checked that the e-mail arrived (asked the recipient, read the mail server's log), it counts as
+ * sent and is never sent again; a refused one stays unsent, handled otherwise. The required
+ * checkbox is the confirmation: the browser refuses to send without it. The API takes no reason.
+ */
+function resolveForm(i: Incident, onDone: (message: string) => void): HTMLElement | null {
+  if (!isOutboxIncident(i) || i.status === 'opgelost') return null;
+  const refused = i.errorType === 'DeliveryRefused';
+  return commandForm(`/incidents/${encodeURIComponent(i.id)}`, (_resolved, message) => onDone(message), {
+    path: 'resolve',
+    title: refused ? 'Afhandelen zonder opnieuw te versturen' : 'Markeren als aangekomen',
+    submitLabel: refused ? 'Incident oplossen' : 'Markeren als verzonden',
+    hint: refused
+      ? 'De mailserver weigerde deze e-mail. Los het incident op als de ontvanger op een andere manier bereikt is; de e-mail zelf wordt niet verstuurd.'
+      : 'Of deze e-mail aankwam, is onzeker. Vraag het de ontvanger of kijk in het logboek van de mailserver (Message-ID). Kwam ze aan, markeer haar dan als verzonden: ze wordt nooit opnieuw verstuurd. Kwam ze niet aan, probeer dan opnieuw.',
+    fields: [checkbox('confirm', refused ? 'Ik bevestig dat de ontvanger op een andere manier bereikt is' : 'Ik heb nagegaan dat de e-mail is aangekomen', { required: true })],
+    toBody: () => ({}),
+    done: refused
+      ? 'Het incident is opgelost; de geweigerde e-mail blijft onverzonden.'
+      : 'De e-mail geldt als verzonden en wordt nooit opnieuw verstuurd; het incident is opgelost.',
+  });
 }
 
 const statusBadge = (status: string) => badge(label(labels.incidentStatus, status), status === 'open' ? 'late' : '');
@@ -72,6 +101,10 @@ export async function renderIncident(container: HTMLElement, id: string, flash?:
   if (!i) return;
   const errors = errorBox();
   const retry = retryButton(i, (message) => void renderIncident(container, id, message), errors);
+  const resolve = resolveForm(i, (message) => void renderIncident(container, id, message));
+  const retryHint = isOutboxIncident(i)
+    ? 'Opnieuw proberen verstuurt de e-mail nog eens: alleen als ze niet aankwam.'
+    : 'Los eerst de oorzaak op (bv. een dienst die weer bereikbaar is, of ontbrekende gegevens), probeer dan opnieuw.';
   detailPage(container, {
     title: `Incident: ${i.activityType}`,
     titleClass: 'incident-title',
@@ -91,8 +124,9 @@ export async function renderIncident(container: HTMLElement, id: string, flash?:
       ['Opgelost', when(i.resolvedAt)],
     ]))],
     side: h('aside', { class: 'commands panel', 'aria-label': 'Opdrachten' }, h('h2', {}, 'Opdrachten'),
-      retry ? [h('p', { class: 'hint' }, 'Los eerst de oorzaak op (bv. een dienst die weer bereikbaar is, of ontbrekende gegevens), probeer dan opnieuw.'), retry] : h('p', { class: 'muted' }, 'Dit incident is opgelost.'),
-      errors),
+      retry ? [h('p', { class: 'hint' }, retryHint), retry] : h('p', { class: 'muted' }, 'Dit incident is opgelost.'),
+      errors,
+      resolve),
   });
 }
 
