@@ -1,25 +1,16 @@
 import type { Kysely } from 'kysely';
 import { coordinatorsOnDuty, teamCoordinator } from '../db/repositories/crisis-roster.js';
-import { meldingRowOf, saveMeldingProjection } from '../db/repositories/meldingen.js';
+import { meldingWriteOf, writeMelding } from '../db/repositories/meldingen.js';
 import { enqueueMessage, queueNotification } from '../db/repositories/outbox.js';
-import { auditAction } from './records.js';
 import { appendTimelineEntry } from '../db/repositories/timeline.js';
 import { findUser } from '../db/repositories/users.js';
 import type { Database } from '../db/schema.js';
 import type { EscalationTarget } from '../workflows/clock/escalation.js';
-import type { FeedbackCommand, MeldingInput, MeldingState } from '../workflows/melding/definitions.js';
+import type { FeedbackCommand, MeldingEvent, MeldingInput, MeldingState } from '../workflows/melding/definitions.js';
 import type { Actor } from '../workflows/shared/actor.js';
 import { formatBrussels, render, type TemplateName } from '../workflows/shared/templates.js';
 
-/** One change of a report, noted at `version` (its timeline entry's and audit record's key). */
-export interface MeldingEvent {
-  version: number;
-  phase: MeldingState['phase'];
-  action: string;
-  title: string;
-  actor: Actor;
-  details?: Record<string, unknown>;
-}
+export type { MeldingEvent };
 
 export interface SaveMeldingInput {
   input: Omit<MeldingInput, 'settings'>;
@@ -56,12 +47,6 @@ const escalationTemplates: Record<EscalationTarget, TemplateName> = {
 /** The central team's coordinator: the last rung of every ladder. */
 const centralTeam = 'team-centraal';
 
-/** The moment the report was first picked up (its history's first acknowledgement), for the dashboard. */
-const pickedUpAt = (state: MeldingState): Date | null => {
-  const first = state.history.find((h) => h.action === 'melding.acknowledged');
-  return first ? new Date(first.at) : null;
-};
-
 /** Activities of the report process that touch PostgreSQL: register, timeline, audit, outbox. */
 export function createMeldingActivities(db: Kysely<Database>) {
   async function recipientFor(target: EscalationTarget, state: MeldingState): Promise<string | undefined> {
@@ -86,33 +71,9 @@ export function createMeldingActivities(db: Kysely<Database>) {
      */
     async saveMelding({ input, state, event, events }: SaveMeldingInput): Promise<void> {
       const changes: MeldingEvent[] = events ?? [{ ...event, version: state.version, phase: state.phase }];
-      await db.transaction().execute(async (tx) => {
-        await saveMeldingProjection(tx, {
-          ...meldingRowOf(input, state),
-          categories: JSON.stringify(input.categories),
-          follow_ups: JSON.stringify(state.followUps),
-          picked_up_at: pickedUpAt(state),
-        });
-        const keyOf = (change: MeldingEvent) => `melding:${state.meldingId}:v${change.version}`;
-        if (state.link) {
-          for (const change of changes) {
-            await appendTimelineEntry(tx, {
-              dossier_id: state.link.dossierId,
-              occurred_at: new Date(),
-              kind: state.triage === 'crisis' ? 'crisismelding' : 'melding',
-              title: change.title,
-              details: { meldingId: state.meldingId, action: change.action, phase: change.phase, ...change.details },
-              actor_id: change.actor.id,
-              idempotency_key: keyOf(change),
-            });
-          }
-        }
-        // The audit records last: appending to the hash chain takes a lock that every writer of
-        // the audit log waits for until this transaction commits (docs/performance.md).
-        for (const change of changes) {
-          await auditAction(tx, change, { type: 'melding', id: state.meldingId }, { version: change.version, phase: change.phase, ...change.details }, keyOf(change));
-        }
-      });
+      // The same rows as the API's intake (issue 15): meldingWriteOf is the one mapping of both.
+      const write = meldingWriteOf(input, state, changes);
+      await db.transaction().execute((tx) => writeMelding(tx, write));
     },
 
     /** The coordinators on crisis duty now, first the one on duty, then the next. */

@@ -13,7 +13,7 @@ import { WithStartWorkflowOperation } from '@temporalio/client';
 import { resolveLocationLink } from '../db/repositories/locations.js';
 import { meldingIdFor } from '../workflows/melding/client.js';
 import type { WorkerTuning } from '../platform/worker.js';
-import { intakeUpdate, type MeldingInput, meldingWorkflowId, meldingWorkflowType } from '../workflows/melding/definitions.js';
+import { intakeUpdate, type IntakePath, type MeldingInput, meldingWorkflowId, meldingWorkflowType } from '../workflows/melding/definitions.js';
 import { processKindKey } from '../workflows/search-attributes.js';
 import {
   type BenchDatabase,
@@ -62,7 +62,7 @@ const clients = 8;
 interface Variant {
   lever: string;
   variant: string;
-  intakePath?: { localActivities?: boolean; singleSave?: boolean };
+  intakePath?: IntakePath;
   tuning?: WorkerTuning;
   poolSize?: number;
 }
@@ -193,15 +193,19 @@ export async function runIntakeBench(server: BenchServer, database: BenchDatabas
   }
 
   // ----- the levers, each alone, then what is kept ---------------------------------------------
-  const before = { localActivities: false, singleSave: false };
+  // The workflow's own intake (update-with-start) is `registeredBy: 'workflow'`; the default since
+  // issue 15's last lever is the API registering the report and starting the workflow bare.
+  const byWorkflow = (path: Omit<IntakePath, 'registeredBy'> = {}): IntakePath => ({ registeredBy: 'workflow', ...path });
   const variants: Variant[] = [
-    { lever: 'before issue 15', variant: 'two saves, normal activities', intakePath: before },
+    { lever: 'before issue 15', variant: 'two saves, normal activities', intakePath: byWorkflow({ localActivities: false, singleSave: false }) },
     ...(profile.levers ? [
-      { lever: 'one save instead of two', variant: 'one save, normal activities', intakePath: { localActivities: false, singleSave: true } },
-      { lever: 'local activities', variant: 'two saves, local activities', intakePath: { localActivities: true, singleSave: false } },
+      { lever: 'one save instead of two', variant: 'one save, normal activities', intakePath: byWorkflow({ localActivities: false, singleSave: true }) },
+      { lever: 'local activities', variant: 'two saves, local activities', intakePath: byWorkflow({ localActivities: true, singleSave: false }) },
     ] : []),
-    { lever: 'kept', variant: 'one save, local activity (production default)' },
+    { lever: 'both', variant: 'update-with-start, one save, local activity', intakePath: byWorkflow() },
+    { lever: 'kept', variant: 'API registers, bare start (production default)' },
     ...(profile.levers ? [
+      { lever: 'API registers', variant: 'bare start, backstop save by a normal activity', intakePath: { localActivities: false } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 5', tuning: { maxConcurrentWorkflowTaskExecutions: 5 } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 100, 20 pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 100, workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 } } },
       { lever: 'worker cache', variant: 'maxCachedWorkflows 0 (no sticky cache)', tuning: { maxCachedWorkflows: 0, maxConcurrentWorkflowTaskExecutions: 40 } },

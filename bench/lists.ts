@@ -15,6 +15,8 @@ import { loadConfig } from '../platform/config.js';
 import { createProcessSettings } from '../workflows/settings.js';
 import { createTokenService } from '../api/auth/tokens.js';
 import { type BenchDatabase, log, percentile, recordPickUps } from './system.js';
+import { foldDashboard } from '../db/repositories/dashboard-fold.js';
+import { dashboardViews, type DashboardFilter } from '../db/repositories/dashboard.js';
 
 export interface Volume {
   reports: number;
@@ -104,6 +106,12 @@ export async function bulkVolume(db: Kysely<Database>, v: Volume): Promise<Recor
   // What the deadline-performance view reads: when each closed or handled report was picked up.
   await recordPickUps(db, sql`m.id like 'MEL-BULK-%'`);
   await sql`drop table bench_dossiers`.execute(db);
+  // The writes' triggers appended dashboard deltas; the worker's fold moves them into the
+  // summaries every few seconds. Here it runs once to the end (the steady state).
+  const foldStart = performance.now();
+  let folded = 0;
+  for (let moved = -1; moved !== 0;) folded += moved = (await foldDashboard(db, 200_000)) ?? 0;
+  log(`  dashboard fold of the bulk write: ${folded.toLocaleString('en')} deltas in ${((performance.now() - foldStart) / 1000).toFixed(1)} s`);
   // The steady state autovacuum keeps: statistics and visibility maps (index-only scans).
   await sql`vacuum analyze`.execute(db);
   const counts = await sql<{ meldingen: string; cases: string; timeline: string; audit: string }>`
@@ -211,8 +219,50 @@ export async function runListsBench(database: BenchDatabase, options: { requests
   }
   await app.close();
 
-  const plans = await explainLists(db, dossier);
+  const plans = { ...(await explainLists(db, dossier)), ...(await explainDashboard(db, settings)) };
   return { database: database.kind, counts, volumeSeconds, figures, baseline: { p50: base.p50, p99: base.p99 }, plans };
+}
+
+/**
+ * The plan of each dashboard view's statement (all teams, from 2024-01, as the admin's request),
+ * with the delta tables as the fold left them and again with 2,000 unfolded reports' deltas (what
+ * a read adds between two folds), for docs/performance.md.
+ */
+async function explainDashboard(db: Kysely<Database>, settings: ReturnType<typeof createProcessSettings>): Promise<Record<string, string[]>> {
+  const kinds = settings.deadlineKinds;
+  const to = new Date();
+  to.setUTCMonth(to.getUTCMonth() + 1, 1);
+  const filter: DashboardFilter = {
+    teamId: null, from: new Date('2023-12-31T23:00:00Z'), to, fromMonth: '2024-01', toMonth: to.toISOString().slice(0, 7),
+    crisisBudgetMs: kinds.crisis_report_acknowledgement.budget.amount * 3_600_000, regularBudgetMs: kinds.report_follow_up.budget.amount * 3_600_000,
+  };
+  const plans: Record<string, string[]> = {};
+  const explainAll = async (suffix: string) => {
+    for (const [view, query] of Object.entries(dashboardViews)) {
+      const compiled = query(filter).compile(db);
+      const plan = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `explain (analyze, costs off) ${compiled.sql}` });
+      plans[`GET /dashboard/${view}${suffix}`] = plan.rows.map((r) => r['QUERY PLAN']);
+    }
+  };
+  await explainAll('');
+  // Between two folds: 2,000 more reports written and half of them changed, nothing folded.
+  await insertBenchReports(db, {
+    label: 'Unfolded',
+    source: sql`'derde'`,
+    days: 30,
+    handledEvery: 7,
+    version: 1,
+    from: sql`from generate_series(1, 2000) g
+      join lateral (select dossiers.*, locations.organiser_id from dossiers join locations on locations.id = dossiers.location_id
+                     order by dossiers.id offset g % 500 limit 1) d on true`,
+  });
+  for (let i = 0; i < 1000; i += 100) {
+    await sql`update meldingen set picked_up_at = received_at + interval '10 minutes', overdue = not overdue
+               where id in (select 'MEL-UNFOLDED-' || g from generate_series(${i + 1}::int, ${i + 100}::int) g)`.execute(db);
+  }
+  await explainAll(' (with 2,000 reports\' deltas unfolded)');
+  for (let moved = -1; moved !== 0;) moved = (await foldDashboard(db, 200_000)) ?? 0;
+  return plans;
 }
 
 /** The plan of each list statement (as the repositories write them), for docs/performance.md. */

@@ -10,6 +10,7 @@ import { createActivities } from '../activities/index.js';
 import type { Database } from '../db/schema.js';
 import type { ModularClientOptions } from '../modular/client.js';
 import type { ChannelOptions } from '../channels/clients.js';
+import { startDashboardFold } from './dashboard-fold.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -62,10 +63,15 @@ export type WorkerTuning = Partial<Pick<WorkerOptions,
 >>;
 
 /**
- * Measured by bench/intake.ts and bench/open-processes.ts (docs/performance.md). The SDK's
- * defaults size the sticky cache from the machine's memory; here it is fixed, so 10,000 open
+ * Measured by bench/intake.ts and bench/open-processes.ts (docs/performance.md, parts 1 and 3). The
+ * SDK's defaults size the sticky cache from the machine's memory; here it is fixed, so 10,000 open
  * processes cost a bounded amount: a process not in the cache is replayed from its history when
- * its timer fires or a command arrives (milliseconds for a report).
+ * its timer fires or a command arrives (a report: under a second on the loaded 2-core machine).
+ * A cached report costs the worker about 230–290 KB of RSS (2,000: ~0.5 GB; 10,000 would be
+ * ~2.5 GB), and a larger cache did not lower the timer lag (part 3). Poller count and
+ * workflow-task slots stay the SDK's (10 and 40): 20 pollers made the lag worse; 100 slots lowered
+ * it once, on a machine too loaded to tell that from noise, and 100 slots with 20 pollers
+ * overloaded the intake (part 1). What bounds the timer lag is the worker's share of the CPU.
  */
 export const workerTuningDefaults: WorkerTuning = {
   maxCachedWorkflows: 2_000,
@@ -75,7 +81,10 @@ export const workerTuningDefaults: WorkerTuning = {
 export async function createWorker(setup: WorkerSetup): Promise<{ worker: Worker; close: () => Promise<void> }> {
   const connection = await NativeConnection.connect({ address: setup.address });
   const temporal = createTemporalClient(setup.address, setup.namespace, setup.dataConverter);
+  // Issue 15: the dashboard's fold runs beside the worker, started and stopped with it (platform/dashboard-fold.ts).
+  const dashboardFold = startDashboardFold({ db: setup.db });
   const close = async () => {
+    await dashboardFold.stop();
     await temporal.connection.close();
     await connection.close();
   };

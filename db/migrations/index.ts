@@ -15,6 +15,8 @@ import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as meldingPickedUpAt from './2026_12_01_0100_melding_picked_up_at.js';
 import * as municipalityContacts from './2026_12_01_0200_municipality_contacts.js';
 import * as uncertainMailAndRequestKeys from './2026_12_01_0300_uncertain_mail_and_request_keys.js';
+import * as dashboardDeltas from './2026_12_01_0600_dashboard_deltas.js';
+import * as juristScopeIndexes from './2026_12_01_0700_jurist_scope_indexes.js';
 
 /**
  * Every migration, by name (Kysely runs them in the order of their names). A static list rather
@@ -38,4 +40,6 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0100_melding_picked_up_at': meldingPickedUpAt,
   '2026_12_01_0200_municipality_contacts': municipalityContacts,
   '2026_12_01_0300_uncertain_mail_and_request_keys': uncertainMailAndRequestKeys,
+  '2026_12_01_0600_dashboard_deltas': dashboardDeltas,
+  '2026_12_01_0700_jurist_scope_indexes': juristScopeIndexes,
 };

@@ -4,9 +4,23 @@ import { JURIST_REVIEW } from './work.js';
 
 /**
  * The team dashboard (docs/work-surfaces.md, "Dashboard"): one function per view, each ONE SQL
- * statement of aggregates over the registers and the dossier timelines (GROUP BY, FILTER,
- * percentile_cont); no view lists rows to count them in JavaScript. Every view answers rows of
- * flat columns (camelCase), so the same rows are the JSON answer and the CSV export.
+ * statement; no view lists rows to count them in JavaScript. Every view answers rows of flat
+ * columns (camelCase), so the same rows are the JSON answer and the CSV export.
+ *
+ * The views read summaries per (team, month, …) (`dashboard_*_counts`, migration
+ * 2026_12_01_0600_dashboard_deltas) PLUS the deltas not folded into them yet
+ * (`dashboard_*_deltas`), in one statement: exact and fresh however long ago the fold ran
+ * (platform/dashboard-fold.ts only keeps the delta tables small). Writers never touch the
+ * summaries: their triggers append signed delta rows, so no writer waits for another (the
+ * reverted 69f5e71 updated shared counter rows in the writing transaction and serialised intakes).
+ * The history's enforcement funnel depends on each dossier's next step: the summary holds the
+ * contribution of every dossier as the fold last computed it, and a read replaces it by the one
+ * computed from the timeline now for each dossier written since (`dashboard_funnel_dirty`).
+ * What depends on the clock is read from the registers, through partial indexes that hold the
+ * present: what is overdue now (open enforcement cases by `due_at`; overdue reports, inspections
+ * and tasks), the reports still inside their pick-up budget, and the history's enforcement steps
+ * whose term has not passed yet. The same views computed from the registers alone (the statements
+ * before the summaries) are in test/integration/dashboard-direct.ts: the tests hold the two equal.
  *
  * Sources: the registers (meldingen, enforcement_cases, enforcement_decisions, inspections,
  * screening_tasks) hold what ran in this system; the seeded three-year history exists only as
@@ -31,47 +45,50 @@ export interface DashboardFilter {
 
 export type DashboardRow = Record<string, string | number | boolean | null>;
 
-/** The Brussels month of an instant: grouped by the truncated timestamp, shown as 'YYYY-MM' (to_char once per group). */
-const monthStart = (col: RawBuilder<unknown>) => sql`date_trunc('month', ${col} at time zone 'Europe/Brussels')`;
+/** The Brussels month of an instant, as the date of its first day (the aggregates' month). */
+const monthDate = (col: RawBuilder<unknown>) => sql`(date_trunc('month', ${col} at time zone 'Europe/Brussels'))::date`;
 const monthText = (col: RawBuilder<unknown>) => sql`to_char(${col}, 'YYYY-MM')`;
 const team = (f: DashboardFilter, col: string) => (f.teamId ? sql`${sql.ref(col)} = ${f.teamId}` : sql`true`);
 const inPeriod = (f: DashboardFilter, col: string) => sql`${sql.ref(col)} >= ${f.from} and ${sql.ref(col)} < ${f.to}`;
+/** An aggregate's month (a date) within the period: the months from the one of `from` to the one before `to`. */
+const months = (f: DashboardFilter, col: string) =>
+  sql`${sql.ref(col)} >= ${monthDate(sql`cast(${f.from} as timestamptz)`)} and ${sql.ref(col)} < cast(${f.to} as timestamptz) at time zone 'Europe/Brussels'`;
 /** Timeline entries of the filter's team: a join on the dossier (no join for all teams). */
 const timelineTeamJoin = (f: DashboardFilter) => (f.teamId ? sql`join dossiers d on d.id = t.dossier_id and d.team_id = ${f.teamId}` : sql``);
+
+/**
+ * A summary and its unfolded deltas (`dashboard_x_counts` → `dashboard_x_deltas`), `cols` of both:
+ * what a view sums. Constant names only.
+ */
+const live = (table: string, cols: string) =>
+  sql.raw(`(select ${cols} from ${table} union all select ${cols} from ${table.replace(/_counts$/, '_deltas')})`);
 
 async function rows(db: Kysely<Database>, query: RawBuilder<DashboardRow>): Promise<DashboardRow[]> {
   return (await query.execute(db)).rows;
 }
 
-/** Counts per process and phase: everything open now, plus what closed within the period. */
+/**
+ * Counts per process and phase: everything open now, plus what closed within the period. The
+ * aggregate keeps open items under `closed_month` 'infinity'; open enforcement cases come from the
+ * register (their overdue is `due_at < now()`).
+ */
 export function phaseCountsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select 'melding' as "process", m.phase as "phase", m.triage as "variant",
-           count(*)::int as "count", count(*) filter (where m.overdue)::int as "overdue"
-      from meldingen m
-     where ${team(f, 'm.team_id')} and (m.phase <> 'afgesloten' or (${inPeriod(f, 'm.closed_at')}))
-     group by m.phase, m.triage
+    select p.process as "process", p.phase as "phase", nullif(p.variant, '') as "variant",
+           sum(p.items)::int as "count", sum(p.overdue)::int as "overdue"
+      from ${live('dashboard_phase_counts', 'team_id, process, phase, variant, closed_month, items, overdue')} p
+     where ${team(f, 'p.team_id')} and (p.closed_month = 'infinity' or (${months(f, 'p.closed_month')}))
+     group by p.process, p.phase, p.variant
+    having sum(p.items) > 0
     union all
-    select 'handhaving', case when c.status = 'closed' then 'gesloten' else coalesce(c.step, 'geen') end,
-           case when c.status = 'closed' then null else c.block end,
-           count(*)::int, count(*) filter (where c.status = 'open' and c.due_at < now())::int
+    select 'handhaving', coalesce(c.step, 'geen'), c.block, count(*)::int, count(*) filter (where c.due_at < now())::int
       from enforcement_cases c
-     where ${team(f, 'c.team_id')} and (c.status = 'open' or (${inPeriod(f, 'c.closed_at')}))
+     where c.status = 'open' and ${team(f, 'c.team_id')}
      group by 2, 3
-    union all
-    select 'inspectie', i.status, i.urgency, count(*)::int, count(*) filter (where i.overdue)::int
-      from inspections i
-     where ${team(f, 'i.team_id')} and (i.status not in ('eindverslag', 'geannuleerd') or (${inPeriod(f, 'i.closed_at')}))
-     group by i.status, i.urgency
-    union all
-    select 'screening', s.status, null, count(*)::int, count(*) filter (where s.overdue)::int
-      from screening_tasks s
-     where ${team(f, 's.team_id')} and (s.status = 'open' or (${inPeriod(f, 's.coded_at')}))
-     group by s.status
     order by 1, 2, 3`;
 }
 
-/** Overdue now, per process and assignee (the oldest due moment first in each). */
+/** Overdue now, per process and assignee (the oldest due moment first in each): the registers' partial indexes of what is overdue. */
 export function overdueQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
     select x.process as "process", x.assignee_id as "assigneeId", u.name as "assigneeName",
@@ -97,50 +114,82 @@ export function overdueQuery(f: DashboardFilter) {
 /**
  * Deadline performance per month of receipt: the share of crisis reports picked up within their
  * budget (1 hour) and of regular ones (24 hours), and the median time to pick up, in minutes.
- * Picked up = the report's first `melding.acknowledged` (meldingen.picked_up_at, kept by the projection). The share counts the reports whose
- * deadline has been decided (picked up, or the budget has passed); a report still inside its budget
- * counts nowhere yet. The seeded history has no pick-up moments: its months show `historyCrisis` /
- * `historyRegular` (reports received) only.
+ * Picked up = the report's first `melding.acknowledged` (meldingen.picked_up_at, kept by the
+ * projection). The share counts the reports whose deadline has been decided (picked up, or the
+ * budget has passed); a report still inside its budget counts nowhere yet. The seeded history has
+ * no pick-up moments: its months show `historyCrisis` / `historyRegular` (reports received) only.
+ *
+ * From the pick-up histogram (`dashboard_pickup_counts`: reports per month, triage and bucket of
+ * the pick-up time, its upper bound in seconds; -1 not picked up; team '*' for all teams): within
+ * budget = the buckets up to the budget (exact for a budget on the bucket grid: whole seconds up
+ * to a minute, 10 s up to 10 minutes, whole minutes up to 2 hours, quarters up to 48 hours, whole
+ * hours up to 14 days, whole days: every configured budget in hours or days); the median = the
+ * upper bound of the bucket(s) of the middle report(s), as percentile_cont would interpolate them
+ * (too high by less than one bucket: < 1 s, 10 s, 1 min, 15 min, 1 h or 1 day); a pick-up before
+ * the receipt counts as 0. Not yet decided: the reports without pick-up received within the
+ * budget, from the register (`meldingen_dashboard_waiting_idx`).
  */
 export function deadlinePerformanceQuery(f: DashboardFilter) {
   const crisis = sql`make_interval(secs => ${f.crisisBudgetMs / 1000})`;
   const regular = sql`make_interval(secs => ${f.regularBudgetMs / 1000})`;
-  const minutes = sql`extract(epoch from (picked_up_at - received_at)) / 60`;
+  /** A figure of one triage ('crisis', 'regulier', '*': both) of the month. */
+  const of = (triage: string, col: string) => sql`max(${sql.ref(col)}) filter (where t.triage = ${triage})`;
   return sql<DashboardRow>`
-    with live as (
-      select m.triage, m.received_at, m.picked_up_at
+    with ranked as (
+      select p.month, p.triage, p.pickup_s, p.reports,
+             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage order by p.pickup_s) as upto,
+             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage) as picked
+        from (select p.month, p.triage, p.pickup_s, sum(p.reports)::int as reports
+                from ${live('dashboard_pickup_counts', 'team_id, month, triage, pickup_s, reports')} p
+               where p.team_id = ${f.teamId ?? '*'} and ${months(f, 'p.month')}
+               group by p.month, p.triage, p.pickup_s
+              having sum(p.reports) > 0) p
+    ), triages as (
+      -- percentile_cont(0.5) of the picked-up reports: the mean of the middle one or two (0-based ranks (n-1)/2 and n/2).
+      select r.month, r.triage, sum(r.reports)::int as received,
+             coalesce(sum(r.reports) filter (where r.pickup_s between 0 and case when r.triage = 'crisis' then cast(${f.crisisBudgetMs / 1000} as numeric)
+                                                                                 else cast(${f.regularBudgetMs / 1000} as numeric) end), 0)::int as in_time,
+             round(((min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > (r.picked - 1) / 2))::numeric
+                    + min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > r.picked / 2)) / 120, 1)::float8 as median
+        from ranked r
+       group by r.month, r.triage
+    ), live as (
+      select t.month,
+             coalesce(${of('crisis', 't.received')}, 0) as crisis_received, coalesce(${of('crisis', 't.in_time')}, 0) as crisis_in_time,
+             coalesce(${of('regulier', 't.received')}, 0) as regular_received, coalesce(${of('regulier', 't.in_time')}, 0) as regular_in_time,
+             ${of('crisis', 't.median')} as crisis_median, ${of('regulier', 't.median')} as regular_median, ${of('*', 't.median')} as all_median
+        from triages t
+       group by t.month
+    ), waiting as (
+      select ${monthDate(sql`m.received_at`)} as month,
+             count(*) filter (where m.triage = 'crisis')::int as crisis, count(*) filter (where m.triage <> 'crisis')::int as regular
         from meldingen m
-       where ${inPeriod(f, 'm.received_at')} and ${team(f, 'm.team_id')} and m.phase <> 'te_koppelen'
-    ), live_months as (
-      select ${monthStart(sql`received_at`)} as month,
-             count(*) filter (where triage = 'crisis')::int as crisis_received,
-             count(*) filter (where triage = 'crisis' and (picked_up_at is not null or received_at + ${crisis} < now()))::int as crisis_decided,
-             count(*) filter (where triage = 'crisis' and picked_up_at <= received_at + ${crisis})::int as crisis_in_time,
-             count(*) filter (where triage <> 'crisis')::int as regular_received,
-             count(*) filter (where triage <> 'crisis' and (picked_up_at is not null or received_at + ${regular} < now()))::int as regular_decided,
-             count(*) filter (where triage <> 'crisis' and picked_up_at <= received_at + ${regular})::int as regular_in_time,
-             percentile_cont(0.5) within group (order by ${minutes}) filter (where triage = 'crisis' and picked_up_at is not null) as crisis_median,
-             percentile_cont(0.5) within group (order by ${minutes}) filter (where triage <> 'crisis' and picked_up_at is not null) as regular_median,
-             percentile_cont(0.5) within group (order by ${minutes}) filter (where picked_up_at is not null) as all_median
-        from live group by 1
-    ), history as (
-      select ${monthStart(sql`t.occurred_at`)} as month,
-             count(*) filter (where t.kind = 'crisismelding')::int as history_crisis,
-             count(*) filter (where t.kind = 'melding')::int as history_regular
-        from timeline_entries t ${timelineTeamJoin(f)}
-       where t.kind in ('melding', 'crisismelding') and ${inPeriod(f, 't.occurred_at')} and t.details ->> 'meldingId' is null
+       where m.picked_up_at is null and m.phase <> 'te_koppelen' and m.received_at >= now() - greatest(${crisis}, ${regular})
+         and m.received_at + case when m.triage = 'crisis' then ${crisis} else ${regular} end >= now()
+         and ${inPeriod(f, 'm.received_at')} and ${team(f, 'm.team_id')}
        group by 1
+    ), live_months as (
+      select l.*, l.crisis_received - coalesce(w.crisis, 0) as crisis_decided, l.regular_received - coalesce(w.regular, 0) as regular_decided
+        from live l left join waiting w on w.month = l.month
+    ), history as (
+      select t.month,
+             coalesce(sum(t.entries) filter (where t.kind = 'crisismelding'), 0)::int as history_crisis,
+             coalesce(sum(t.entries) filter (where t.kind = 'melding'), 0)::int as history_regular
+        from ${live('dashboard_timeline_counts', 'team_id, month, kind, detail, entries')} t
+       where t.kind in ('melding', 'crisismelding') and ${months(f, 't.month')} and ${team(f, 't.team_id')}
+       group by t.month
+      having sum(t.entries) > 0
     )
     select ${monthText(sql`coalesce(l.month, h.month)`)} as "month",
            coalesce(l.crisis_received, 0) as "crisisReceived",
            coalesce(l.crisis_in_time, 0) as "crisisWithinBudget",
            round(l.crisis_in_time::numeric / nullif(l.crisis_decided, 0), 3)::float8 as "crisisShareWithinBudget",
-           round(l.crisis_median::numeric, 1)::float8 as "crisisMedianPickupMinutes",
+           l.crisis_median as "crisisMedianPickupMinutes",
            coalesce(l.regular_received, 0) as "regularReceived",
            coalesce(l.regular_in_time, 0) as "regularWithinBudget",
            round(l.regular_in_time::numeric / nullif(l.regular_decided, 0), 3)::float8 as "regularShareWithinBudget",
-           round(l.regular_median::numeric, 1)::float8 as "regularMedianPickupMinutes",
-           round(l.all_median::numeric, 1)::float8 as "medianPickupMinutes",
+           l.regular_median as "regularMedianPickupMinutes",
+           l.all_median as "medianPickupMinutes",
            coalesce(h.history_crisis, 0) as "historyCrisis",
            coalesce(h.history_regular, 0) as "historyRegular"
       from live_months l full join history h on h.month = l.month
@@ -153,43 +202,77 @@ export function deadlinePerformanceQuery(f: DashboardFilter) {
  * dossier's next enforcement step is a later one, remedied when there is none (or a new aanmaning)
  * and its term has passed (aanmaning: `termijn_tot`; voornemen: `hoorrecht_tot` + 30 days), else
  * still open. Register (enforcement_cases.steps): by each step's outcome.
+ *
+ * Register: `dashboard_funnel_counts` (source 'register') and its deltas. History: the summary's
+ * 'historiek' rows count every step without a later step as remedied; for each dossier written
+ * since the fold (`dashboard_funnel_dirty`) its stored contribution (`dashboard_funnel_dossiers`)
+ * is taken out and the one of its timeline now put in (`fresh`, through
+ * timeline_enforcement_steps_idx); `pending` takes back the steps whose term has not passed yet
+ * (today's steps, through the term indexes, each with its dossier's next step).
  */
 export function funnelQuery(f: DashboardFilter) {
+  const values = sql.raw('started, escalated, remedied, decided, schorsing, opheffing');
+  const negated = sql.raw('-started, -escalated, -remedied, -decided, -schorsing, -opheffing');
   return sql<DashboardRow>`
-    with steps as (
-      select t.kind, t.occurred_at, t.details,
-             lead(t.kind) over (partition by t.dossier_id order by t.occurred_at, t.id) as next_kind
-        from timeline_entries t ${timelineTeamJoin(f)}
-       where t.kind in ('aanmaning', 'voornemen', 'schorsing', 'opheffing')
+    with dirty as (
+      select distinct dossier_id from dashboard_funnel_dirty
+    ), fresh as (
+      select d.team_id, ${monthDate(sql`s.occurred_at`)} as month,
+             case when s.kind in ('schorsing', 'opheffing') and coalesce((s.details ->> 'dringende_noodzakelijkheid')::boolean, false) then 'dringende_beslissing'
+                  when s.kind in ('schorsing', 'opheffing') then 'beslissing' else s.kind end as stage,
+             1 as started,
+             case when (s.kind = 'aanmaning' and s.next_kind in ('voornemen', 'schorsing', 'opheffing'))
+                    or (s.kind = 'voornemen' and s.next_kind in ('schorsing', 'opheffing'))
+                    or (s.kind = 'schorsing' and s.next_kind in ('voornemen', 'opheffing')) then 1 else 0 end as escalated,
+             case when (s.kind = 'aanmaning' and s.next_kind is distinct from 'voornemen' and s.next_kind is distinct from 'schorsing' and s.next_kind is distinct from 'opheffing')
+                    or (s.kind = 'voornemen' and s.next_kind is distinct from 'schorsing' and s.next_kind is distinct from 'opheffing') then 1 else 0 end as remedied,
+             case when s.kind in ('schorsing', 'opheffing') then 1 else 0 end as decided,
+             case when s.kind = 'schorsing' then 1 else 0 end as schorsing,
+             case when s.kind = 'opheffing' then 1 else 0 end as opheffing
+        from (select x.dossier_id, x.kind, x.occurred_at, x.details,
+                     lead(x.kind) over (partition by x.dossier_id order by x.occurred_at, x.id) as next_kind
+                from timeline_entries x
+               where x.kind in ('aanmaning', 'voornemen', 'schorsing', 'opheffing') and x.dossier_id in (select dossier_id from dirty)) s
+        join dossiers d on d.id = s.dossier_id
+    ), history_rows as (
+      select team_id, month, stage, ${values} from dashboard_funnel_counts where source = 'historiek'
+      union all
+      select team_id, month, stage, ${negated} from dashboard_funnel_dossiers where dossier_id in (select dossier_id from dirty)
+      union all
+      select team_id, month, stage, ${values} from fresh
+    ), counts as (
+      select a.stage, a.source, sum(a.started)::int as started, sum(a.escalated)::int as escalated, sum(a.remedied)::int as remedied,
+             sum(a.decided)::int as decided, sum(a.schorsing)::int as schorsing, sum(a.opheffing)::int as opheffing
+        from (select team_id, month, stage, 'historiek' as source, ${values} from history_rows
+              union all
+              select team_id, month, stage, source, ${values} from ${live('dashboard_funnel_counts', 'team_id, month, stage, source, started, escalated, remedied, decided, schorsing, opheffing')} r
+               where r.source = 'register') a
+       where ${team(f, 'a.team_id')} and ${months(f, 'a.month')}
+       group by a.stage, a.source
+    ), pending as (
+      select t.kind as stage, count(*)::int as n
+        from (select t.id, t.dossier_id, t.kind, t.occurred_at
+                from timeline_entries t
+               where ((t.kind = 'aanmaning' and t.details ->> 'termijn_tot' >= to_char(current_date, 'YYYY-MM-DD'))
+                   or (t.kind = 'voornemen' and t.details ->> 'hoorrecht_tot' >= to_char(current_date - 30, 'YYYY-MM-DD')))
+                 and ${inPeriod(f, 't.occurred_at')}) t
+        ${timelineTeamJoin(f)}
+        left join lateral (
+          select n.kind from timeline_entries n
+           where n.dossier_id = t.dossier_id and n.kind in ('aanmaning', 'voornemen', 'schorsing', 'opheffing')
+             and (n.occurred_at, n.id) > (t.occurred_at, t.id)
+           order by n.occurred_at, n.id limit 1) nx on true
+       where (t.kind = 'aanmaning' and nx.kind is distinct from 'voornemen' and nx.kind is distinct from 'schorsing' and nx.kind is distinct from 'opheffing')
+          or (t.kind = 'voornemen' and nx.kind is distinct from 'schorsing' and nx.kind is distinct from 'opheffing')
+       group by t.kind
     ), history as (
-      select case when kind in ('schorsing', 'opheffing') and coalesce((details ->> 'dringende_noodzakelijkheid')::boolean, false)
-                  then 'dringende_beslissing' when kind in ('schorsing', 'opheffing') then 'beslissing' else kind end as stage,
-             count(*)::int as started,
-             count(*) filter (where (kind = 'aanmaning' and next_kind in ('voornemen', 'schorsing', 'opheffing'))
-                                 or (kind = 'voornemen' and next_kind in ('schorsing', 'opheffing'))
-                                 or (kind = 'schorsing' and next_kind in ('voornemen', 'opheffing')))::int as escalated,
-             count(*) filter (where (kind = 'aanmaning' and next_kind is distinct from 'voornemen' and next_kind is distinct from 'schorsing' and next_kind is distinct from 'opheffing'
-                                     and coalesce((details ->> 'termijn_tot')::date < current_date, true))
-                                 or (kind = 'voornemen' and next_kind is distinct from 'schorsing' and next_kind is distinct from 'opheffing'
-                                     and coalesce((details ->> 'hoorrecht_tot')::date + 30 < current_date, true)))::int as remedied,
-             count(*) filter (where kind in ('schorsing', 'opheffing'))::int as decided,
-             count(*) filter (where kind = 'schorsing')::int as schorsing,
-             count(*) filter (where kind = 'opheffing')::int as opheffing
-        from steps
-       where ${inPeriod(f, 'occurred_at')}
-       group by 1
+      select c.stage, c.started, c.escalated, c.remedied - coalesce(p.n, 0) as remedied, c.decided, c.schorsing, c.opheffing
+        from counts c left join pending p on p.stage = c.stage
+       where c.source = 'historiek'
     ), register as (
-      select s ->> 'flow' as stage,
-             count(*)::int as started,
-             count(*) filter (where s -> 'outcome' ->> 'result' in ('not_remedied', 'proceed')
-                                 or (s -> 'outcome' ->> 'result' = 'decided' and (s -> 'outcome' ->> 'escalateToOpheffing')::boolean))::int as escalated,
-             count(*) filter (where s -> 'outcome' ->> 'result' in ('remedied', 'closed'))::int as remedied,
-             count(*) filter (where s -> 'outcome' ->> 'result' = 'decided')::int as decided,
-             count(*) filter (where s -> 'outcome' ->> 'decision' = 'schorsing')::int as schorsing,
-             count(*) filter (where s -> 'outcome' ->> 'decision' = 'opheffing')::int as opheffing
-        from enforcement_cases c cross join lateral jsonb_array_elements(c.steps) s
-       where ${team(f, 'c.team_id')} and (s ->> 'startedAt')::timestamptz >= ${f.from} and (s ->> 'startedAt')::timestamptz < ${f.to}
-       group by 1
+      select c.stage, c.started, c.escalated, c.remedied, c.decided, c.schorsing, c.opheffing
+        from counts c
+       where c.source = 'register'
     ), stages(stage, ord) as (
       values ('aanmaning', 1), ('voornemen', 2), ('beslissing', 3), ('dringende_beslissing', 4)
     )
@@ -211,24 +294,15 @@ export function funnelQuery(f: DashboardFilter) {
      order by st.ord`;
 }
 
-/** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed. */
+/** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed: history and register together. */
 export function decisionsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select ${monthText(monthStart(sql`x.at`))} as "month", x.kind as "kind", x.urgent as "urgent",
-           count(*)::int as "decisions", coalesce(sum(x.capacity), 0)::int as "capacityFreed"
-      from (
-        select t.occurred_at as at, t.kind, coalesce((t.details ->> 'dringende_noodzakelijkheid')::boolean, false) as urgent, l.capacity
-          from timeline_entries t
-          join dossiers d on d.id = t.dossier_id
-          join locations l on l.id = d.location_id
-         where t.kind in ('schorsing', 'opheffing') and ${inPeriod(f, 't.occurred_at')} and ${team(f, 'd.team_id')}
-        union all
-        select e.decided_at, e.kind, e.urgent, e.capacity_freed
-          from enforcement_decisions e
-          join enforcement_cases c on c.id = e.case_id
-         where ${inPeriod(f, 'e.decided_at')} and ${team(f, 'c.team_id')}
-      ) x
-     group by ${monthStart(sql`x.at`)}, x.kind, x.urgent
+    select ${monthText(sql`x.month`)} as "month", x.kind as "kind", x.urgent as "urgent",
+           sum(x.decisions)::int as "decisions", sum(x.capacity)::int as "capacityFreed"
+      from ${live('dashboard_decision_counts', 'team_id, month, kind, urgent, decisions, capacity')} x
+     where ${team(f, 'x.team_id')} and ${months(f, 'x.month')}
+     group by x.month, x.kind, x.urgent
+    having sum(x.decisions) > 0
      order by 1, 2, 3`;
 }
 
@@ -240,32 +314,34 @@ export function decisionsQuery(f: DashboardFilter) {
 export function inspectionsQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
     select 'register' as "source", i.status as "status", i.urgency as "detail",
-           count(*)::int as "count", count(*) filter (where i.overdue)::int as "overdue",
-           count(*) filter (where i.advice_enforce)::int as "adviceEnforce"
-      from inspections i
-     where ${team(f, 'i.team_id')} and (${inPeriod(f, 'i.requested_at')} or i.status not in ('eindverslag', 'geannuleerd'))
+           sum(i.items)::int as "count", sum(i.overdue)::int as "overdue", sum(i.advice_enforce)::int as "adviceEnforce"
+      from ${live('dashboard_inspection_counts', 'team_id, requested_month, status, urgency, items, overdue, advice_enforce')} i
+     where ${team(f, 'i.team_id')} and (${months(f, 'i.requested_month')} or i.status not in ('eindverslag', 'geannuleerd'))
      group by i.status, i.urgency
+    having sum(i.items) > 0
     union all
-    select 'historiek', 'eindverslag', coalesce(t.details ->> 'advies', 'onbekend'),
-           count(*)::int, 0, count(*) filter (where t.details ->> 'advies' = 'handhaving')::int
-      from timeline_entries t ${timelineTeamJoin(f)}
-     where t.kind = 'inspectie' and ${inPeriod(f, 't.occurred_at')} and t.details ->> 'inspectionId' is null
-     group by 3
+    select 'historiek', 'eindverslag', t.detail,
+           sum(t.entries)::int, 0, coalesce(sum(t.entries) filter (where t.detail = 'handhaving'), 0)::int
+      from ${live('dashboard_timeline_counts', 'team_id, month, kind, detail, entries')} t
+     where t.kind = 'inspectie' and ${team(f, 't.team_id')} and ${months(f, 't.month')}
+     group by t.detail
+    having sum(t.entries) > 0
     order by 1 desc, 2, 3`;
 }
 
 /** The monthly risk screening: selected (tasks opened), coded per code, still open, overdue. */
 export function screeningQuery(f: DashboardFilter) {
   return sql<DashboardRow>`
-    select s.month as "month", count(*)::int as "selected",
-           count(*) filter (where s.code = 'risico')::int as "risico",
-           count(*) filter (where s.code = 'geen_risico')::int as "geenRisico",
-           count(*) filter (where s.code = 'verder_onderzoek_nodig')::int as "verderOnderzoekNodig",
-           count(*) filter (where s.status = 'open')::int as "open",
-           count(*) filter (where s.status = 'open' and s.overdue)::int as "overdue"
-      from screening_tasks s
+    select s.month as "month", sum(s.tasks)::int as "selected",
+           coalesce(sum(s.tasks) filter (where s.code = 'risico'), 0)::int as "risico",
+           coalesce(sum(s.tasks) filter (where s.code = 'geen_risico'), 0)::int as "geenRisico",
+           coalesce(sum(s.tasks) filter (where s.code = 'verder_onderzoek_nodig'), 0)::int as "verderOnderzoekNodig",
+           coalesce(sum(s.tasks) filter (where s.status = 'open'), 0)::int as "open",
+           coalesce(sum(s.tasks) filter (where s.status = 'open' and s.overdue), 0)::int as "overdue"
+      from ${live('dashboard_screening_counts', 'team_id, month, status, code, overdue, tasks')} s
      where s.month >= ${f.fromMonth} and s.month <= ${f.toMonth} and ${team(f, 's.team_id')}
      group by s.month
+    having sum(s.tasks) > 0
      order by s.month`;
 }
 

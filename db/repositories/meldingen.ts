@@ -1,6 +1,8 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
+import type { NewAuditEntry } from '../tables/audit.js';
 import type { MeldingRow, NewMeldingRow } from '../tables/meldingen.js';
+import type { NewTimelineEntry } from '../tables/timeline.js';
 import { everything, given, type Page, pageOf, saveProjection, type Scope } from './query.js';
 
 /**
@@ -124,4 +126,104 @@ export async function listMeldingen(db: Kysely<Database>, f: MeldingFilter, scop
   if (f.receivedFrom) query = query.where('received_at', '>=', f.receivedFrom);
   if (f.receivedTo) query = query.where('received_at', '<', f.receivedTo);
   return pageOf(query, (q) => q.selectAll().orderBy(f.sort, (ob) => (f.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())).orderBy('id'), f);
+}
+
+/** One change of a report (MeldingEvent in workflows/melding/definitions.ts, by shape). */
+export interface MeldingChangeOfRow {
+  version: number;
+  phase: string;
+  action: string;
+  title: string;
+  actor: { id: string; role: string; requestId?: string };
+  details?: Record<string, unknown>;
+}
+
+/**
+ * What one save of a report writes: its register row, a timeline entry per change (when it has a
+ * dossier) and an audit record per change, the latter two keyed `melding:<id>:v<version>`.
+ */
+export interface MeldingWrite {
+  row: NewMeldingRow;
+  timeline: NewTimelineEntry[];
+  audit: NewAuditEntry[];
+}
+
+/**
+ * The rows of one save, from the report's input, its state and the changes saved. The one mapping
+ * of the `saveMelding` activity and of the API's intake (issue 15): either write after the other's
+ * is a no-op (the row's version does not go up; the keys exist), so either may land first.
+ */
+export function meldingWriteOf(
+  input: MeldingInputOfRow,
+  state: MeldingStateOfRow & { meldingId: string; followUps: object[]; history: { at: string; action: string }[] },
+  changes: MeldingChangeOfRow[],
+): MeldingWrite {
+  const firstPickUp = state.history.find((h) => h.action === 'melding.acknowledged');
+  const keyOf = (change: MeldingChangeOfRow) => `melding:${state.meldingId}:v${change.version}`;
+  const now = new Date();
+  return {
+    row: {
+      ...meldingRowOf(input, state),
+      // jsonb arrays as JSON text: pg would send a JavaScript array as a PostgreSQL array.
+      categories: JSON.stringify(input.categories),
+      follow_ups: JSON.stringify(state.followUps),
+      picked_up_at: firstPickUp ? new Date(firstPickUp.at) : null,
+    },
+    timeline: state.link
+      ? changes.map((change) => ({
+          dossier_id: state.link!.dossierId,
+          occurred_at: now,
+          kind: state.triage === 'crisis' ? 'crisismelding' : 'melding',
+          title: change.title,
+          details: { meldingId: state.meldingId, action: change.action, phase: change.phase, ...change.details },
+          actor_id: change.actor.id,
+          idempotency_key: keyOf(change),
+        }))
+      : [],
+    audit: changes.map((change) => ({
+      actor_id: change.actor.id,
+      actor_role: change.actor.role,
+      action: change.action,
+      subject_type: 'melding',
+      subject_id: state.meldingId,
+      details: { version: change.version, phase: change.phase, ...change.details },
+      request_id: change.actor.requestId ?? null,
+      idempotency_key: keyOf(change),
+    })),
+  };
+}
+
+/** The register row and the timeline entries of a save (the part that carries what the sender wrote). */
+export async function saveMeldingRowAndTimeline(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
+  await saveMeldingProjection(tx, write.row);
+  // Once per key, as appendTimelineEntry writes, all in one statement (one round trip).
+  if (write.timeline.length > 0) {
+    await tx.insertInto('timeline_entries').values(write.timeline).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+  }
+}
+
+/**
+ * The audit records of a save, those not written yet. Appending to the audit chain takes a lock
+ * that every writer of the audit log waits for until commit (db/migrations/2026_12_01_0090), also
+ * for an insert that then conflicts: records already there (a retry, or the workflow's backstop
+ * after the API's intake) are left out before inserting, so a save that writes nothing new does
+ * not queue for the lock. Last in the transaction, so the lock is held as briefly as possible.
+ */
+export async function auditMeldingChanges(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
+  const keys = write.audit.map((a) => a.idempotency_key).filter((k): k is string => typeof k === 'string');
+  const present = keys.length === 0
+    ? new Set<string>()
+    : new Set((await tx.selectFrom('audit_log').select('idempotency_key').where('idempotency_key', 'in', keys).execute()).map((r) => r.idempotency_key));
+  const missing = write.audit.filter((entry) => !present.has(entry.idempotency_key ?? ''));
+  if (missing.length === 0) return;
+  // One statement: the chain's trigger runs per row and sees the rows before it in the same
+  // statement (a row-level BEFORE trigger sees the earlier rows of its command), so the chain
+  // holds, and the lock is held for one round trip and the commit instead of one per record.
+  await tx.insertInto('audit_log').values(missing).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+}
+
+/** One save of a report, in the caller's transaction: register row, timeline entries, audit records last. */
+export async function writeMelding(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
+  await saveMeldingRowAndTimeline(tx, write);
+  await auditMeldingChanges(tx, write);
 }

@@ -52,7 +52,40 @@ export interface MeldingSettings {
    * How the intake writes (issue 15). Absent in production: one save by a local activity. The
    * benchmark (bench/intake.ts) sets it to measure each lever alone; docs/performance.md.
    */
-  intakePath?: { localActivities?: boolean; singleSave?: boolean };
+  intakePath?: IntakePath;
+}
+
+/**
+ * The intake's levers (issue 15, docs/performance.md). `registeredBy`: `api` (the default): the
+ * API decides the intake, writes the register and starts the workflow bare; `workflow`: the
+ * update-with-start path, where the workflow registers the report and the update answers.
+ * `localActivities` and `singleSave` shape the workflow's own intake save on either path.
+ */
+export interface IntakePath {
+  registeredBy?: 'api' | 'workflow';
+  localActivities?: boolean;
+  singleSave?: boolean;
+}
+
+/**
+ * The intake as the API decided it (issue 15): its moment and the crisis coordinator on duty then
+ * (null: none on duty, or not a crisis). The API computed the report's first state from it with
+ * `ReportCase.registerAndRoute` and wrote the register; the workflow computes the same state with
+ * the same code and writes the same rows again, idempotently (docs/meldingen.md, "Never lost").
+ */
+export interface IntakeDecision {
+  at: string;
+  crisisCoordinator: string | null;
+}
+
+/** One change of a report, noted at `version` (its timeline entry's and audit record's key). */
+export interface MeldingEvent {
+  version: number;
+  phase: Phase;
+  action: string;
+  title: string;
+  actor: Actor;
+  details?: Record<string, unknown>;
 }
 
 export interface MeldingInput {
@@ -71,6 +104,11 @@ export interface MeldingInput {
   link: LocationLink | null;
   createdBy: Actor;
   settings: MeldingSettings;
+  /**
+   * Present when the API registered the report and started the workflow bare (issue 15); absent
+   * for reports started by update-with-start, which the workflow registers itself.
+   */
+  intake?: IntakeDecision;
 }
 
 export interface FollowUp {

@@ -10,12 +10,14 @@ import {
   type ExtendCommand,
   type FeedbackCommand,
   type LinkCommand,
+  type MeldingEvent,
   type MeldingInput,
   type MeldingState,
   type PauseCommand,
   type Phase,
   type TriageCommand,
 } from './definitions.js';
+import { type Actor, system } from '../shared/actor.js';
 import { invalid, notNow } from '../shared/refusals.js';
 import { currentTriageRule, proposeTriage, type TriageRuleVersion } from './triage.js';
 
@@ -73,7 +75,53 @@ export class ReportCase {
     return this.state.version;
   }
 
+  /** One change noted at `now` (a new version), as saved with its timeline entry and audit record. */
+  noteChange(now: number, actor: Actor, action: string, title: string, details?: Record<string, unknown>): MeldingEvent {
+    this.refresh(now);
+    const version = this.note(now, actor.id, action, title);
+    return { version, phase: this.state.phase, action, title, actor, details };
+  }
+
+  // --- the intake ------------------------------------------------------------------------------
+
+  /** The intake's first change: the report registered, with the triage proposal and its reasons. */
+  registered(now: number, by: Actor): MeldingEvent {
+    return this.noteChange(now, by, 'melding.registered', `Melding ontvangen (${this.state.triageProposed} voorgesteld)`, {
+      triageReasons: this.state.triageReasons,
+    });
+  }
+
+  /** The change noted after routing: to whom (or which team's queue) the report went. */
+  assigned(now: number): MeldingEvent {
+    const to = this.state.assigneeId ?? `de wachtrij van ${this.state.teamId ?? 'het team'}`;
+    return this.noteChange(now, system, 'melding.assigned', `Toegewezen aan ${to} (${this.state.triage})`, { assigneeId: this.state.assigneeId });
+  }
+
+  /**
+   * The whole intake at one moment (issue 15): registered and, when linked, routed by triage, as
+   * its changes. Pure: the API decides the intake with it, and the workflow computes the same
+   * state from the same decision (`MeldingInput.intake`), so both write the same rows.
+   */
+  registerAndRoute(now: number, by: Actor, crisisCoordinator: string | null): MeldingEvent[] {
+    const events = [this.registered(now, by)];
+    if (this.phase !== 'te_koppelen') {
+      this.route(now, crisisCoordinator);
+      events.push(this.assigned(now));
+    }
+    return events;
+  }
+
   // --- routing and deadlines -------------------------------------------------------------
+
+  /**
+   * Assigns by triage (crisis: to the coordinator on duty, read by the caller; regular: to the
+   * dossier's case manager, or the team's queue) and starts the deadline that applies.
+   */
+  route(now: number, crisisCoordinator: string | null): void {
+    if (this.state.triage === 'crisis') this.assignTo(crisisCoordinator, null);
+    else this.assignTo(this.state.link?.caseManagerId ?? null, this.state.link?.teamId ?? null);
+    this.startDeadline(now);
+  }
 
   /** The deadline that applies to the current triage; regular runs from receipt, crisis from routing. */
   startDeadline(now: number): void {

@@ -7,9 +7,9 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { FollowUpActivities } from '../../activities/follow-ups.js';
-import type { MeldingActivities, MeldingEvent } from '../../activities/meldingen.js';
+import type { MeldingActivities } from '../../activities/meldingen.js';
 import { type Actor, system } from '../shared/actor.js';
-import { AllOrNothing, stateObject } from '../shared/all-or-nothing.js';
+import { AllOrNothing, copyOf, stateObject } from '../shared/all-or-nothing.js';
 import { durableRetry } from '../shared/durable-activities.js';
 import { publishProcessAttributes } from '../shared/process-attributes.js';
 import {
@@ -20,6 +20,7 @@ import {
   feedbackUpdate,
   intakeUpdate,
   linkUpdate,
+  type MeldingEvent,
   type MeldingInput,
   type MeldingState,
   pauseDeadlineUpdate,
@@ -49,6 +50,13 @@ const intakeActivities = proxyLocalActivities<MeldingActivities>({
   retry: durableRetry,
 });
 
+/**
+ * Reports the API registered and started bare (issue 15, `MeldingInput.intake`). Asked only for
+ * them: a history recorded by a worker that ignored `intake` (a rolling deploy) replays the
+ * workflow's own intake, as it ran.
+ */
+export const intakeByApiPatch = 'melding-intake-v3-registered-by-api';
+
 const { startMeldingFollowUps } = proxyActivities<FollowUpActivities>({
   startToCloseTimeout: '1 minute',
   retry: durableRetry,
@@ -73,6 +81,12 @@ function triageRuleFor(input: MeldingInput): TriageRuleVersion {
  */
 export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState> {
   const report = new ReportCase(input, triageRuleFor(input));
+  // Issue 15: the API decided the intake, registered the report and started this workflow bare.
+  // The same state, from the same decision and the same code, before any handler sees the report
+  // (a command may arrive with the first workflow task: the register already shows the report).
+  const decided = input.intake && patched(intakeByApiPatch) ? input.intake : undefined;
+  const decidedEvents = decided ? report.registerAndRoute(Date.parse(decided.at), input.createdBy, decided.crisisCoordinator) : [];
+  const decidedState = copyOf(report.state);
   // Every command below is all or nothing: refused, it leaves the report as last saved.
   const guard = new AllOrNothing(stateObject(report.state));
   const { settings: _settings, ...record } = input;
@@ -82,19 +96,14 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   // ----- the report as it stands, saved and published after every change ------------------
 
   async function save(actor: Actor, action: string, title: string, details?: Record<string, unknown>) {
+    // After the intake's own save (the backstop below): a later change is never written first.
+    if (decided) await condition(() => registered);
     report.refresh(Date.now());
     report.note(Date.now(), actor.id, action, title);
     publishSearchAttributes();
     await activities.saveMelding({ input: record, state: report.state, event: { action, title, actor, details } });
     guard.recorded();
     wake = true;
-  }
-
-  /** One change noted in the report (a new version), to be saved with others in one write. */
-  function noteEvent(actor: Actor, action: string, title: string, details?: Record<string, unknown>): MeldingEvent {
-    report.refresh(Date.now());
-    const version = report.note(Date.now(), actor.id, action, title);
-    return { version, phase: report.state.phase, action, title, actor, details };
   }
 
   function publishSearchAttributes() {
@@ -120,13 +129,26 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   }
 
   async function assign(via: Pick<MeldingActivities, 'crisisCoordinatorsOnDuty'>) {
-    if (report.state.triage === 'crisis') {
-      const onDuty = await via.crisisCoordinatorsOnDuty();
-      report.assignTo(onDuty[0] ?? null, null);
-    } else {
-      report.assignTo(report.state.link?.caseManagerId ?? null, report.state.link?.teamId ?? null);
-    }
-    report.startDeadline(Date.now());
+    const onDuty = report.state.triage === 'crisis' ? await via.crisisCoordinatorsOnDuty() : [];
+    report.route(Date.now(), onDuty[0] ?? null);
+  }
+
+  function intakePath() {
+    return { localActivities: true, singleSave: true, ...input.settings.intakePath };
+  }
+
+  /**
+   * The backstop of the intake the API registered (issue 15): the same projection, timeline
+   * entries and audit records as the API's transaction, keyed alike, so after the API's commit it
+   * writes nothing; when the API failed between the start and its commit, it is the registration.
+   * The search attributes came with the start. Awaited before the loop's timers: every rung needs
+   * the database anyway (the escalation's message), and rungs that fall due meanwhile fire late,
+   * in order, each once.
+   */
+  async function saveDecidedIntake(): Promise<void> {
+    const via = intakePath().localActivities ? intakeActivities : activities;
+    const last = decidedEvents[decidedEvents.length - 1]!;
+    await via.saveMelding({ input: record, state: decidedState, event: last, events: decidedEvents });
   }
 
   /**
@@ -136,16 +158,10 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
    * the benchmark (bench/intake.ts), which measures each of the two levers alone.
    */
   async function registerAndRoute() {
-    const path = { localActivities: true, singleSave: true, ...input.settings.intakePath };
+    const path = intakePath();
     const via = path.localActivities ? intakeActivities : activities;
-    const registeredEvent = () =>
-      noteEvent(input.createdBy, 'melding.registered', `Melding ontvangen (${report.state.triageProposed} voorgesteld)`, {
-        triageReasons: report.state.triageReasons,
-      });
-    const assignedEvent = () => {
-      const to = report.state.assigneeId ?? `de wachtrij van ${report.state.teamId ?? 'het team'}`;
-      return noteEvent(system, 'melding.assigned', `Toegewezen aan ${to} (${report.state.triage})`, { assigneeId: report.state.assigneeId });
-    };
+    const registeredEvent = () => report.registered(Date.now(), input.createdBy);
+    const assignedEvent = () => report.assigned(Date.now());
     const write = async (events: MeldingEvent[]) => {
       publishSearchAttributes();
       const last = events[events.length - 1]!;
@@ -173,9 +189,10 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
 
   // The first intake handled is the one that registered the report (update-with-start delivers
   // it with the start); concurrent or retried intakes for the same report come after it.
+  // A report the API registered was created by the API's start: every intake update is a resend.
   let intakes = 0;
   setHandler(intakeUpdate, async () => {
-    const created = intakes === 0;
+    const created = !decided && intakes === 0;
     intakes += 1;
     await condition(() => registered);
     return { created, state: report.state };
@@ -265,7 +282,9 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
 
   // ----- the process -----------------------------------------------------------------------
 
-  if (patched('melding-intake-v2')) {
+  if (decided) {
+    await saveDecidedIntake();
+  } else if (patched('melding-intake-v2')) {
     await registerAndRoute();
   } else {
     // Reports registered before issue 15: two saves through normal activities.

@@ -1,8 +1,9 @@
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { coordinatorsOnDuty } from '../../../db/repositories/crisis-roster.js';
 import { resolveLocationLink, unknownLocationReferences } from '../../../db/repositories/locations.js';
-import { findMelding } from '../../../db/repositories/meldingen.js';
-import { meldingIdFor } from '../../../workflows/melding/client.js';
+import { auditMeldingChanges, findMelding, meldingWriteOf, saveMeldingRowAndTimeline } from '../../../db/repositories/meldingen.js';
+import { meldingIdFor, meldingStartAttributes } from '../../../workflows/melding/client.js';
 import {
   type Channel,
   intakeUpdate,
@@ -13,6 +14,8 @@ import {
   type Reporter,
   type Source,
 } from '../../../workflows/melding/definitions.js';
+import { ReportCase } from '../../../workflows/melding/report-case.js';
+import { proposeTriage } from '../../../workflows/melding/triage.js';
 import { processKindKey } from '../../../workflows/search-attributes.js';
 import { scopes } from '../../access/scope.js';
 import { viewerOf } from '../../access/viewer.js';
@@ -23,6 +26,7 @@ import { idempotencyHeaders } from '../../schemas/common.js';
 import { intakeBody, meldingRef } from '../../schemas/meldingen.js';
 import { protectedRoutes } from '../route-options.js';
 import { staff } from './commands.js';
+import { isWorkflowGone } from '../../temporal-errors.js';
 import { liveMeldingState, rowFromInput, toView, withState } from './views.js';
 
 interface IntakeBody {
@@ -49,11 +53,13 @@ const description =
   '`location.locationId` or `location.organiserId` that does not exist is refused (400). The triage rule ' +
   'proposes crisis or regular; the answer shows the assignment and the deadline.';
 
+/** How long a send whose commit failed after its start waits for the workflow to register the report. */
+const backstopWaitMs = 10_000;
+
 /** The one intake of reports (docs/meldingen.md): idempotent, each report one workflow. */
 export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
   /** An unknown location or organiser is refused before the report starts: its first write would fail and the report would live only in Temporal. */
-  async function refuseUnknownLocation(hint: { locationId?: string; organiserId?: string }) {
-    const unknown = await unknownLocationReferences(deps.db, hint);
+  function refuseUnknownLocation(unknown: { locationId: boolean; organiserId: boolean }) {
     const errors = [
       ...(unknown.locationId ? [{ field: 'body.location.locationId', message: 'is not a known location' }] : []),
       ...(unknown.organiserId ? [{ field: 'body.location.organiserId', message: 'is not a known organiser' }] : []),
@@ -61,13 +67,51 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
     if (errors.length > 0) throw badRequest(errors);
   }
 
-  async function inputOf(request: IntakeRequest, meldingId: string): Promise<MeldingInput> {
+  /** A report sent again: 200 with the report, when the caller may see it. */
+  async function again(request: FastifyRequest, reply: FastifyReply, meldingId: string, state: MeldingState | null) {
+    const row = await findMelding(deps.db, meldingId, scopes.meldingen(await viewerOf(request, deps.db)));
+    if (!row) throw conflict('A report with this reference or Idempotency-Key is already registered, outside your scope');
+    return reply.code(200).send(toView(state ? withState(row, state) : row, state ?? (await liveMeldingState(deps.temporal, meldingId))));
+  }
+
+  /**
+   * Another send of the same report started its workflow first: 200 with that report. Its register
+   * row is there (the other send's commit, which this send's own insert waited for), or will be
+   * once the workflow's backstop has saved it (the other send failed between its start and its
+   * commit), which the intake update waits for.
+   */
+  async function resent(request: FastifyRequest, reply: FastifyReply, meldingId: string) {
+    if (await findMelding(deps.db, meldingId)) return again(request, reply, meldingId, null);
+    try {
+      const { state } = await deps.temporal.workflow.getHandle(meldingWorkflowId(meldingId)).executeUpdate(intakeUpdate);
+      return await again(request, reply, meldingId, state);
+    } catch (err) {
+      if (isWorkflowGone(err)) return again(request, reply, meldingId, null);
+      throw err;
+    }
+  }
+
+  async function intake(request: IntakeRequest, reply: FastifyReply) {
     const body = request.body;
-    const receivedAt = body.receivedAt ? new Date(body.receivedAt) : new Date();
-    if (receivedAt.getTime() > Date.now() + 60_000) throw badRequest([{ field: 'body.receivedAt', message: 'must not lie in the future' }]);
+    const meldingId = meldingIdFor({ externalRef: body.externalRef, idempotencyKey: request.headers['idempotency-key'] });
+    const at = new Date();
+    const receivedAt = body.receivedAt ? new Date(body.receivedAt) : at;
+    if (receivedAt.getTime() > at.getTime() + 60_000) throw badRequest([{ field: 'body.receivedAt', message: 'must not lie in the future' }]);
     const hint = body.location ?? {};
-    await refuseUnknownLocation(hint);
-    return {
+    // The reads the intake needs, at once: the report sent before, the location's references and
+    // link, and for a proposed crisis the coordinators on duty (the roster the workflow's
+    // `crisisCoordinatorsOnDuty` reads, at the intake's moment).
+    const crisis = proposeTriage({ categories: body.categories, immediateDanger: body.immediateDanger, source: body.source }).triage === 'crisis';
+    const [existing, unknown, link, onDuty] = await Promise.all([
+      findMelding(deps.db, meldingId),
+      unknownLocationReferences(deps.db, hint),
+      resolveLocationLink(deps.db, hint),
+      crisis ? coordinatorsOnDuty(deps.db, at) : Promise.resolve([]),
+    ]);
+    if (existing) return again(request, reply, meldingId, null);
+    refuseUnknownLocation(unknown);
+    const settings = deps.settings.melding(receivedAt);
+    const input: MeldingInput = {
       meldingId,
       receivedAt: receivedAt.toISOString(),
       source: body.source,
@@ -79,25 +123,72 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
       categories: body.categories,
       immediateDanger: body.immediateDanger,
       locationHint: hint,
-      link: (await resolveLocationLink(deps.db, hint)) ?? null,
+      link: link ?? null,
       createdBy: actorOf(request),
-      settings: deps.settings.melding(receivedAt),
+      settings,
     };
+    if (settings.intakePath?.registeredBy === 'workflow') return registeredByWorkflow(request, reply, input);
+    return registeredByApi(request, reply, { ...input, intake: { at: at.toISOString(), crisisCoordinator: onDuty[0] ?? null } });
   }
 
-  /** A report sent again: 200 with the report, when the caller may see it. */
-  async function again(request: FastifyRequest, reply: FastifyReply, meldingId: string, state: MeldingState | null) {
-    const row = await findMelding(deps.db, meldingId, scopes.meldingen(await viewerOf(request, deps.db)));
-    if (!row) throw conflict('A report with this reference or Idempotency-Key is already registered, outside your scope');
-    return reply.code(200).send(toView(state ? withState(row, state) : row, state ?? (await liveMeldingState(deps.temporal, meldingId))));
+  /**
+   * The intake since issue 15 (docs/meldingen.md, "Never lost"): the API decides the report's
+   * first state with the workflow's own code, and in ONE transaction writes the register row and
+   * its timeline entries, starts the workflow bare (its input carries the decision), and appends
+   * the audit records; then commits and answers. Nothing waits for a workflow task.
+   *
+   * - The start comes after the row is written and before the commit: a row the database refuses
+   *   (a data error) starts nothing; a failed start rolls the row back; a crash between the start
+   *   and the commit leaves a workflow whose first task writes the same rows (its backstop save).
+   *   No committed register row is ever without its workflow, no workflow without its row.
+   * - The start decides who created the report (`FAIL` on a running workflow, `REJECT_DUPLICATE`
+   *   on a closed one): exactly one send answers 201. A concurrent send of the same report waits
+   *   in its own insert for the first send's row (same id) until that commits, then writes nothing
+   *   (same version), fails its start and rolls back: 200 with the same report.
+   */
+  async function registeredByApi(request: FastifyRequest, reply: FastifyReply, input: MeldingInput & { intake: NonNullable<MeldingInput['intake']> }) {
+    const report = new ReportCase(input);
+    const events = report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
+    const state = report.state;
+    const { settings: _settings, ...record } = input;
+    const write = meldingWriteOf(record, state, events);
+    let started = false;
+    try {
+      await deps.db.transaction().execute(async (tx) => {
+        await saveMeldingRowAndTimeline(tx, write);
+        await deps.temporal.workflow.start(meldingWorkflowType, {
+          workflowId: meldingWorkflowId(input.meldingId),
+          taskQueue: deps.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'FAIL',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: meldingStartAttributes(state),
+        });
+        started = true;
+        await auditMeldingChanges(tx, write);
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return resent(request, reply, input.meldingId);
+      if (!started) throw err;
+      // Started, but the commit failed: the workflow's backstop registers the report. When it can
+      // (the database is back), this send still answers 201 once it has; otherwise the error.
+      request.log.warn({ err, meldingId: input.meldingId }, 'intake: register commit failed after the start; the workflow registers the report');
+      const handle = deps.temporal.workflow.getHandle(meldingWorkflowId(input.meldingId));
+      const registered = await deps.temporal.withDeadline(Date.now() + backstopWaitMs, () => handle.executeUpdate(intakeUpdate)).catch(() => undefined);
+      if (!registered) throw err;
+      return reply.code(201).send(toView(rowFromInput(input, registered.state), registered.state));
+    }
+    return reply.code(201).send(toView(rowFromInput(input, state), state));
   }
 
-  async function intake(request: IntakeRequest, reply: FastifyReply) {
-    const meldingId = meldingIdFor({ externalRef: request.body.externalRef, idempotencyKey: request.headers['idempotency-key'] });
-    if (await findMelding(deps.db, meldingId)) return again(request, reply, meldingId, null);
-    const input = await inputOf(request, meldingId);
+  /**
+   * The intake before issue 15's last lever, kept for the benchmark (`intakePath.registeredBy:
+   * 'workflow'`): update-with-start, the workflow registers and routes the report and the update
+   * answers; the workflow decides who created it (the first intake update it handles).
+   */
+  async function registeredByWorkflow(request: FastifyRequest, reply: FastifyReply, input: MeldingInput) {
     const start = new WithStartWorkflowOperation(meldingWorkflowType, {
-      workflowId: meldingWorkflowId(meldingId),
+      workflowId: meldingWorkflowId(input.meldingId),
       taskQueue: deps.taskQueue,
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
@@ -105,14 +196,12 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
       typedSearchAttributes: [{ key: processKindKey, value: 'melding' }],
     });
     try {
-      // The workflow decides who created the report: concurrent sends of the same report all
-      // meet in one workflow, and exactly one of them is told it registered it (201).
       const { created, state } = await deps.temporal.workflow.executeUpdateWithStart(intakeUpdate, { startWorkflowOperation: start });
       if (created) return reply.code(201).send(toView(rowFromInput(input, state), state));
-      return again(request, reply, meldingId, state);
+      return again(request, reply, input.meldingId, state);
     } catch (err) {
       // The same report was registered and has already finished: answer what the register holds.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return again(request, reply, meldingId, null);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return again(request, reply, input.meldingId, null);
       throw err;
     }
   }
