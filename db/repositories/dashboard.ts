@@ -197,6 +197,30 @@ export function deadlinePerformanceQuery(f: DashboardFilter) {
 }
 
 /**
+ * The funnel's last part, per stage: the steps of the history (`history`) and of the register
+ * (`register`) added up, and what is still open. Shared with the tests' direct statement.
+ */
+export const funnelOfStages = sql`stages(stage, ord) as (
+      values ('aanmaning', 1), ('voornemen', 2), ('beslissing', 3), ('dringende_beslissing', 4)
+    )
+    select st.stage as "stage",
+           (coalesce(h.started, 0) + coalesce(r.started, 0)) as "started",
+           (coalesce(h.escalated, 0) + coalesce(r.escalated, 0)) as "escalated",
+           (coalesce(h.remedied, 0) + coalesce(r.remedied, 0)) as "remedied",
+           (coalesce(h.decided, 0) + coalesce(r.decided, 0)) as "decided",
+           (coalesce(h.started, 0) + coalesce(r.started, 0) - coalesce(h.remedied, 0) - coalesce(r.remedied, 0)
+             - case when st.stage in ('beslissing', 'dringende_beslissing') then coalesce(h.decided, 0) + coalesce(r.decided, 0)
+                    else coalesce(h.escalated, 0) + coalesce(r.escalated, 0) end) as "open",
+           (coalesce(h.schorsing, 0) + coalesce(r.schorsing, 0)) as "schorsing",
+           (coalesce(h.opheffing, 0) + coalesce(r.opheffing, 0)) as "opheffing",
+           coalesce(h.started, 0) as "fromHistory",
+           coalesce(r.started, 0) as "fromRegister"
+      from stages st
+      left join history h on h.stage = st.stage
+      left join register r on r.stage = st.stage
+     order by st.ord`;
+
+/**
  * The enforcement funnel aanmaning → voornemen → beslissing of the steps started in the period,
  * and how many were remedied at each step. History (timeline): a step is escalated when the
  * dossier's next enforcement step is a later one, remedied when there is none (or a new aanmaning)
@@ -273,25 +297,7 @@ export function funnelQuery(f: DashboardFilter) {
       select c.stage, c.started, c.escalated, c.remedied, c.decided, c.schorsing, c.opheffing
         from counts c
        where c.source = 'register'
-    ), stages(stage, ord) as (
-      values ('aanmaning', 1), ('voornemen', 2), ('beslissing', 3), ('dringende_beslissing', 4)
-    )
-    select st.stage as "stage",
-           (coalesce(h.started, 0) + coalesce(r.started, 0)) as "started",
-           (coalesce(h.escalated, 0) + coalesce(r.escalated, 0)) as "escalated",
-           (coalesce(h.remedied, 0) + coalesce(r.remedied, 0)) as "remedied",
-           (coalesce(h.decided, 0) + coalesce(r.decided, 0)) as "decided",
-           (coalesce(h.started, 0) + coalesce(r.started, 0) - coalesce(h.remedied, 0) - coalesce(r.remedied, 0)
-             - case when st.stage in ('beslissing', 'dringende_beslissing') then coalesce(h.decided, 0) + coalesce(r.decided, 0)
-                    else coalesce(h.escalated, 0) + coalesce(r.escalated, 0) end) as "open",
-           (coalesce(h.schorsing, 0) + coalesce(r.schorsing, 0)) as "schorsing",
-           (coalesce(h.opheffing, 0) + coalesce(r.opheffing, 0)) as "opheffing",
-           coalesce(h.started, 0) as "fromHistory",
-           coalesce(r.started, 0) as "fromRegister"
-      from stages st
-      left join history h on h.stage = st.stage
-      left join register r on r.stage = st.stage
-     order by st.ord`;
+    ), ${funnelOfStages}`;
 }
 
 /** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed: history and register together. */

@@ -1,7 +1,6 @@
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
-import { JURIST_REVIEW } from '../../db/repositories/work.js';
-import type { DashboardFilter, DashboardRow, DashboardView } from '../../db/repositories/dashboard.js';
+import { type DashboardFilter, type DashboardRow, type DashboardView, funnelOfStages, overdueQuery } from '../../db/repositories/dashboard.js';
 
 /**
  * The team dashboard computed from the registers and the timeline alone: the statements of
@@ -49,28 +48,7 @@ function phaseCountsQuery(f: DashboardFilter) {
     order by 1, 2, 3`;
 }
 
-/** Overdue now, per process and assignee (the oldest due moment first in each). */
-function overdueQuery(f: DashboardFilter) {
-  return sql<DashboardRow>`
-    select x.process as "process", x.assignee_id as "assigneeId", u.name as "assigneeName",
-           count(*)::int as "count", min(x.due_at) as "oldestDueAt"
-      from (
-        select 'melding' as process, m.assignee_id, m.due_at from meldingen m
-         where m.overdue and m.phase <> 'afgesloten' and ${team(f, 'm.team_id')}
-        union all
-        select 'handhaving', case when c.waiting_for = ${JURIST_REVIEW} then null else c.case_manager_id end, c.due_at from enforcement_cases c
-         where c.status = 'open' and c.due_at < now() and ${team(f, 'c.team_id')}
-        union all
-        select 'inspectie', i.case_manager_id, i.due_at from inspections i
-         where i.overdue and i.status not in ('eindverslag', 'geannuleerd') and ${team(f, 'i.team_id')}
-        union all
-        select 'screening', s.assignee_id, s.due_at from screening_tasks s
-         where s.overdue and s.status = 'open' and ${team(f, 's.team_id')}
-      ) x
-      left join users u on u.id = x.assignee_id
-     group by x.process, x.assignee_id, u.name
-     order by count(*) desc, min(x.due_at), x.process, x.assignee_id`;
-}
+// Overdue now is read from the registers by the app as well (no summary): the app's statement.
 
 /**
  * Deadline performance per month of receipt: the share of crisis reports picked up within their
@@ -168,25 +146,7 @@ function funnelQuery(f: DashboardFilter) {
         from enforcement_cases c cross join lateral jsonb_array_elements(c.steps) s
        where ${team(f, 'c.team_id')} and (s ->> 'startedAt')::timestamptz >= ${f.from} and (s ->> 'startedAt')::timestamptz < ${f.to}
        group by 1
-    ), stages(stage, ord) as (
-      values ('aanmaning', 1), ('voornemen', 2), ('beslissing', 3), ('dringende_beslissing', 4)
-    )
-    select st.stage as "stage",
-           (coalesce(h.started, 0) + coalesce(r.started, 0)) as "started",
-           (coalesce(h.escalated, 0) + coalesce(r.escalated, 0)) as "escalated",
-           (coalesce(h.remedied, 0) + coalesce(r.remedied, 0)) as "remedied",
-           (coalesce(h.decided, 0) + coalesce(r.decided, 0)) as "decided",
-           (coalesce(h.started, 0) + coalesce(r.started, 0) - coalesce(h.remedied, 0) - coalesce(r.remedied, 0)
-             - case when st.stage in ('beslissing', 'dringende_beslissing') then coalesce(h.decided, 0) + coalesce(r.decided, 0)
-                    else coalesce(h.escalated, 0) + coalesce(r.escalated, 0) end) as "open",
-           (coalesce(h.schorsing, 0) + coalesce(r.schorsing, 0)) as "schorsing",
-           (coalesce(h.opheffing, 0) + coalesce(r.opheffing, 0)) as "opheffing",
-           coalesce(h.started, 0) as "fromHistory",
-           coalesce(r.started, 0) as "fromRegister"
-      from stages st
-      left join history h on h.stage = st.stage
-      left join register r on r.stage = st.stage
-     order by st.ord`;
+    ), ${funnelOfStages}`;
 }
 
 /** Suspension and revocation decisions per month, urgent or not, and the places (capacity) they freed. */
