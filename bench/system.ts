@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Client, Connection, Client as TemporalClient } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, type Worker, type WorkerStatus } from '@temporalio/worker';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import { connectDatabase } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -20,10 +20,10 @@ import { loadConfig } from '../platform/config.js';
 import { type DevServer, startDevServer } from '../platform/dev-server.js';
 import { AesGcmPayloadCodec, createDataConverter, parsePayloadKeys, payloadKeyring } from '../platform/payload-codec.js';
 import { createProcessSettings, type ProcessSettings } from '../workflows/settings.js';
-import { type RunningApi, type RunningService, runApi, runWorker } from '../platform/services.js';
+import { type RunningApi, runApi } from '../platform/services.js';
 import { ensureTemporalCli } from '../platform/temporal-cli.js';
 import { createTokenService, type TokenService } from '../api/auth/tokens.js';
-import { installWorkerLogging, type WorkerTuning } from '../platform/worker.js';
+import { createWorker, installWorkerLogging, type WorkerSetup, type WorkerTuning } from '../platform/worker.js';
 import { startModularSimulator } from '../modular/simulator.js';
 import { adminQuery as adminQueryAt, freePort } from '../test/support/postgres-admin.js';
 
@@ -162,7 +162,28 @@ export interface BenchSystem {
   settings: ProcessSettings;
   tokens: TokenService;
   token(userId: string): string;
+  /** The worker's own figures (cached workflows, tasks in flight): bench/open-processes.ts. */
+  workerStatus(): WorkerStatus;
+  /** Replaces the worker by one with `tuning` on the same task queue (one variable at a time). */
+  restartWorker(tuning?: WorkerTuning): Promise<void>;
   stop(): Promise<void>;
+}
+
+/** A worker as `runWorker` (platform/services.ts) runs it, with its handle kept for status and restart. */
+async function benchWorker(setup: WorkerSetup): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  const { worker, close } = await createWorker(setup);
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      try {
+        await running;
+      } finally {
+        await close();
+      }
+    },
+  };
 }
 
 export async function startBenchSystem(options: BenchSystemOptions): Promise<BenchSystem> {
@@ -209,10 +230,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       modularWebhook = { secret, toleranceMs: 300_000 };
       setCallback = (url) => sim.setCallbackUrl(url);
     }
-    const worker: RunningService = await runWorker({
+    const workerSetup: WorkerSetup = {
       address, namespace, taskQueue, db: workerDb, settings, dataConverter, modular,
       workflowBundlePath: options.server.bundlePath, shutdownGraceMs: 2_000, tuning: options.tuning,
-    });
+    };
+    let worker = await benchWorker(workerSetup);
     cleanups.push(() => worker.stop());
     let temporal: Client;
     if (options.sharedConnection) {
@@ -242,6 +264,11 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       settings,
       tokens,
       token: (userId: string) => tokens.sign({ sub: userId, role: 'from-db', name: userId }),
+      workerStatus: () => worker.worker.getStatus(),
+      async restartWorker(tuning?: WorkerTuning) {
+        await worker.stop();
+        worker = await benchWorker({ ...workerSetup, tuning });
+      },
       stop: cleanup,
     };
   } catch (err) {
