@@ -26,7 +26,14 @@ async function start(body: unknown, key: string | undefined, as = kb) {
   return { status: res.status, type: res.headers.get('content-type') ?? '', retryAfter: res.headers.get('retry-after'), body: (await res.json()) as CaseView & { type?: string; detail?: string } };
 }
 const opening = (locationId: string, note = 'Tekortkomingen vastgesteld bij het bezoek.') => ({ locationId, milestone: { kind: 'rechtstreeks', note } });
-const milestonesOf = async (id: string) => ((await (await sys.http(`/handhaving/${id}`, { as: tc })).json()) as CaseView).live?.milestones ?? [];
+/** The case's milestones from its live state; a worker just restarted may need a while to answer the query. */
+async function milestonesOf(id: string) {
+  for (let attempt = 0; ; attempt += 1) {
+    const live = ((await (await sys.http(`/handhaving/${id}`, { as: tc })).json()) as CaseView).live;
+    if (live || attempt >= 30) return live?.milestones ?? [];
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
 
 describe('POST /handhaving with an Idempotency-Key', () => {
   it('answers the same request sent again with the same case, opened once and fed once', async () => {

@@ -19,6 +19,7 @@ import { proposeTriage } from '../../../workflows/melding/triage.js';
 import { processKindKey } from '../../../workflows/search-attributes.js';
 import { scopes } from '../../access/scope.js';
 import { viewerOf } from '../../access/viewer.js';
+import { isUniqueViolation } from '../../dependency-errors.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { actorOf } from '../../plugins/auth.js';
 import { conflict, HttpProblem, problemTypes } from '../../problems.js';
@@ -168,7 +169,10 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
         await auditMeldingChanges(tx, write);
       });
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return resent(request, reply, input.meldingId);
+      // Another send of the same report got there first: its start (running or closed), or its
+      // row in the index of the external reference or Idempotency-Key, which the insert's
+      // conflict target (the id) does not cover while that send has not committed.
+      if (err instanceof WorkflowExecutionAlreadyStartedError || (!started && isUniqueViolation(err))) return resent(request, reply, input.meldingId);
       if (!started) throw err;
       // Started, but the commit failed: the workflow's backstop registers the report. When it can
       // (the database is back), this send still answers 201 once it has; otherwise the error.
