@@ -189,7 +189,7 @@ if (open) {
   md.push(
     '## 3. Open processes on one worker',
     '',
-    `${o.registered.toLocaleString('en')} reports registered and waiting on their deadlines (of ${o.reports.toLocaleString('en')} started in ${o.startSeconds.toFixed(0)} s; all registered after ${o.registerSeconds.toFixed(0)} s) ` +
+    `${o.registered.toLocaleString('en')} reports registered and waiting on their deadlines (of ${o.reports.toLocaleString('en')} started in ${o.startSeconds.toFixed(0)} s; ${o.registered === o.reports ? 'all registered' : `the wait for the rest ended`} after ${o.registerSeconds.toFixed(0)} s) ` +
       `plus ${o.probes.toLocaleString('en')} timer probes due within the window: ${(o.registered + o.probes).toLocaleString('en')} open processes on one worker with the production tuning (sticky cache ${o.cacheSize?.toLocaleString('en') ?? 'SDK default'}).`,
     '',
     '| moment | RSS | heap |',

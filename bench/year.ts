@@ -121,12 +121,16 @@ export async function runYear(server: BenchServer, database: BenchDatabase, opts
    * in time, or Temporal or the database was away; nothing was changed): wait and send it again,
    * at most 4 times. Counted (`retried503`): each one is the system saying it is overloaded.
    */
+  let commandsSent = 0;
   async function callRetrying<T>(method: 'GET' | 'POST', path: string, as: string, json?: unknown): Promise<{ status: number; body: T }> {
-    let res = await call<T>(method, path, as, json);
+    // A command carries an Idempotency-Key, as the UI's do: a 503 may come after the Update was
+    // admitted, and the resend must count once (without a key it would meet its own first attempt: 409).
+    const headers: Record<string, string> = method === 'POST' ? { 'idempotency-key': `year-${run}-cmd-${++commandsSent}` } : {};
+    let res = await call<T>(method, path, as, json, headers);
     for (let attempt = 1; res.status === 503 && attempt <= 4; attempt++) {
       tally.retried503 += 1;
       await sleep(1_000 * attempt);
-      res = await call<T>(method, path, as, json);
+      res = await call<T>(method, path, as, json, headers);
     }
     return res;
   }

@@ -23,7 +23,7 @@ export const erasureAuditKey = (meldingId: string) => `melding:${meldingId}:pers
  */
 export const keptTimelineDetailKeys = [
   'meldingId', 'action', 'phase', 'version', 'triageReasons', 'assigneeId', 'from', 'to', 'channel', 'outboxKey',
-  'wasOverdue', 'rungId', 'target', 'recipientId', 'previousAssigneeId', 'followUps', 'enforcementCase', 'inspectionId',
+  'wasOverdue', 'passedRungs', 'rungId', 'target', 'recipientId', 'previousAssigneeId', 'followUps', 'enforcementCase', 'inspectionId',
 ] as const;
 const kept = new Set<string>(keptTimelineDetailKeys);
 

@@ -96,6 +96,10 @@ describe('a worker stopped mid-flow', () => {
   it('loses nothing: the rungs missed while it was down fire after its restart, in order, each once', async () => {
     const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
     const lastRungAt = Date.parse(m.dueAt!) + 2 * SECOND;
+    // The API answers once the report is registered and its workflow started; the workflow arms its
+    // timers on its first task. Stop the worker only once it waits on them, so that the server has
+    // a timer to fire while the worker is away (stopped before, the case would start on restart).
+    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
     await sys.stopWorker();
     try {
       // The server fires the first rung's timer without a worker; the workflow cannot act on it.
@@ -118,6 +122,68 @@ describe('a worker stopped mid-flow', () => {
     expect(record.overdue).toBe(true);
     const escalations = await sys.db.selectFrom('audit_log').select('action').where('subject_id', '=', m.id).where('action', '=', 'melding.escalated').execute();
     expect(escalations).toHaveLength(3);
+  });
+});
+
+describe('a pick-up sent in time while the worker is away', () => {
+  it('counts when the API received it: met, not overdue, and no rung fires after the worker returns', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    const dueAt = Date.parse(m.dueAt!);
+    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+    await sys.stopWorker();
+    let pickUp: ReturnType<typeof post> | undefined;
+    const sentAt = Date.now();
+    try {
+      // The Update waits at the server for a worker; the due moment and the reminder's pass meanwhile.
+      pickUp = post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Op tijd opgenomen' });
+      await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > dueAt + 500, 30 * SECOND);
+    } finally {
+      await sys.startWorker();
+    }
+    expect(sentAt).toBeLessThan(dueAt);
+    const answered = await pickUp;
+    // Answered 200 once the worker is back, or 503 if the wait outlasted the API's: the Update stays admitted.
+    expect([200, 503]).toContain(answered.status);
+    const record = await eventually(() => getMelding(sys, m.id), (r) => r.phase === 'in_behandeling');
+    expect(record.overdue).toBe(false);
+    const history = await untilIdle(sys, meldingWorkflowId(m.id));
+    expect(openTimers(history)).toEqual([]);
+    expect(scheduledActivities(history, 'escalate')).toEqual([]);
+    expect(await alertsFor(m.id)).toHaveLength(0);
+    const row = await sys.db.selectFrom('meldingen').select('picked_up_at').where('id', '=', m.id).executeTakeFirstOrThrow();
+    expect(row.picked_up_at!.getTime()).toBeLessThan(dueAt);
+    expect(row.picked_up_at!.getTime()).toBeGreaterThanOrEqual(sentAt - 1_000);
+    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ wasOverdue: false });
+    expect(audit.details).not.toHaveProperty('passedRungs');
+  });
+
+  it('a late one reached before the worker fired its rungs: overdue at the pick-up, the passed rungs recorded, none sent after', async () => {
+    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    const dueAt = Date.parse(m.dueAt!);
+    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+    await sys.stopWorker();
+    let pickUp: ReturnType<typeof post> | undefined;
+    try {
+      await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > dueAt + 500, 30 * SECOND);
+      pickUp = post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Te laat opgenomen' });
+      // The pick-up is admitted before the worker returns, so its task carries it with the fired timer.
+      await eventually(() => sys.temporal.workflow.getHandle(meldingWorkflowId(m.id)).describe(), (d) => (d.raw.pendingWorkflowTask ? true : false));
+    } finally {
+      await sys.startWorker();
+    }
+    expect([200, 503]).toContain((await pickUp)?.status);
+    await eventually(() => getMelding(sys, m.id), (r) => r.phase === 'in_behandeling');
+    const history = await untilIdle(sys, meldingWorkflowId(m.id));
+    expect(openTimers(history)).toEqual([]);
+    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    expect(audit.details).toMatchObject({ wasOverdue: true });
+    // One workflow task carries the pick-up and the fired timer; the SDK applies the Update first.
+    // The reminder and the alert at expiry had passed: recorded, not sent; the central lead's rung
+    // had not, and never comes (the deadline is met).
+    expect(audit.details).toMatchObject({ passedRungs: ['reminder_handler', 'due_teamcoordinator'] });
+    expect(scheduledActivities(history, 'escalate')).toEqual([]);
+    expect(await alertsFor(m.id)).toHaveLength(0);
   });
 });
 

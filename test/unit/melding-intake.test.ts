@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { deadlineKinds } from '../../workflows/clock/defaults.js';
 import { meldingStartAttributes } from '../../workflows/melding/client.js';
-import type { LocationLink, MeldingInput } from '../../workflows/melding/definitions.js';
+import type { MeldingInput } from '../../workflows/melding/definitions.js';
 import { ReportCase } from '../../workflows/melding/report-case.js';
+import { link } from '../support/location-link.js';
 import { system } from '../../workflows/shared/actor.js';
 
 // The intake decided once (issue 15): the API and the workflow run `registerAndRoute` on the same
@@ -10,14 +11,6 @@ import { system } from '../../workflows/shared/actor.js';
 // instants: nothing depends on the day the test runs.
 
 const kinds = deadlineKinds({});
-const link: LocationLink = {
-  locationId: 'LOC-0001',
-  locationName: 'Kinderdagverblijf Het Klavertje',
-  organiserId: 'ORG-0001',
-  dossierId: 'DOS-0001',
-  teamId: 'team-antwerpen',
-  caseManagerId: 'u-kb-antwerpen-1',
-};
 const clerk = { id: 'u-tc-antwerpen', role: 'teamcoordinator', requestId: 'req-1' };
 const RECEIVED = '2026-03-10T09:00:00.000Z';
 const AT = Date.parse('2026-03-10T09:00:02.000Z');

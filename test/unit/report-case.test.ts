@@ -5,12 +5,12 @@ import { DeadlineError } from '../../workflows/clock/deadline.js';
 import { deadlineKinds, type DeadlineKindOverrides } from '../../workflows/clock/defaults.js';
 import {
   type CloseCommand,
-  type LocationLink,
   type MeldingInput,
   type PauseCommand,
   refusals,
 } from '../../workflows/melding/definitions.js';
 import { ReportCase } from '../../workflows/melding/report-case.js';
+import { link } from '../support/location-link.js';
 import type { Actor } from '../../workflows/shared/actor.js';
 
 // The report case is pure: the workflow hands it workflow time. Every instant here is fixed, so
@@ -23,14 +23,6 @@ const settingsWith = (overrides: DeadlineKindOverrides = {}): MeldingInput['sett
   return { deadlines: { report_follow_up: kinds.report_follow_up, crisis_report_acknowledgement: kinds.crisis_report_acknowledgement }, calendar };
 };
 
-const link: LocationLink = {
-  locationId: 'LOC-0001',
-  locationName: 'Kinderdagverblijf Het Klavertje',
-  organiserId: 'ORG-0001',
-  dossierId: 'DOS-0001',
-  teamId: 'team-antwerpen',
-  caseManagerId: 'u-kb-antwerpen-1',
-};
 const kb: Actor = { id: 'u-kb-antwerpen-1', role: 'klantenbeheerder' };
 const tc: Actor = { id: 'u-tc-antwerpen', role: 'teamcoordinator' };
 const cc: Actor = { id: 'u-cc-1', role: 'crisiscoordinator' };
@@ -264,6 +256,22 @@ describe('assignment and pick-up', () => {
     const assigned = routed(R);
     assigned.applyAcknowledge({ actor: tc }, R + HOUR_MS);
     expect(assigned.state.assigneeId).toBe(link.caseManagerId);
+  });
+
+  it('a pick-up counts when the API received it, bounded by the receipt and the workflow\'s time', () => {
+    const r = routed(R);
+    const now = R + 30 * HOUR_MS;
+    const at = (iso?: string) => r.pickUpMoment({ actor: kb, ...(iso === undefined ? {} : { at: iso }) }, now);
+    // Received by the API in time, reached by a worker that was behind: in time.
+    expect(at(toIsoUtc(R + 23 * HOUR_MS))).toBe(R + 23 * HOUR_MS);
+    expect(at(toIsoUtc(R + 31 * HOUR_MS))).toBe(now);
+    expect(at(toIsoUtc(R - HOUR_MS))).toBe(R);
+    expect(at()).toBe(now);
+    expect(at('not a moment')).toBe(now);
+    // At 23 hours the reminder had fired (or should have) and the deadline had not passed.
+    r.refresh(R + 23 * HOUR_MS);
+    expect(r.state.overdue).toBe(false);
+    expect(rungIds(r, R + 23 * HOUR_MS)).toEqual(['reminder_handler']);
   });
 
   it('only an assigned report can be picked up', () => {

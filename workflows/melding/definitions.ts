@@ -167,6 +167,11 @@ export interface AssignCommand extends Command {
 }
 export interface AcknowledgeCommand extends Command {
   note?: string;
+  /**
+   * When the API received the pick-up (ISO 8601), set by the API, never by the caller: the legal
+   * moment of the pick-up, whenever the workflow gets to it.
+   */
+  at?: string;
 }
 export interface PauseCommand extends Command {
   reason: string;

@@ -226,6 +226,16 @@ export class ReportCase {
     if (this.state.phase !== 'toegewezen') throw notNow(`Only an assigned report can be picked up (phase ${this.state.phase})`);
   }
 
+  /**
+   * The moment a pick-up counts: when the API received it, not when a worker that was behind got
+   * to it; never before the report was received, never after now (the workflow's time).
+   */
+  pickUpMoment(cmd: AcknowledgeCommand, now: number): number {
+    const requested = cmd.at === undefined ? Number.NaN : Date.parse(cmd.at);
+    if (!Number.isFinite(requested)) return now;
+    return Math.min(now, Math.max(requested, Date.parse(this.state.receivedAt)));
+  }
+
   applyAcknowledge(cmd: AcknowledgeCommand, now: number): void {
     if (!this.state.assigneeId) this.state.assigneeId = cmd.actor.id;
     this.state.phase = 'in_behandeling';

@@ -57,6 +57,9 @@ const intakeActivities = proxyLocalActivities<MeldingActivities>({
  */
 export const intakeByApiPatch = 'melding-intake-v3-registered-by-api';
 
+/** A pick-up counts at the API's receipt (`AcknowledgeCommand.at`), not at the workflow task's time. */
+export const pickUpAtReceiptPatch = 'melding-pick-up-at-receipt';
+
 const { startMeldingFollowUps } = proxyActivities<FollowUpActivities>({
   startToCloseTimeout: '1 minute',
   retry: durableRetry,
@@ -95,11 +98,12 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
 
   // ----- the report as it stands, saved and published after every change ------------------
 
-  async function save(actor: Actor, action: string, title: string, details?: Record<string, unknown>) {
+  /** `at`: the moment the change counts, when not the task's own (a pick-up, as the API received it). */
+  async function save(actor: Actor, action: string, title: string, details?: Record<string, unknown>, at?: number) {
     // After the intake's own save (the backstop below): a later change is never written first.
     if (decided) await condition(() => registered);
     report.refresh(Date.now());
-    report.note(Date.now(), actor.id, action, title);
+    report.note(at ?? Date.now(), actor.id, action, title);
     publishSearchAttributes();
     await activities.saveMelding({ input: record, state: report.state, event: { action, title, actor, details } });
     guard.recorded();
@@ -221,12 +225,22 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   }, { validator: (cmd) => report.checkAssign(cmd) });
 
   guard.onUpdate(acknowledgeUpdate, async (cmd) => {
+    // The pick-up counts when the API received it: a worker that was behind (a restart, a
+    // backlog) must not turn a pick-up in time into a late one. Before the patch, at the task's time.
+    const at = patched(pickUpAtReceiptPatch) ? report.pickUpMoment(cmd, Date.now()) : Date.now();
     // Refreshed first: when the worker was behind, the overdue flag may predate the due moment
     // (the timer's task has not run yet). Pure, so replay-safe.
-    report.refresh(Date.now());
+    report.refresh(at);
     const wasOverdue = report.state.overdue;
-    report.applyAcknowledge(cmd, Date.now());
-    await save(cmd.actor, 'melding.acknowledged', 'Melding opgenomen en beoordeeld', { note: cmd.note, wasOverdue });
+    // Rungs whose moment had passed at the pick-up but that no worker fired yet: kept in the
+    // record rather than sent (an alert to pick up a report just picked up would mislead).
+    const passedRungs = report.dueRungs(at).map(({ rung }) => rung.id);
+    report.applyAcknowledge(cmd, at);
+    await save(cmd.actor, 'melding.acknowledged', 'Melding opgenomen en beoordeeld', {
+      note: cmd.note,
+      wasOverdue,
+      ...(passedRungs.length > 0 ? { passedRungs } : {}),
+    }, at);
     return report.state;
   }, { validator: (cmd) => report.checkAcknowledge(cmd) });
 

@@ -21,6 +21,7 @@ import {
   type TriageCommand,
   triageUpdate,
 } from '../../../workflows/melding/definitions.js';
+import { toIsoUtc } from '../../../workflows/clock/brussels-time.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { assignCommand } from '../../commands/assign.js';
 import { command, withActor } from '../../commands/command-path.js';
@@ -33,7 +34,7 @@ export const coordinators: Role[] = ['teamcoordinator', 'crisiscoordinator'];
 const badField = (field: string, message: string) =>
   new HttpProblem(400, problemTypes.validation, 'Bad Request', `${field} ${message}`, { errors: [{ field, message }] });
 
-type Body<C> = Omit<C, 'actor'>;
+type Body<C> = Omit<C, 'actor' | 'at'>;
 
 /** The commands of a report, each a Temporal Update of its workflow (docs/meldingen.md). */
 export function meldingCommands(deps: Pick<AppDependencies, 'db'>) {
@@ -72,7 +73,7 @@ export function meldingCommands(deps: Pick<AppDependencies, 'db'>) {
       roles: staff,
       body: commandBodies.acknowledge,
       update: acknowledgeUpdate,
-      toCommand: withActor,
+      toCommand: (body, context) => ({ ...withActor(body, context), at: toIsoUtc(Date.now()) }),
     }),
     command<MeldingRow, MeldingState, Body<PauseCommand>, PauseCommand>({
       path: 'deadline/pause',
