@@ -3,7 +3,7 @@ import { deadlineKinds } from '../../workflows/clock/defaults.js';
 import { meldingStartAttributes } from '../../workflows/melding/client.js';
 import type { MeldingInput } from '../../workflows/melding/definitions.js';
 import { ReportCase } from '../../workflows/melding/report-case.js';
-import { link } from '../support/location-link.js';
+import { link } from './location-link.js';
 import { system } from '../../workflows/shared/actor.js';
 
 // The intake decided once (issue 15): the API and the workflow run `registerAndRoute` on the same

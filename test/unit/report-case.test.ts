@@ -10,7 +10,7 @@ import {
   refusals,
 } from '../../workflows/melding/definitions.js';
 import { ReportCase } from '../../workflows/melding/report-case.js';
-import { link } from '../support/location-link.js';
+import { link } from './location-link.js';
 import type { Actor } from '../../workflows/shared/actor.js';
 
 // The report case is pure: the workflow hands it workflow time. Every instant here is fixed, so
