@@ -207,6 +207,7 @@ export async function runIntakeBench(server: BenchServer, database: BenchDatabas
     ...(profile.levers ? [
       { lever: 'API registers', variant: 'bare start, backstop save by a normal activity', intakePath: { localActivities: false } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 5', tuning: { maxConcurrentWorkflowTaskExecutions: 5 } },
+      { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 10', tuning: { maxConcurrentWorkflowTaskExecutions: 10 } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 100, 20 pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 100, workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 } } },
       { lever: 'worker cache', variant: 'maxCachedWorkflows 0 (no sticky cache)', tuning: { maxCachedWorkflows: 0, maxConcurrentWorkflowTaskExecutions: 40 } },
       { lever: 'worker cache', variant: 'maxCachedWorkflows 10,000', tuning: { maxCachedWorkflows: 10_000 } },
@@ -217,7 +218,7 @@ export async function runIntakeBench(server: BenchServer, database: BenchDatabas
   for (const v of variants) {
     const sys = await startBenchSystem({ server, database, intakePath: v.intakePath, tuning: v.tuning, poolSize: v.poolSize });
     try {
-      const label = v.variant.replace(/[^A-Za-z0-9]+/g, '').slice(0, 30);
+      const label = `v${variants.indexOf(v)}-${v.variant.replace(/[^A-Za-z0-9]+/g, '').slice(0, 24)}`;
       const { sequential, concurrent, misses } = await measureApi(sys, label);
       results.variants.push({ lever: v.lever, variant: v.variant, sequential, concurrent, registerMisses: misses });
       log(`  ${v.lever.padEnd(24)} ${v.variant.padEnd(56)} p50 ${ms(sequential.p50).padStart(9)} (${ratio(sequential.p50, results.bareStart.p50)} bare start)  ` +
