@@ -1,9 +1,10 @@
 import { outboxIncidentId } from '../../db/repositories/outbox.js';
 import type { RunningModularSimulator } from '../../modular/simulator.js';
+import { diagnoseLost, openIncidents } from './diagnose.js';
 import { dupFigures, type CheckResult } from './report.js';
 import {
   type ApiProc, type AppEnv, appEnv, type Child, createDatabase, log, sleep, type Smtp, startApi, startModular, startSmtp, startTemporal,
-  startWorker, stopChild, type TemporalServer, type TestDatabase,
+  startWorker, stopChild, temporalClient, type TemporalServer, type TestDatabase,
 } from './system.js';
 import { type ApiClient, awaitAll, duplicates, enforcementOverrides, type Mix, plan, type Proc, slowestDrive, totalDuplicates } from './workload.js';
 
@@ -144,6 +145,7 @@ export async function countOutcome(t: Tally, s: Stage, o: Outcome, extra: Record
   await sleep(o.settleMs ?? 3_000);
   const dups = await duplicates(s.database.db, s.smtp, s.modular?.url, o.since);
   t.duplicated = totalDuplicates(dups);
+  const stillOpen = await openIncidents(s.database.db, o.since);
   const notAccepted = o.procs.filter((p) => p.notAccepted);
   const commandFailures = o.procs.filter((p) => p.commandFailures.length > 0);
   Object.assign(t.figures, {
@@ -156,6 +158,7 @@ export async function countOutcome(t: Tally, s: Stage, o: Outcome, extra: Record
     'API 503 answers to the workload (all problem+json, retried)': client?.unavailable ?? 0,
     'slowest start per kind (ms)': slowestDrive(o.procs),
     'e-mails at the SMTP server': s.smtp.received.length,
+    'incidents still open at the end': stillOpen.length ? `${stillOpen.length}: ${stillOpen.slice(0, 3).join(' | ')}` : 0,
     ...dupFigures(dups),
   });
   for (const p of notAccepted) {
@@ -164,7 +167,15 @@ export async function countOutcome(t: Tally, s: Stage, o: Outcome, extra: Record
   }
   if (notAccepted.length) t.failures.push(`${notAccepted.length} not accepted, e.g. ${notAccepted[0]!.notAccepted}`);
   if (commandFailures.length) t.failures.push(`${commandFailures.length} with failed commands, e.g. ${commandFailures[0]!.key}: ${commandFailures[0]!.commandFailures.join('; ')}`);
-  if (t.lost) t.failures.push(`${t.lost} lost (did not reach their state within the check): ${open.slice(0, 5).map((p) => `${p.kind} ${p.id}`).join(', ')}`);
+  if (t.lost) {
+    t.failures.push(`${t.lost} lost (did not reach their state within the check): ${open.slice(0, 5).map((p) => `${p.kind} ${p.id}`).join(', ')}`);
+    const temporal = temporalClient(s.temporal.address);
+    try {
+      for (const line of await diagnoseLost(temporal, s.database.db, open)) t.failures.push(`  waiting: ${line}`);
+    } finally {
+      await temporal.connection.close();
+    }
+  }
   if (t.duplicated) t.failures.push(`duplicates: ${dups.details.slice(0, 8).join('; ')}`);
   const badErrors = o.clients.flatMap((c) => c.badErrors);
   if (badErrors.length) t.failures.push(`bad error answers: ${badErrors.slice(0, 3).join(' | ')}`);
