@@ -33,6 +33,23 @@ async function alertsFor(meldingId: string) {
     .execute();
 }
 
+/**
+ * A regular report whose workflow waits on its deadline's timers: the API answers once the report
+ * is registered and its workflow started, and the workflow arms its timers on its first task.
+ */
+async function regularWaitingOnItsTimers() {
+  const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+  await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+  return { m, dueAt: Date.parse(m.dueAt!) };
+}
+
+/** While no worker runs: until the server has fired a timer of the report and `moment` has passed. */
+const untilMissed = (id: string, moment: number) =>
+  eventually(() => historyOf(sys, meldingWorkflowId(id)), (h) => timerFired(h) && Date.now() > moment + 500, 30 * SECOND);
+
+const pickUpAudit = (id: string) =>
+  sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+
 describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
   it('reminds the handler, alerts the team coordinator at expiry, then the central lead; stays overdue until handled', async () => {
     const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
@@ -55,7 +72,7 @@ describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
 
     const handled = await post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Laat, maar opgenomen' });
     expect(handled.body).toMatchObject({ phase: 'in_behandeling', overdue: false });
-    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    const audit = await pickUpAudit(m.id);
     expect(audit.details).toMatchObject({ wasOverdue: true });
   });
 
@@ -94,17 +111,14 @@ describe('the crisis escalation chain (4 seconds here)', () => {
 
 describe('a worker stopped mid-flow', () => {
   it('loses nothing: the rungs missed while it was down fire after its restart, in order, each once', async () => {
-    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
-    const lastRungAt = Date.parse(m.dueAt!) + 2 * SECOND;
-    // The API answers once the report is registered and its workflow started; the workflow arms its
-    // timers on its first task. Stop the worker only once it waits on them, so that the server has
-    // a timer to fire while the worker is away (stopped before, the case would start on restart).
-    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+    // Stopped only once the workflow waits on its timers, so that the server has a timer to fire
+    // while the worker is away (stopped before, the report would start on the restart).
+    const { m, dueAt } = await regularWaitingOnItsTimers();
     await sys.stopWorker();
     try {
       // The server fires the first rung's timer without a worker; the workflow cannot act on it.
       // Keep the worker away until the last rung's moment has passed too: all three are missed.
-      const missed = await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > lastRungAt + 500, 30 * SECOND);
+      const missed = await untilMissed(m.id, dueAt + 2 * SECOND);
       expect(scheduledActivities(missed, 'escalate')).toEqual([]);
       expect(await alertsFor(m.id)).toHaveLength(0);
     } finally {
@@ -127,16 +141,14 @@ describe('a worker stopped mid-flow', () => {
 
 describe('a pick-up sent in time while the worker is away', () => {
   it('counts when the API received it: met, not overdue, and no rung fires after the worker returns', async () => {
-    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
-    const dueAt = Date.parse(m.dueAt!);
-    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+    const { m, dueAt } = await regularWaitingOnItsTimers();
     await sys.stopWorker();
     let pickUp: ReturnType<typeof post> | undefined;
     const sentAt = Date.now();
     try {
       // The Update waits at the server for a worker; the due moment and the reminder's pass meanwhile.
       pickUp = post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Op tijd opgenomen' });
-      await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > dueAt + 500, 30 * SECOND);
+      await untilMissed(m.id, dueAt);
     } finally {
       await sys.startWorker();
     }
@@ -153,19 +165,17 @@ describe('a pick-up sent in time while the worker is away', () => {
     const row = await sys.db.selectFrom('meldingen').select('picked_up_at').where('id', '=', m.id).executeTakeFirstOrThrow();
     expect(row.picked_up_at!.getTime()).toBeLessThan(dueAt);
     expect(row.picked_up_at!.getTime()).toBeGreaterThanOrEqual(sentAt - 1_000);
-    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    const audit = await pickUpAudit(m.id);
     expect(audit.details).toMatchObject({ wasOverdue: false });
     expect(audit.details).not.toHaveProperty('passedRungs');
   });
 
   it('a late one reached before the worker fired its rungs: overdue at the pick-up, the passed rungs recorded, none sent after', async () => {
-    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
-    const dueAt = Date.parse(m.dueAt!);
-    await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => openTimers(h).length > 0);
+    const { m, dueAt } = await regularWaitingOnItsTimers();
     await sys.stopWorker();
     let pickUp: ReturnType<typeof post> | undefined;
     try {
-      await eventually(() => historyOf(sys, meldingWorkflowId(m.id)), (h) => timerFired(h) && Date.now() > dueAt + 500, 30 * SECOND);
+      await untilMissed(m.id, dueAt);
       pickUp = post(sys, `/meldingen/${m.id}/acknowledge`, location.case_manager_id!, { note: 'Te laat opgenomen' });
       // The pick-up is admitted before the worker returns, so its task carries it with the fired timer.
       await eventually(() => sys.temporal.workflow.getHandle(meldingWorkflowId(m.id)).describe(), (d) => (d.raw.pendingWorkflowTask ? true : false));
@@ -176,7 +186,7 @@ describe('a pick-up sent in time while the worker is away', () => {
     await eventually(() => getMelding(sys, m.id), (r) => r.phase === 'in_behandeling');
     const history = await untilIdle(sys, meldingWorkflowId(m.id));
     expect(openTimers(history)).toEqual([]);
-    const audit = await sys.db.selectFrom('audit_log').select('details').where('subject_id', '=', m.id).where('action', '=', 'melding.acknowledged').executeTakeFirstOrThrow();
+    const audit = await pickUpAudit(m.id);
     expect(audit.details).toMatchObject({ wasOverdue: true });
     // One workflow task carries the pick-up and the fired timer; the SDK applies the Update first.
     // The reminder and the alert at expiry had passed: recorded, not sent; the central lead's rung
