@@ -172,6 +172,22 @@ describe('refusals', () => {
     await api.call(`/handhaving/${id}/close`, kb, { reason: 'Test afgerond' });
     expect((await api.call(`/handhaving/${id}/close`, kb, { reason: 'Nog eens' })).status).toBe(409);
   });
+
+  it('refuses a step command after the close from the register alone, with no worker to ask', async () => {
+    const { id } = await api.open(location().location_id);
+    await api.atStep(id, 'aanmaning');
+    expect((await api.call(`/handhaving/${id}/close`, kb, { reason: 'Test afgerond' })).status).toBe(200);
+    // The close answers once the register says closed.
+    const row = await sys.db.selectFrom('enforcement_cases').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.status).toBe('closed');
+    await sys.stopWorker();
+    try {
+      const late = await api.call(`/handhaving/${id}/shortcomings`, kb, { shortcomings: ['Te laat: het dossier is gesloten.'], remedyBy: inDays(10) });
+      expect(late.status).toBe(409);
+    } finally {
+      await sys.startWorker();
+    }
+  });
 });
 
 describe('a worker restart', () => {

@@ -68,7 +68,10 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   };
   // Cases started before this change answered their start before the first step took commands.
   const answersWhenReady = patched('case-answers-when-step-ready');
+  // Cases started before this change answered their close before the register said closed.
+  const closeAnswersWhenRecorded = patched('case-close-answers-when-recorded');
   let closeRequest: { actor: Actor; reason: string } | undefined;
+  let closureRecorded = false;
   let urgentRequest: { actor: Actor; reason: string; decision: DecisionKind } | undefined;
   let urgentSteps = 0;
   let child: ChildWorkflowHandle<(i: unknown) => Promise<FlowOutcome>> | undefined;
@@ -171,7 +174,8 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     guard.apply(() => {
       closeRequest = cmd;
     });
-    await condition(() => state.status === 'closed');
+    // The close answers once the register says closed: a command sent after it is refused by the register alone.
+    await condition(() => (closeAnswersWhenRecorded ? closureRecorded : state.status === 'closed'));
     return state;
   }, {
     validator: (_cmd) => {
@@ -377,6 +381,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   state.closedReason = closedReason;
   state.closedAt = toIsoUtc(Date.now());
   await save(closedBy, 'handhaving.closed', `Handhavingsdossier gesloten: ${closedReason}`, { reason: closedReason });
+  closureRecorded = true;
   // Issue 13: the parents' contacts served this case only; once it is closed they are erased.
   if (patched('parent-contacts-erased-at-closure')) {
     await durable.eraseParentContacts({ key: `${workflowInfo().workflowId}:${workflowInfo().runId}:erase-parent-contacts`, caseId: input.caseId, location: input.location });

@@ -3,7 +3,7 @@ import type { EnforcementCaseRow } from '../../../db/tables/enforcement.js';
 import type { CaseState, FlowState } from '../../../workflows/enforcement/definitions.js';
 import { registerCommands } from '../../commands/command-path.js';
 import type { AppDependencies } from '../../dependencies.js';
-import { conflict, notFound } from '../../problems.js';
+import { conflict, HttpProblem, notFound } from '../../problems.js';
 import { idempotencyHeaders } from '../../schemas/common.js';
 import { caseParams, caseRef, caseSchema, caseStateSchema, commandBodies } from '../../schemas/handhaving.js';
 import { protectedRoutes } from '../route-options.js';
@@ -36,8 +36,15 @@ function commandRoutes(app: FastifyInstance, deps: AppDependencies, register: Ca
     async find(viewer, id) {
       const row = await register.findInScope(viewer, id);
       if (!row) return undefined;
-      const live = await register.liveStateForCommand(row);
-      if (!live || live.status === 'closed' || !live.step || !live.current) throw conflict(`Case ${row.id} has no running step`);
+      const noStep = () => conflict(`Case ${row.id} has no running step`);
+      // A closed case's register row says so before its close answers: no need to wake its workflow.
+      if (row.status === 'closed') throw noStep();
+      const live = await register.liveStateForCommand(row).catch(async (err: unknown) => {
+        // Its state not read in time while it was being closed: the register says what is true by now.
+        if (err instanceof HttpProblem && err.status === 503 && (await register.findInScope(viewer, id))?.status === 'closed') throw noStep();
+        throw err;
+      });
+      if (!live || live.status === 'closed' || !live.step || !live.current) throw noStep();
       return { row, live: { ...live, step: live.step, current: live.current } };
     },
     workflowOf: ({ live }) => live.current.workflowId,
