@@ -34,6 +34,17 @@ export async function openIncidents(db: Kysely<Database>, since: Date): Promise<
   return rows.map((i) => `${i.kind} ${i.activity_type} in ${i.workflow_id}: ${i.message.slice(0, 160)}`);
 }
 
+/** Every incident raised during the check, resolved or not, counted by kind and step: a passing cause leaves its trace here. */
+export async function raisedIncidents(db: Kysely<Database>, since: Date): Promise<string> {
+  const rows = await db.selectFrom('incidents').select(['kind', 'activity_type', 'status']).where('raised_at', '>=', since).execute();
+  const by = new Map<string, number>();
+  for (const r of rows) {
+    const key = `${r.kind} ${r.activity_type} (${r.status})`;
+    by.set(key, (by.get(key) ?? 0) + 1);
+  }
+  return rows.length === 0 ? '0' : `${rows.length}: ${[...by].map(([k, n]) => `${k} ×${n}`).join(', ')}`;
+}
+
 async function rootWorkflowId(db: Kysely<Database>, p: Proc): Promise<string | undefined> {
   if (!p.id) return undefined;
   const table = p.kind === 'aanmaning' ? 'enforcement_cases' : p.kind === 'inspection' ? 'inspections' : 'meldingen';

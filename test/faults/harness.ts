@@ -1,6 +1,6 @@
 import { outboxIncidentId } from '../../db/repositories/outbox.js';
 import type { RunningModularSimulator } from '../../modular/simulator.js';
-import { diagnoseLost, openIncidents } from './diagnose.js';
+import { diagnoseLost, openIncidents, raisedIncidents } from './diagnose.js';
 import { dupFigures, type CheckResult } from './report.js';
 import {
   type ApiProc, type AppEnv, appEnv, type Child, createDatabase, log, sleep, type Smtp, startApi, startModular, startSmtp, startTemporal,
@@ -159,6 +159,7 @@ export async function countOutcome(t: Tally, s: Stage, o: Outcome, extra: Record
     'slowest start per kind (ms)': slowestDrive(o.procs),
     'e-mails at the SMTP server': s.smtp.received.length,
     'incidents still open at the end': stillOpen.length ? `${stillOpen.length}: ${stillOpen.slice(0, 3).join(' | ')}` : 0,
+    'incidents raised during the check (kind, step, status)': await raisedIncidents(s.database.db, o.since),
     ...dupFigures(dups),
   });
   for (const p of notAccepted) {

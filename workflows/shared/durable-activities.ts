@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   currentUpdateInfo,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -21,8 +22,18 @@ import { dossierIdKey, teamIdKey } from '../search-attributes.js';
  */
 export const durableRetry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 export const attemptsBeforeIncident = 6;
-/** A technical incident retries on its own at this pace; a data incident waits for a person. */
+/** Before patch `incident-retry-paced`: a technical incident retried on its own every 10 minutes. */
 const technicalRetryEvery = '10 minutes';
+
+/**
+ * The wait before a technical incident's next automatic round (`round` 1 after the first six
+ * failed attempts): 1, 2, 4 and 8 minutes, then every 10. A passing cause (a worker's restart
+ * rush exhausting its connection pool, a short outage) costs a process a minute, not ten; a
+ * lasting one is still tried at a slow pace, and a person can ask for a retry at any time.
+ */
+export function technicalRetryAfterMs(round: number): number {
+  return Math.min(60_000 * 2 ** Math.max(0, round - 1), 10 * 60_000);
+}
 
 const incidentActivities = proxyActivities<IncidentActivities>({ startToCloseTimeout: '30 seconds', retry: durableRetry });
 
@@ -93,7 +104,8 @@ export function durableActivities<A extends object>(options: Omit<ActivityOption
               teamId: keyword(teamIdKey),
               dossierId: keyword(dossierIdKey),
             });
-            await waitForRetry(incidentId, dataError ? undefined : technicalRetryEvery);
+            const round = attempts / attemptsBeforeIncident;
+            await waitForRetry(incidentId, dataError ? undefined : patched('incident-retry-paced') ? technicalRetryAfterMs(round) : technicalRetryEvery);
           }
         }
       };
