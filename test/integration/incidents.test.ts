@@ -167,13 +167,18 @@ describe('incidents', () => {
 
   it('a technical incident whose cause passed is retried on its own after a minute, without a person', async () => {
     const dossier = await locationOfTeam(sys, 'team-antwerpen');
+    // The dossier may have served the test before: only what this test adds counts.
+    const notesOf = () => sys.db.selectFrom('timeline_entries').select('id').where('dossier_id', '=', dossier.id).where('kind', '=', 'notitie').execute();
+    const notesBefore = (await notesOf()).length;
+    const earlier = new Set((await incidentsOf(`dossier-note:${dossier.id}`)).map((i) => i.id));
+    const ours = async () => (await incidentsOf(`dossier-note:${dossier.id}`)).filter((i) => !earlier.has(i.id));
     // A technical cause (SQLSTATE P0001, not a data error): the database refuses this dossier's notes.
     await sql.raw(`create function incident_test_refuse() returns trigger language plpgsql as $$ begin
       if new.dossier_id = '${dossier.id}' and new.kind = 'notitie' then raise exception 'incident test: not now'; end if; return new; end $$`).execute(sys.db);
     await sql`create trigger incident_test_refuse before insert on timeline_entries for each row execute function incident_test_refuse()`.execute(sys.db);
     const answer = sys.http(`/dossiers/${dossier.id}/notes`, { method: 'POST', as: 'u-kb-antwerpen-1', json: { text: 'Bezoek gepland' }, headers: { 'idempotency-key': 'incident-test-note-technical' } });
     try {
-      const [incident] = await eventually(() => incidentsOf(`dossier-note:${dossier.id}`), (list) => list.length > 0, 90_000);
+      const [incident] = await eventually(ours, (list) => list.length > 0, 90_000);
       expect(incident).toMatchObject({ status: 'open', kind: 'technisch', activityType: 'appendTimelineEntry' });
     } finally {
       await sql`drop trigger incident_test_refuse on timeline_entries`.execute(sys.db);
@@ -181,11 +186,10 @@ describe('incidents', () => {
     }
     const raisedAt = Date.now();
     await answer;
-    const [resolved] = await eventually(() => incidentsOf(`dossier-note:${dossier.id}`), (list) => list.length === 1 && list[0]!.status === 'opgelost', 120_000);
+    const [resolved] = await eventually(ours, (list) => list.length === 1 && list[0]!.status === 'opgelost', 120_000);
     // The automatic retry came after its minute (not the 10 minutes of before), and no one asked for it.
     expect(Date.now() - raisedAt).toBeGreaterThan(50_000);
-    const notes = await sys.db.selectFrom('timeline_entries').select('id').where('dossier_id', '=', dossier.id).where('kind', '=', 'notitie').execute();
-    expect(notes).toHaveLength(1);
+    expect(await notesOf()).toHaveLength(notesBefore + 1);
     const retries = await sys.db.selectFrom('audit_log').select('id').where('action', '=', 'incident.retry').where('subject_id', '=', resolved!.id).execute();
     expect(retries).toEqual([]);
   }, 240_000);
