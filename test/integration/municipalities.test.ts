@@ -55,18 +55,20 @@ describe('the municipalities\' contact points', () => {
     expect(page.items[0]).toMatchObject({ email: expect.stringMatching(/^lokaal-loket@[a-z0-9-]+\.gemeente\.test$/), hasContactPerson: false });
 
     const id = municipalitySlug(places[0]!.municipality);
-    for (const [as, init] of [
-      [kb, {}],
-      [tc, {}],
-      [tc, { method: 'PUT', json: { municipality: places[0]!.municipality, email: 'x@y.test' } }],
-      [kb, { method: 'POST', json: { rows: [{ municipality: places[0]!.municipality, email: 'x@y.test' }] } }],
-    ] as const) {
-      const path = 'method' in init && init.method === 'POST' ? '/municipality-contacts/import' : `/municipality-contacts/${id}`;
-      const res = await sys.http(path, { as, ...init });
-      expect(res.status, `${as} ${path}`).toBe(403);
-      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    // Every other role (case manager, team coordinator, crisis coordinator, jurist), every operation: 403.
+    const operations = [
+      ['/municipality-contacts', {}],
+      [`/municipality-contacts/${id}`, {}],
+      [`/municipality-contacts/${id}`, { method: 'PUT', json: { municipality: places[0]!.municipality, email: 'x@y.test' } }],
+      ['/municipality-contacts/import', { method: 'POST', json: { rows: [{ municipality: places[0]!.municipality, email: 'x@y.test' }] } }],
+    ] as const;
+    for (const as of [kb, tc, 'u-cc-1', 'u-jur-1']) {
+      for (const [path, init] of operations) {
+        const res = await sys.http(path, { as, ...init });
+        expect(res.status, `${as} ${'method' in init ? init.method : 'GET'} ${path}`).toBe(403);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+      }
     }
-    expect((await sys.http('/municipality-contacts', { as: kb })).status).toBe(403);
   });
 
   it('refuses an import with a bad row as a whole, naming each refused row and why', async () => {
