@@ -113,6 +113,14 @@ describe('parents and the municipality during a suspension', () => {
     // Outside the caller's scope the decision is as unknown: 404.
     const otherTeam = await sys.db.selectFrom('users').select('id').where('role', '=', 'klantenbeheerder').where('team_id', '<>', loc.team_id).executeTakeFirstOrThrow();
     expect((await sys.http(`/replacement-capacity/${decision.id}/end`, { method: 'POST', as: otherTeam.id, json: { reason: 'Niet mijn team.' } })).status).toBe(404);
+    const otherCoordinator = await sys.db.selectFrom('users').select('id').where('role', '=', 'teamcoordinator').where('team_id', '<>', loc.team_id).executeTakeFirstOrThrow();
+    expect((await sys.http(`/replacement-capacity/${decision.id}/extend`, { method: 'POST', as: otherCoordinator.id, json: { reason: 'Niet mijn team.' } })).status).toBe(404);
+    // Roles that never change the register of replacement capacity: 403, whatever the decision.
+    for (const as of ['u-cc-1', 'u-jur-1', 'u-admin']) {
+      for (const action of ['extend', 'end']) {
+        expect((await sys.http(`/replacement-capacity/${decision.id}/${action}`, { method: 'POST', as, json: { reason: 'Niet mijn rol.' } })).status, `${as} ${action}`).toBe(403);
+      }
+    }
     const done = await eventually(async () => (await register()).find((r) => r.decisionId === decision.id)!, (r) => r.status === 'afgelopen', 40_000);
     expect(done.extended).toBe(true);
     expect(done.endsOn).toBe(ext.endsOn);
