@@ -35,6 +35,11 @@ export function technicalRetryAfterMs(round: number): number {
   return Math.min(60_000 * 2 ** Math.max(0, round - 1), 10 * 60_000);
 }
 
+/** The wait before a technical incident's next automatic round; a history recorded before the patch replays with its 10 minutes. */
+function automaticRetryAfter(round: number): Duration {
+  return patched('incident-retry-paced') ? technicalRetryAfterMs(round) : technicalRetryEvery;
+}
+
 const incidentActivities = proxyActivities<IncidentActivities>({ startToCloseTimeout: '30 seconds', retry: durableRetry });
 
 /** Waits for a person's retry, or for the pace of automatic retries when given. */
@@ -104,8 +109,7 @@ export function durableActivities<A extends object>(options: Omit<ActivityOption
               teamId: keyword(teamIdKey),
               dossierId: keyword(dossierIdKey),
             });
-            const round = attempts / attemptsBeforeIncident;
-            await waitForRetry(incidentId, dataError ? undefined : patched('incident-retry-paced') ? technicalRetryAfterMs(round) : technicalRetryEvery);
+            await waitForRetry(incidentId, dataError ? undefined : automaticRetryAfter(attempts / attemptsBeforeIncident));
           }
         }
       };
