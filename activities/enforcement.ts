@@ -179,7 +179,6 @@ export function createEnforcementActivities(db: Kysely<Database>, faults: FaultI
           actor_id: event.actor.id,
           idempotency_key: event.key,
         });
-        // The audit record last: appending to the hash chain locks until this transaction commits.
         await auditAction(tx, event, { type: 'handhaving', id: input.caseId }, { version: state.version, ...event.details }, event.key);
       });
     },

@@ -88,21 +88,24 @@ const chainContent = sql<string>`jsonb_build_array(
 )::text`;
 
 /**
- * Walks the audit log in id order (the chain order: the insert trigger hands out ids under the
- * chain's lock) and checks that each record's prev_hash is the previous record's hash and that
- * its hash is SHA-256(prev_hash || content). Stops at the first record that fails. Used by
+ * Walks the audit log in chain order (`chain_seq`, handed out as the records' transactions commit)
+ * and checks that each record's prev_hash is the previous record's hash and that its hash is
+ * SHA-256(prev_hash || content). Stops at the first record that fails. A committed record the chain
+ * never took (only possible with its trigger set aside) fails too, before the walk. Used by
  * `npm run audit:verify` and GET /audit/verify.
  */
 export async function verifyAuditChain(db: Kysely<Database>, options: { batchSize?: number } = {}): Promise<AuditChainVerification> {
+  const unchained = await db.selectFrom('audit_log').select('id').where('chain_seq', 'is', null).orderBy('id').limit(1).executeTakeFirst();
+  if (unchained) return { valid: false, checked: 0, firstBrokenId: String(unchained.id), lastHash: null };
   const batchSize = options.batchSize ?? 5_000;
   let previous = AUDIT_CHAIN_GENESIS;
   let lastHash: string | null = null;
   let checked = 0;
-  let afterId: string | null = null;
+  let afterSeq: string | null = null;
   for (;;) {
-    let query = db.selectFrom('audit_log').select(['id', 'prev_hash', 'hash', chainContent.as('content')]);
-    if (afterId !== null) query = query.where('id', '>', afterId);
-    const rows = await query.orderBy('id').limit(batchSize).execute();
+    let query = db.selectFrom('audit_log').select(['id', 'chain_seq', 'prev_hash', 'hash', chainContent.as('content')]);
+    if (afterSeq !== null) query = query.where('chain_seq', '>', afterSeq);
+    const rows = await query.orderBy('chain_seq').limit(batchSize).execute();
     for (const row of rows) {
       checked += 1;
       const expected = createHash('sha256').update(`${row.prev_hash ?? ''}${row.content}`, 'utf8').digest('hex');
@@ -113,6 +116,6 @@ export async function verifyAuditChain(db: Kysely<Database>, options: { batchSiz
       lastHash = row.hash;
     }
     if (rows.length < batchSize) return { valid: true, checked, firstBrokenId: null, lastHash };
-    afterId = String(rows[rows.length - 1]!.id);
+    afterSeq = String(rows[rows.length - 1]!.chain_seq);
   }
 }

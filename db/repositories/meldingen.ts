@@ -193,37 +193,18 @@ export function meldingWriteOf(
   };
 }
 
-/** The register row and the timeline entries of a save (the part that carries what the sender wrote). */
-export async function saveMeldingRowAndTimeline(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
+/**
+ * One save of a report, in the caller's transaction: the register row, then its timeline entries
+ * and its audit records, once per key (each in one statement). A record already there (a retry, or
+ * the workflow's backstop after the API's intake) conflicts and is left out; the audit chain takes
+ * the new records when the transaction commits (db/migrations/2026_12_02_0100_audit_chain_at_commit.ts).
+ */
+export async function writeMelding(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
   await saveMeldingProjection(tx, write.row);
-  // Once per key, as appendTimelineEntry writes, all in one statement (one round trip).
   if (write.timeline.length > 0) {
     await tx.insertInto('timeline_entries').values(write.timeline).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
   }
-}
-
-/**
- * The audit records of a save, those not written yet. Appending to the audit chain takes a lock
- * that every writer of the audit log waits for until commit (db/migrations/2026_12_01_0090), also
- * for an insert that then conflicts: records already there (a retry, or the workflow's backstop
- * after the API's intake) are left out before inserting, so a save that writes nothing new does
- * not queue for the lock. Last in the transaction, so the lock is held as briefly as possible.
- */
-export async function auditMeldingChanges(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
-  const keys = write.audit.map((a) => a.idempotency_key).filter((k): k is string => typeof k === 'string');
-  const present = keys.length === 0
-    ? new Set<string>()
-    : new Set((await tx.selectFrom('audit_log').select('idempotency_key').where('idempotency_key', 'in', keys).execute()).map((r) => r.idempotency_key));
-  const missing = write.audit.filter((entry) => !present.has(entry.idempotency_key ?? ''));
-  if (missing.length === 0) return;
-  // One statement: the chain's trigger runs per row and sees the rows before it in the same
-  // statement (a row-level BEFORE trigger sees the earlier rows of its command), so the chain
-  // holds, and the lock is held for one round trip and the commit instead of one per record.
-  await tx.insertInto('audit_log').values(missing).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
-}
-
-/** One save of a report, in the caller's transaction: register row, timeline entries, audit records last. */
-export async function writeMelding(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
-  await saveMeldingRowAndTimeline(tx, write);
-  await auditMeldingChanges(tx, write);
+  if (write.audit.length > 0) {
+    await tx.insertInto('audit_log').values(write.audit).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
+  }
 }

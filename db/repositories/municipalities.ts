@@ -223,7 +223,6 @@ export async function saveContactPoints(
       });
       changes.push({ id, municipality: input.municipality, created: !before, released: released.length });
     }
-    // The audit records last: appending to the hash chain holds its lock until this transaction commits.
     for (const entry of audits) await recordAudit(tx, entry);
     return changes;
   });

@@ -12,9 +12,15 @@ export interface AuditLogTable {
   details: Json;
   request_id: string | null;
   idempotency_key: string | null;
-  /** The `hash` of the record before this one (64 zeros for the first); set by the database on insert. */
+  /**
+   * The chain's columns, set by the database while the inserting transaction commits
+   * (docs/security.md, "Audit trail"); null only to that transaction itself, before its commit.
+   * `chain_seq`: the record's place in the chain (the order of the commits).
+   */
+  chain_seq: BigId;
+  /** The `hash` of the record before this one in the chain (64 zeros for the first). */
   prev_hash: ColumnType<string, never, never>;
-  /** hex SHA-256 of prev_hash and this record's content; set by the database on insert (docs/security.md). */
+  /** hex SHA-256 of prev_hash and this record's content. */
   hash: ColumnType<string, never, never>;
 }
 

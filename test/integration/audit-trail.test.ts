@@ -104,18 +104,56 @@ describe('the application role', () => {
     expect(who!.user).toBe(role);
   });
 
-  it('may INSERT and SELECT; the database sets the chain hashes', async () => {
+  it('may INSERT and SELECT; the database sets the chain hashes when the insert commits', async () => {
     const inserted = await asApp.query(
-      `insert into audit_log (actor_id, actor_role, action, subject_type, subject_id, details, prev_hash, hash)
-       values ('u-test', 'admin', 'test.direct', 'test', 'T-direct', '{}', 'forged', 'forged') returning id, prev_hash, hash`,
+      `insert into audit_log (id, actor_id, actor_role, action, subject_type, subject_id, details, chain_seq, prev_hash, hash)
+       values (987654321, 'u-test', 'admin', 'test.direct', 'test', 'T-direct', '{}', 1, 'forged', 'forged') returning id, chain_seq, prev_hash, hash`,
     );
-    const row = inserted.rows[0] as { id: string; prev_hash: string; hash: string };
-    expect(row.prev_hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(row.hash).toMatch(/^[0-9a-f]{64}$/);
-    const read = await asApp.query('select id, hash from audit_log where id = $1', [row.id]);
-    expect(read.rows).toEqual([{ id: row.id, hash: row.hash }]);
+    // Inside the statement the record is not chained yet; what was sent for the chain is dropped.
+    const row = inserted.rows[0] as { id: string; chain_seq: string | null; prev_hash: string | null; hash: string | null };
+    expect(row).toMatchObject({ chain_seq: null, prev_hash: null, hash: null });
+    expect(row.id).not.toBe('987654321');
+    const read = await asApp.query('select chain_seq, prev_hash, hash from audit_log where id = $1', [row.id]);
+    expect(read.rows[0].prev_hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(read.rows[0].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(Number(read.rows[0].chain_seq)).toBeGreaterThan(0);
     await recordAudit(sys.appDb, entry(1));
     expect((await verifyAuditChain(sys.appDb)).valid).toBe(true);
+  });
+
+  it('does not hold the chain while a transaction that wrote a record is still open', async () => {
+    const other = new pg.Client({ connectionString: urlFor(databaseName, inject('pgAppRole')) });
+    await other.connect();
+    try {
+      // The first writer inserts and stays open (as a client waiting for its own process would).
+      await asApp.query('begin');
+      const first = await asApp.query(`insert into audit_log (actor_id, actor_role, action, subject_type, subject_id) values ('u-test', 'admin', 'test.open', 'test', 'T-open-1') returning id`);
+      // The second writer must not wait for it: a lock wait would fail at once under this timeout.
+      await other.query(`set lock_timeout = '200ms'`);
+      const second = await other.query(`insert into audit_log (actor_id, actor_role, action, subject_type, subject_id) values ('u-test', 'admin', 'test.open', 'test', 'T-open-2') returning id`);
+      await asApp.query('commit');
+      // Chained in the order of the commits, not of the ids.
+      const rows = await sys.db.selectFrom('audit_log').select(['id', 'chain_seq', 'prev_hash', 'hash'])
+        .where('id', 'in', [first.rows[0].id, second.rows[0].id]).orderBy('chain_seq').execute();
+      expect(rows.map((r) => r.id)).toEqual([second.rows[0].id, first.rows[0].id]);
+      expect(BigInt(rows[0]!.id)).toBeGreaterThan(BigInt(rows[1]!.id));
+      expect(Number(rows[1]!.chain_seq)).toBe(Number(rows[0]!.chain_seq) + 1);
+      expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+      expect(await verifyAuditChain(sys.appDb)).toMatchObject({ valid: true, firstBrokenId: null });
+    } finally {
+      await asApp.query('rollback').catch(() => undefined);
+      await other.end();
+    }
+  });
+
+  it('refuses a record in a REPEATABLE READ transaction, whose snapshot could fork the chain', async () => {
+    await asApp.query('begin isolation level repeatable read');
+    try {
+      await expect(asApp.query(`insert into audit_log (actor_id, actor_role, action, subject_type, subject_id) values ('u-test', 'admin', 'test.rr', 'test', 'T-rr')`))
+        .rejects.toThrow(/READ COMMITTED only/);
+    } finally {
+      await asApp.query('rollback');
+    }
   });
 
   it.each([
@@ -127,6 +165,7 @@ describe('the application role', () => {
     ['session_replication_role', 'set session_replication_role = replica', /permission denied to set parameter/],
     ['DROP TRIGGER', 'drop trigger audit_log_append_only on audit_log', /must be owner/],
     ['DROP TRIGGER (chain)', 'drop trigger audit_log_chain on audit_log', /must be owner/],
+    ['DROP TRIGGER (chain at commit)', 'drop trigger audit_log_chain_at_commit on audit_log', /must be owner/],
     ['ALTER TABLE', 'alter table audit_log add column note text', /must be owner/],
     ['DROP TABLE', 'drop table audit_log', /must be owner/],
     ['replace the chain function', 'create or replace function audit_log_chain() returns trigger language plpgsql as $$ begin return new; end $$', /must be owner|permission denied/],
@@ -142,9 +181,11 @@ describe('the application role', () => {
     try {
       await asApp.query(`insert into pg_temp.audit_log values (9223372036854775000, '${'f'.repeat(64)}')`);
       const { rows } = await asApp.query(
-        `insert into public.audit_log (actor_id, actor_role, action, subject_type, subject_id) values ('u-test', 'admin', 'test.temp', 'test', 'T-temp') returning prev_hash`,
+        `insert into public.audit_log (actor_id, actor_role, action, subject_type, subject_id) values ('u-test', 'admin', 'test.temp', 'test', 'T-temp') returning id`,
       );
-      expect(rows[0].prev_hash).not.toBe('f'.repeat(64));
+      const chained = await asApp.query('select prev_hash from public.audit_log where id = $1', [rows[0].id]);
+      expect(chained.rows[0].prev_hash).toMatch(/^[0-9a-f]{64}$/);
+      expect(chained.rows[0].prev_hash).not.toBe('f'.repeat(64));
     } finally {
       await asApp.query('drop table pg_temp.audit_log');
     }
@@ -155,6 +196,8 @@ describe('the application role', () => {
 describe('the owner', () => {
   it('is refused UPDATE, DELETE and TRUNCATE by the triggers', async () => {
     await expect(sql`update audit_log set action = 'x'`.execute(sys.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_log set chain_seq = chain_seq + 1000000`.execute(sys.db)).rejects.toThrow(/append-only/);
+    await expect(sql`update audit_log set hash = ${'0'.repeat(64)}`.execute(sys.db)).rejects.toThrow(/append-only/);
     await expect(sql`delete from audit_log`.execute(sys.db)).rejects.toThrow(/append-only/);
     await expect(sql`truncate audit_log`.execute(sys.db)).rejects.toThrow(/append-only/);
   });
@@ -167,15 +210,16 @@ describe('the hash chain', () => {
       method: 'POST', as: caseManager, json: { text: 'Audit trail test.' }, headers: { 'idempotency-key': `audit-trail-${suffix}` },
     });
     expect(note.status).toBe(201);
-    // Ten connections at once: the advisory lock in the insert trigger keeps one chain.
+    // Ten connections at once: the advisory lock taken at each commit keeps one chain.
     const pool = await connectDatabase({ kind: 'postgres', url: urlFor(databaseName, inject('pgAppRole')), poolSize: 10 });
     try {
       await Promise.all(Array.from({ length: 40 }, (_, i) => recordAudit(pool.db, entry(100 + i, { actor_id: i % 2 ? 'u-odd' : 'u-even' }))));
     } finally {
       await pool.db.destroy();
     }
-    const rows = await sys.db.selectFrom('audit_log').select(['id', 'prev_hash', 'hash']).orderBy('id').execute();
+    const rows = await sys.db.selectFrom('audit_log').select(['id', 'chain_seq', 'prev_hash', 'hash']).orderBy('chain_seq').execute();
     expect(rows[0]!.prev_hash).toBe(AUDIT_CHAIN_GENESIS);
+    rows.forEach((row, i) => expect(Number(row.chain_seq), `record ${row.id}`).toBe(Number(rows[0]!.chain_seq) + i));
     rows.slice(1).forEach((row, i) => expect(row.prev_hash, `record ${row.id}`).toBe(rows[i]!.hash));
     expect(new Set(rows.map((r) => r.hash)).size).toBe(rows.length);
 
@@ -184,7 +228,7 @@ describe('the hash chain', () => {
   });
 
   it('finds a record the owner altered behind the triggers, and where', async () => {
-    const victim = await sys.db.selectFrom('audit_log').select(['id', 'details']).where('actor_id', '=', 'u-odd').orderBy('id').executeTakeFirstOrThrow();
+    const victim = await sys.db.selectFrom('audit_log').select(['id', 'chain_seq', 'details']).where('actor_id', '=', 'u-odd').orderBy('chain_seq').executeTakeFirstOrThrow();
     const tamper = async (details: unknown) => {
       await sys.db.transaction().execute(async (tx) => {
         await sql`alter table audit_log disable trigger audit_log_append_only`.execute(tx);
@@ -195,7 +239,7 @@ describe('the hash chain', () => {
     await tamper({ n: 'rewritten' });
     const broken = await verifyAuditChain(sys.appDb);
     expect(broken).toMatchObject({ valid: false, firstBrokenId: victim.id });
-    const before = await sys.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('id', '<', victim.id).executeTakeFirstOrThrow();
+    const before = await sys.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('chain_seq', '<', victim.chain_seq).executeTakeFirstOrThrow();
     expect(broken.checked).toBe(Number(before.n) + 1);
 
     const res = await app.inject({ method: 'GET', url: '/audit/verify', headers: { authorization: `Bearer ${adminToken}` } });
@@ -207,24 +251,40 @@ describe('the hash chain', () => {
     expect((await verifyAuditChain(sys.appDb)).valid).toBe(true);
   });
 
+  it('finds a committed record the chain never took (its trigger set aside)', async () => {
+    const id = await sys.db.transaction().execute(async (tx) => {
+      await sql`alter table audit_log disable trigger audit_log_chain_at_commit`.execute(tx);
+      const row = await tx.insertInto('audit_log').values(entry(900)).returning('id').executeTakeFirstOrThrow();
+      await sql`alter table audit_log enable trigger audit_log_chain_at_commit`.execute(tx);
+      return row.id;
+    });
+    expect(await verifyAuditChain(sys.appDb)).toMatchObject({ valid: false, firstBrokenId: String(id) });
+    await sys.db.transaction().execute(async (tx) => {
+      await sql`alter table audit_log disable trigger audit_log_append_only`.execute(tx);
+      await sql`delete from audit_log where id = ${id}`.execute(tx);
+      await sql`alter table audit_log enable trigger audit_log_append_only`.execute(tx);
+    });
+    expect((await verifyAuditChain(sys.appDb)).valid).toBe(true);
+  });
+
   it('finds a record the owner removed, at the record after it', async () => {
-    const ids = await sys.db.selectFrom('audit_log').select('id').where('actor_id', '=', 'u-even').orderBy('id').limit(2).execute();
+    const ids = await sys.db.selectFrom('audit_log').select('id').where('actor_id', '=', 'u-even').orderBy('chain_seq').limit(2).execute();
     // occurred_at as text: a JavaScript Date would drop its microseconds, and the hash covers them.
     const full = await sys.db.selectFrom('audit_log').selectAll().select(sql<string>`occurred_at::text`.as('occurred')).where('id', '=', ids[0]!.id).executeTakeFirstOrThrow();
-    const next = await sys.db.selectFrom('audit_log').select('id').where('id', '>', ids[0]!.id).orderBy('id').executeTakeFirstOrThrow();
+    const next = await sys.db.selectFrom('audit_log').select('id').where('chain_seq', '>', full.chain_seq).orderBy('chain_seq').executeTakeFirstOrThrow();
     await sys.db.transaction().execute(async (tx) => {
       await sql`alter table audit_log disable trigger audit_log_append_only`.execute(tx);
       await sql`delete from audit_log where id = ${full.id}`.execute(tx);
       await sql`alter table audit_log enable trigger audit_log_append_only`.execute(tx);
     });
     expect(await verifyAuditChain(sys.appDb)).toMatchObject({ valid: false, firstBrokenId: next.id });
-    // Put back, with both triggers out of the way (the owner can; that is the point of the check).
+    // Put back, with the chain's triggers out of the way (the owner can; that is the point of the check).
     await sys.db.transaction().execute(async (tx) => {
-      await sql`alter table audit_log disable trigger audit_log_chain`.execute(tx);
-      await sql`insert into audit_log (id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, details, request_id, idempotency_key, prev_hash, hash)
+      await sql`alter table audit_log disable trigger audit_log_chain, disable trigger audit_log_chain_at_commit`.execute(tx);
+      await sql`insert into audit_log (id, occurred_at, actor_id, actor_role, action, subject_type, subject_id, details, request_id, idempotency_key, chain_seq, prev_hash, hash)
         values (${full.id}, ${full.occurred}::timestamptz, ${full.actor_id}, ${full.actor_role}, ${full.action}, ${full.subject_type}, ${full.subject_id},
-          ${JSON.stringify(full.details)}::jsonb, ${full.request_id}, ${full.idempotency_key}, ${full.prev_hash}, ${full.hash})`.execute(tx);
-      await sql`alter table audit_log enable trigger audit_log_chain`.execute(tx);
+          ${JSON.stringify(full.details)}::jsonb, ${full.request_id}, ${full.idempotency_key}, ${full.chain_seq}, ${full.prev_hash}, ${full.hash})`.execute(tx);
+      await sql`alter table audit_log enable trigger audit_log_chain, enable trigger audit_log_chain_at_commit`.execute(tx);
     });
     expect((await verifyAuditChain(sys.appDb)).valid).toBe(true);
   });
@@ -282,8 +342,10 @@ describe('the migration and the grants', () => {
       expect(result.error).toBeUndefined();
       for (let n = 0; n < 5; n++) await db.insertInto('audit_log').values(entry(n)).execute();
       expect(await migrateToLatest(db)).toContain(CHAIN_MIGRATION);
-      const rows = await db.selectFrom('audit_log').select(['id', 'subject_id', 'prev_hash', 'hash']).orderBy('id').execute();
+      const rows = await db.selectFrom('audit_log').select(['id', 'chain_seq', 'subject_id', 'prev_hash', 'hash']).orderBy('id').execute();
       expect(rows.map((r) => r.subject_id)).toEqual(['T-0', 'T-1', 'T-2', 'T-3', 'T-4']);
+      // 0090 chained in id order; the chain at commit (0100) keeps that order for them.
+      expect(rows.map((r) => r.chain_seq)).toEqual(rows.map((r) => r.id));
       expect(rows[0]!.prev_hash).toBe(AUDIT_CHAIN_GENESIS);
       await recordAudit(db as Kysely<Database>, entry(5));
       expect(await verifyAuditChain(db as Kysely<Database>)).toMatchObject({ valid: true, checked: 6 });

@@ -2,7 +2,7 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { coordinatorsOnDuty } from '../../../db/repositories/crisis-roster.js';
 import { resolveLocationLink, unknownLocationReferences } from '../../../db/repositories/locations.js';
-import { auditMeldingChanges, findMelding, meldingWriteOf, saveMeldingRowAndTimeline } from '../../../db/repositories/meldingen.js';
+import { findMelding, meldingWriteOf, writeMelding } from '../../../db/repositories/meldingen.js';
 import { meldingIdFor, meldingStartAttributes } from '../../../workflows/melding/client.js';
 import {
   type Channel,
@@ -134,11 +134,12 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
 
   /**
    * The intake since issue 15 (docs/meldingen.md, "Never lost"): the API decides the report's
-   * first state with the workflow's own code, and in ONE transaction writes the register row and
-   * its timeline entries, starts the workflow bare (its input carries the decision), and appends
-   * the audit records; then commits and answers. Nothing waits for a workflow task.
+   * first state with the workflow's own code, and in ONE transaction writes the register row, its
+   * timeline entries and its audit records, then starts the workflow bare (its input carries the
+   * decision); then commits (the audit chain takes the records in the commit) and answers. Nothing
+   * waits for a workflow task.
    *
-   * - The start comes after the row is written and before the commit: a row the database refuses
+   * - The start comes after the rows are written and before the commit: a row the database refuses
    *   (a data error) starts nothing; a failed start rolls the row back; a crash between the start
    *   and the commit leaves a workflow whose first task writes the same rows (its backstop save).
    *   No committed register row is ever without its workflow, no workflow without its row.
@@ -156,7 +157,7 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
     let started = false;
     try {
       await deps.db.transaction().execute(async (tx) => {
-        await saveMeldingRowAndTimeline(tx, write);
+        await writeMelding(tx, write);
         await deps.temporal.workflow.start(meldingWorkflowType, {
           workflowId: meldingWorkflowId(input.meldingId),
           taskQueue: deps.taskQueue,
@@ -166,7 +167,6 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
           typedSearchAttributes: meldingStartAttributes(state),
         });
         started = true;
-        await auditMeldingChanges(tx, write);
       });
     } catch (err) {
       // Another send of the same report got there first: its start (running or closed), or its
