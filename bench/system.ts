@@ -25,7 +25,8 @@ import { ensureTemporalCli } from '../platform/temporal-cli.js';
 import { createTokenService, type TokenService } from '../api/auth/tokens.js';
 import { createWorker, installWorkerLogging, type WorkerSetup, type WorkerTuning } from '../platform/worker.js';
 import { startModularSimulator } from '../modular/simulator.js';
-import { adminQuery as adminQueryAt, freePort } from '../test/support/postgres-admin.js';
+import { freePort } from '../test/support/free-port.js';
+import { adminQuery as adminQueryAt } from '../test/support/postgres-admin.js';
 
 installWorkerLogging('warn');
 

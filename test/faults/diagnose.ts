@@ -1,12 +1,22 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import protos from '@temporalio/proto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
+import { RUN_DIR } from './system.js';
 import type { Proc } from './workload.js';
+
+const proto = protos.temporal;
+type HistoryEvent = protos.temporal.api.history.v1.IHistoryEvent;
 
 /**
  * What a lost process was waiting on when the check gave up, read from Temporal: its workflows
  * (the process and, for a case, its step flows), each with its status, a pending workflow task,
- * its pending activities with their last failure, and the last events of its history. A lost
+ * its pending activities with their last failure, the last events of its history, and how long
+ * a query takes to answer (the built-in stack trace: a worker must take it up, so a query that
+ * does not come back points at the worker or the task queue, not at the process's code). The
+ * whole history goes to RUN_DIR/history-<workflow>.json (kept with FAULTS_KEEP_LOGS=1). A lost
  * process is a defect to explain, not a number to report.
  */
 export async function diagnoseLost(temporal: Client, db: Kysely<Database>, lost: Proc[], max = 3): Promise<string[]> {
@@ -59,13 +69,31 @@ async function describeBriefly(temporal: Client, workflowId: string): Promise<st
     const task = d.raw.pendingWorkflowTask;
     const activities = (d.raw.pendingActivities ?? []).map((a) =>
       `${a.activityType?.name ?? '?'} attempt ${a.attempt ?? 1}${a.lastFailure?.message ? ` (${a.lastFailure.message.slice(0, 160)})` : ''}`);
-    const events = (await handle.fetchHistory()).events ?? [];
-    const last = events.slice(-8).map((e) => String(e.eventType ?? '?').replace('EVENT_TYPE_', '').toLowerCase());
+    const history = await handle.fetchHistory();
+    const events = history.events ?? [];
+    writeFileSync(join(RUN_DIR, `history-${workflowId.replace(/[^A-Za-z0-9-]+/g, '_')}.json`), JSON.stringify(proto.api.history.v1.History.toObject(history as protos.temporal.api.history.v1.History, { longs: String, enums: String }), null, 1));
+    const last = events.slice(-8).map(eventName);
     return `${workflowId} ${d.status.name}` +
       (task ? `; workflow task ${String(task.state).toLowerCase()} attempt ${task.attempt ?? 1}` : '') +
       (activities.length ? `; activities ${activities.join(', ')}` : '') +
-      `; ${events.length} events, last: ${last.join(' > ')}`;
+      `; ${events.length} events, last: ${last.join(' > ')}` +
+      (d.status.name === 'RUNNING' ? `; ${await timedQuery(handle)}` : '');
   } catch (err) {
     return `${workflowId}: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}`;
   }
+}
+
+function eventName(e: HistoryEvent): string {
+  const name = typeof e.eventType === 'number' ? proto.api.enums.v1.EventType[e.eventType] : String(e.eventType ?? '?');
+  return (name ?? '?').replace('EVENT_TYPE_', '').toLowerCase();
+}
+
+/** The built-in stack-trace query, timed (at most 15 s). */
+async function timedQuery(handle: ReturnType<Client['workflow']['getHandle']>): Promise<string> {
+  const t = Date.now();
+  const answer = await Promise.race([
+    handle.query('__stack_trace').then(() => 'answered', (err: unknown) => `failed: ${err instanceof Error ? err.message.slice(0, 160) : String(err)}`),
+    new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 15_000).unref()),
+  ]);
+  return `query ${answer} after ${Date.now() - t} ms`;
 }

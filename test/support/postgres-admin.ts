@@ -1,8 +1,7 @@
-import { createServer } from 'node:net';
 import pg from 'pg';
 
 // What the integration tests, the fault checks and the bench do as PostgreSQL's administrator
-// (creating and dropping their own databases and roles), and the free port each of them needs.
+// (creating and dropping their own databases and roles).
 
 /** Runs one statement on its own connection as the administrator (create/drop database, role). */
 export async function adminQuery(adminUrl: string, query: string): Promise<void> {
@@ -25,17 +24,4 @@ export async function dropDatabasesStartingWith(adminUrl: string, prefix: string
   } finally {
     await client.end();
   }
-}
-
-/** A TCP port free on 127.0.0.1 at the moment of asking. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -70,11 +70,18 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
   const answersWhenReady = patched('case-answers-when-step-ready');
   // Cases started before this change answered their close before the register said closed.
   const closeAnswersWhenRecorded = patched('case-close-answers-when-recorded');
+  // Cases started before this change dropped a step's first progress when it came in the same
+  // workflow task as the step's start (as after a worker kill: docs/reliability.md, gap 7): the
+  // case then never took a command for that step.
+  const progressBeforeStepStarted = patched('case-progress-before-step-started');
   let closeRequest: { actor: Actor; reason: string } | undefined;
   let closureRecorded = false;
   let urgentRequest: { actor: Actor; reason: string; decision: DecisionKind } | undefined;
   let urgentSteps = 0;
   let child: ChildWorkflowHandle<(i: unknown) => Promise<FlowOutcome>> | undefined;
+  /** The step flow being started or running: its progress counts from its start command on. */
+  let stepWorkflowId: string | undefined;
+  const currentStepId = () => (progressBeforeStepStarted ? stepWorkflowId : child?.workflowId);
   let events = 0;
   let progressed = false;
 
@@ -137,7 +144,7 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
 
   setHandler(flowProgressSignal, (flow) => {
     guard.apply(() => {
-      if (child && flow.workflowId === child.workflowId && flow.seq > (state.current?.seq ?? 0)) {
+      if (flow.workflowId === currentStepId() && flow.seq > (state.current?.seq ?? 0)) {
         state.current = flow;
         state.block = flow.block;
         progressed = true;
@@ -316,13 +323,19 @@ export async function enforcementCaseWorkflow(input: CaseInput): Promise<CaseSta
     const step = next;
     if (guard.busy) await guard.untilIdle();
     const n = state.steps.length + 1;
+    const workflowId = `${workflowInfo().workflowId}/${workflowInfo().runId.slice(0, 8)}/${n}-${step.flow}`;
+    // The step may report in before its start is seen here: in the same workflow task, signals come first.
+    if (progressBeforeStepStarted) {
+      stepWorkflowId = workflowId;
+      state.current = null;
+    }
     child = await startChild(flowWorkflowTypes[step.flow], {
-      workflowId: `${workflowInfo().workflowId}/${workflowInfo().runId.slice(0, 8)}/${n}-${step.flow}`,
+      workflowId,
       args: [{ caseId: input.caseId, flow: step.flow, location: input.location, settings: input.settings, milestone: step.milestone, decision: step.decision }],
     });
     if (guard.busy) await guard.untilIdle();
     state.step = step.flow;
-    state.current = null;
+    if (!progressBeforeStepStarted) state.current = null;
     if (step.flow === 'dringende_beslissing') urgentSteps += 1;
     state.steps.push({ flow: step.flow, workflowId: child.workflowId, startedAt: toIsoUtc(Date.now()), endedAt: null, outcome: null });
     await save(system, 'handhaving.step', `Stap gestart: ${step.flow}`, { flow: step.flow, workflowId: child.workflowId });
