@@ -5,9 +5,9 @@ import { createServer } from 'node:net';
 // dev server, the API, SMTP, proxies). A port the kernel hands out with `listen(0)` lies in the
 // ephemeral range, from which it also picks the source port of every outgoing connection: between
 // closing the probe and the server's own bind, a PostgreSQL or gRPC client may take it, and the
-// server dies with "address already in use" (seen 2026-12-02: the fault run's dev server, while a
-// benchmark opened connections beside it). So a port is chosen below that range, where the kernel
-// never picks a source port, and never twice by one process.
+// server dies with "address already in use" (seen 2026-12-02 09:43: the fault run's dev server).
+// So a port is chosen below that range, where the kernel never picks a source port, and never
+// twice by one process.
 
 const given = new Set<number>();
 
