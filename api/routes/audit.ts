@@ -13,7 +13,7 @@ const auditEntrySchema = {
   type: 'object',
   required: ['id', 'occurredAt', 'actorId', 'actorRole', 'action', 'subjectType', 'subjectId', 'details', 'requestId', 'prevHash', 'hash'],
   properties: {
-    id: { type: 'string', description: 'Position in the hash chain (ascending in the order recorded).' },
+    id: { type: 'string', description: 'The record\'s number, ascending in the order the records were inserted; the hash chain follows the order of their commits (GET /audit/verify).' },
     occurredAt: instant,
     actorId: { type: 'string' },
     actorRole: { type: 'string' },
@@ -22,7 +22,7 @@ const auditEntrySchema = {
     subjectId: { type: 'string' },
     details: { type: 'object', additionalProperties: true },
     requestId: nullableString,
-    prevHash: { type: 'string', description: 'hex SHA-256 of the previous record (64 zeros for the first).' },
+    prevHash: { type: 'string', description: 'hex SHA-256 of the record before this one in the chain (64 zeros for the first).' },
     hash: { type: 'string', description: 'hex SHA-256 of prevHash and this record\'s content.' },
   },
 } as const;
