@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
+import { awaitProcesses, countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
 import type { CheckResult } from './report.js';
 import { type Child, freePort, isAlive, log, sleep, startApi, startWorker } from './system.js';
 import { TcpProxy } from './tcp-proxy.js';
-import { ApiClient, awaitAll, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
+import { ApiClient, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
 
 export interface PostgresCutOptions {
   mix: Mix;
@@ -95,7 +95,7 @@ export function postgresCutCheck(o: PostgresCutOptions): Promise<CheckResult> {
     for (const c of crashed) t.failures.push(`crashed during the cut: ${c.slice(0, 300)}`);
     // A command accepted during the cut must complete after: it is found in the register.
     await driving;
-    const open = await awaitAll(client, database.db, procs, Math.max(120_000, o.budgetS * 3_000));
+    const open = await awaitProcesses(stage, client, procs, Math.max(120_000, o.budgetS * 3_000));
     let acceptedFound = 0;
     for (const a of acceptedDuringCut) {
       const r = await client.call('GET', `/meldingen/${a.id}`, target.teamCoordinator, undefined, undefined, 30_000);

@@ -1,7 +1,7 @@
-import { countOutcome, planWorkload, runCheck, startApp, startStage } from './harness.js';
+import { awaitProcesses, countOutcome, planWorkload, runCheck, startApp, startStage } from './harness.js';
 import type { CheckResult } from './report.js';
 import { isAlive, kill9, log, sleep } from './system.js';
-import { ApiClient, awaitAll, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
+import { ApiClient, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
 
 export interface ProductionShapeOptions {
   mix: Mix;
@@ -47,7 +47,7 @@ export function productionShapeCheck(o: ProductionShapeOptions): Promise<CheckRe
       const r = await only.once('GET', path, p.teamCoordinator);
       if (r.status === 200) servedByB += 1;
     }
-    const open = await awaitAll(only, database.db, procs, Math.max(120_000, o.budgetS * 3_000));
+    const open = await awaitProcesses(stage, only, procs, Math.max(120_000, o.budgetS * 3_000));
     await countOutcome(t, stage, { mix: o.mix, procs, open, since, clients: [client] }, {
       'pending (side effect still due) when worker-a was killed': t.inFlight,
       'worker-a alive at the end': String(isAlive(workers[0]!)),

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
-import { countOutcome, planWorkload, runCheck, startApp, startStage } from './harness.js';
+import { awaitProcesses, countOutcome, planWorkload, runCheck, startApp, startStage } from './harness.js';
 import type { CheckResult } from './report.js';
 import { log, sleep } from './system.js';
-import { ApiClient, awaitAll, driveAll, type Mix, reportDeadlines } from './workload.js';
+import { ApiClient, driveAll, type Mix, reportDeadlines } from './workload.js';
 
 export interface SmtpAwayOptions {
   mix: Mix;
@@ -47,7 +47,7 @@ export function smtpAwayCheck(o: SmtpAwayOptions): Promise<CheckResult> {
     await smtp.up();
     log(`check ${id}: SMTP back after ${Math.round((Date.now() - downAt) / 1000)} s; ${t.inFlight} e-mails were queued`);
     await driving;
-    const open = await awaitAll(client, database.db, procs, 90_000);
+    const open = await awaitProcesses(stage, client, procs, 90_000);
     await countOutcome(t, stage, { mix: o.mix, procs, open, since, clients: [client], settleMs: Math.max(2_000, o.pollMs * 2) }, {
       'SMTP down (s) / OUTBOX_POLL_MS': `${Math.round(o.downMs / 1000)} / ${o.pollMs}`,
       'e-mails queued when SMTP returned': t.inFlight,

@@ -1,7 +1,7 @@
-import { countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
+import { awaitProcesses, countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
 import type { CheckResult } from './report.js';
 import { isAlive, kill9, log, sleep, startWorker } from './system.js';
-import { ApiClient, awaitAll, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
+import { ApiClient, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
 
 export interface TemporalKillOptions {
   mix: Mix;
@@ -88,7 +88,7 @@ export function temporalKillCheck(o: TemporalKillOptions): Promise<CheckResult> 
       return -1;
     })();
     await driving;
-    const open = await awaitAll(client, database.db, procs, Math.max(120_000, o.budgetS * 3_000));
+    const open = await awaitProcesses(stage, client, procs, Math.max(120_000, o.budgetS * 3_000));
     await countOutcome(t, stage, { mix: o.mix, procs, open, since, clients: [client, probe] }, {
       'Temporal down (s)': Math.round(o.downMs / 1000),
       '/readyz while down: 503 problem+json / naming Temporal / other': `${seen.readyz503} / ${seen.readyzNamesTemporal} / ${seen.readyzOther}`,

@@ -1,7 +1,7 @@
-import { countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
+import { awaitProcesses, countOutcome, planWorkload, runCheck, startApp, startStage, whenStarted } from './harness.js';
 import { type CheckResult } from './report.js';
 import { kill9, log, sleep, startWorker, temporalClient } from './system.js';
-import { ApiClient, awaitAll, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
+import { ApiClient, driveAll, type Mix, pendingNow, reportDeadlines } from './workload.js';
 
 export interface WorkerKillOptions {
   mix: Mix;
@@ -55,7 +55,7 @@ export function workerKillCheck(o: WorkerKillOptions): Promise<CheckResult> {
     await Promise.all([driving, killer]);
     t.inFlight = Math.max(0, ...pendingAtKill);
     log(`check 1: all started (${procs.filter((p) => p.id).length} accepted); waiting for every process to reach its state`);
-    const open = await awaitAll(client, database.db, procs, Math.max(120_000, o.budgetS * 3_000));
+    const open = await awaitProcesses(stage, client, procs, Math.max(120_000, o.budgetS * 3_000));
     const orders = (await (await fetch(`${modular!.url}/_control/orders`)).json()) as { createRequests: number }[];
     await countOutcome(t, stage, { mix: o.mix, procs, open, since, clients: [client] }, {
       'in flight at each kill (accepted, side effect still due)': pendingAtKill.join(', '),

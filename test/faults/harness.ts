@@ -54,6 +54,8 @@ export interface Stage {
   modular?: RunningModularSimulator;
   smtp: Smtp;
   env: Record<string, string>;
+  /** The uncertain e-mails the check's operator settled so far (settleUncertain). */
+  settled: { resolved: number; retried: number };
 }
 
 export interface StageOptions {
@@ -91,7 +93,7 @@ export async function startStage(t: Tally, o: StageOptions): Promise<Stage> {
     enforcementOverrides,
     ...o.env,
   });
-  return { database, temporal, modular, smtp, env };
+  return { database, temporal, modular, smtp, env, settled: { resolved: 0, retried: 0 } };
 }
 
 /** The application's processes: workers and APIs, the current ones stopped when the check ends (a check may replace them). */
@@ -138,8 +140,9 @@ export interface Outcome {
 export async function countOutcome(t: Tally, s: Stage, o: Outcome, extra: Record<string, string | number> = {}): Promise<void> {
   const [client] = o.clients;
   // E-mails a kill left uncertain are not lost and not sent twice: the operator settles them.
-  const settled = client ? await settleUncertain(s, client) : { resolved: 0, retried: 0 };
-  const open = settled.resolved + settled.retried > 0 && client ? await awaitAll(client, s.database.db, o.open, 60_000) : o.open;
+  const late = client ? await settleUncertain(s, client) : 0;
+  const open = late > 0 && client ? await awaitAll(client, s.database.db, o.open, 60_000) : o.open;
+  const { settled } = s;
   t.lost = open.length;
   // Let anything that would be sent twice arrive before counting.
   await sleep(o.settleMs ?? 3_000);
@@ -192,20 +195,28 @@ export async function whenStarted(procs: Proc[], share: number, jitterMs: number
 /**
  * What an operator does with the outbox's incidents (docs/reliability.md, "An e-mail whose
  * delivery is uncertain"): looks in the SMTP server's log for the e-mail's Message-ID; resolves the
- * incident when the server has it (the e-mail counts as sent), retries it when it has not.
+ * incident when the server has it (the e-mail counts as sent), retries it when it has not. Counted
+ * in the stage's `settled`; answers how many it settled now.
  */
-export async function settleUncertain(s: Stage, client: ApiClient): Promise<{ resolved: number; retried: number }> {
+export async function settleUncertain(s: Stage, client: ApiClient): Promise<number> {
   const rows = await s.database.db.selectFrom('outbox_messages').select(['id', 'idempotency_key']).where('status', '=', 'uncertain').execute();
   const atServer = new Set(s.smtp.received.map((m) => m.messageId.replace(/^<|@.*$/g, '')));
-  let resolved = 0;
-  let retried = 0;
+  let now = 0;
   for (const row of rows) {
     const has = atServer.has(Buffer.from(row.idempotency_key).toString('base64url'));
     const r = await client.call('POST', `/incidents/${outboxIncidentId(row.id)}/${has ? 'resolve' : 'retry'}`, 'u-admin', {});
     if (r.status === 200 || r.status === 202) {
-      if (has) resolved += 1;
-      else retried += 1;
+      s.settled[has ? 'resolved' : 'retried'] += 1;
+      now += 1;
     }
   }
-  return { resolved, retried };
+  return now;
+}
+
+/**
+ * Waits for every accepted process to reach its state, the operator settling uncertain e-mails
+ * as they are flagged: a process whose e-mail a kill left uncertain reaches its state only then.
+ */
+export function awaitProcesses(s: Stage, client: ApiClient, procs: Proc[], timeoutMs: number): Promise<Proc[]> {
+  return awaitAll(client, s.database.db, procs, timeoutMs, () => settleUncertain(s, client));
 }

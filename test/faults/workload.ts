@@ -271,11 +271,15 @@ export async function reached(api: ApiClient, db: Kysely<Database>, p: Proc): Pr
   return letters.length === 3 && letters.every((l) => l.channel !== 'email' || !l.recipient_address?.includes('@') || l.status === 'sent');
 }
 
-/** Polls every accepted process until all reached their state or the time is up; answers the lost ones. */
-export async function awaitAll(api: ApiClient, db: Kysely<Database>, procs: Proc[], timeoutMs: number): Promise<Proc[]> {
+/**
+ * Polls every accepted process until all reached their state or the time is up; answers the lost
+ * ones. `eachRound` runs before every round (what an operator does meanwhile).
+ */
+export async function awaitAll(api: ApiClient, db: Kysely<Database>, procs: Proc[], timeoutMs: number, eachRound?: () => Promise<unknown>): Promise<Proc[]> {
   const deadline = Date.now() + timeoutMs;
   let open = procs.filter((p) => p.id);
   while (open.length > 0 && Date.now() < deadline) {
+    await eachRound?.();
     const still: Proc[] = [];
     for (let i = 0; i < open.length; i += 10) {
       const batch = open.slice(i, i + 10);
