@@ -4,15 +4,21 @@ import { gunzipSync } from 'node:zlib';
 import protos from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { feedEnforcementCase } from '../../workflows/enforcement/client.js';
+import { caseStateQuery, enforcementCaseWorkflowId, republishProgressSignal } from '../../workflows/enforcement/definitions.js';
+import type { ResyncReport } from '../../workflows/enforcement/resync.js';
 import { isoWeekOf } from '../../workflows/clock/iso-week.js';
 import { dueAtKey } from '../../workflows/search-attributes.js';
 import { caseApi, kbTeamLocations, type CaseView, enforcementOverrides, inDays, jurist, kb, tc } from './handhaving-helpers.js';
-import { startTestSystem, type TestSystem } from './harness.js';
+import { startTestSystem, TEST_PAYLOAD_KEYS, temporalAddress, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
 
 // Regression tests for the enforcement defects of issue 9, on the real Temporal dev server and
 // PostgreSQL, with day terms of 1.5 s and the Modular simulator for the inspection path.
+
+const run = promisify(execFile);
 
 let sys: TestSystem;
 let api: ReturnType<typeof caseApi>;
@@ -251,6 +257,36 @@ describe('defect 9: an urgent advice proposes the decision in urgent necessity',
     expect(kept.waitingFor).toBe(kept.live!.current!.waitingFor);
     const audit = await sys.db.selectFrom('audit_log').select('action').where('subject_id', '=', id).where('action', 'in', ['handhaving.urgent_proposed', 'handhaving.urgent_declined']).execute();
     expect(audit.map((a) => a.action).sort()).toEqual(['handhaving.urgent_declined', 'handhaving.urgent_proposed']);
+  });
+});
+
+describe('gap 7: the operator\'s repair of a case that lost its step\'s progress (npm run cases:resync)', () => {
+  it('finds no stuck case in a healthy system; a step asked to report again changes nothing but its report count', async () => {
+    const { location_id: locationId } = location();
+    const opened = await api.open(locationId);
+    const handle = sys.temporal.workflow.getHandle(enforcementCaseWorkflowId(locationId));
+    const before = await handle.query(caseStateQuery);
+    expect(before.current).toMatchObject({ flow: 'aanmaning', block: 'mijlpaal' });
+
+    // The operator's script, as its own process against this system's Temporal: reads, repairs nothing.
+    const script = join(import.meta.dirname, '..', '..', 'scripts', 'resync-cases.ts');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', script, '--grace-s', '0'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TEMPORAL_ADDRESS: temporalAddress(), TEMPORAL_NAMESPACE: inject('temporalNamespace'), TEMPORAL_TASK_QUEUE: sys.taskQueue, PAYLOAD_KEYS: TEST_PAYLOAD_KEYS },
+    });
+    const report = JSON.parse(stdout) as ResyncReport & { applied: boolean };
+    expect(report).toMatchObject({ applied: false, stuck: [], unreadable: [] });
+    expect(report.checked).toBeGreaterThanOrEqual(1);
+
+    // What --apply sends to a stuck case's step, here to a healthy one: the case hears the same state again.
+    const audit = async () => (await sys.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('subject_id', '=', opened.id).executeTakeFirstOrThrow()).n;
+    const recorded = await audit();
+    await sys.temporal.workflow.getHandle(before.steps[0]!.workflowId).signal(republishProgressSignal);
+    const after = await eventually(() => handle.query(caseStateQuery), (c) => (c.current?.seq ?? 0) > before.current!.seq);
+    expect(after.current).toMatchObject({ flow: 'aanmaning', block: before.current!.block, waitingFor: before.current!.waitingFor });
+    expect(after.steps).toHaveLength(1);
+    expect(await audit()).toBe(recorded);
+    const res = await api.call(`/handhaving/${opened.id}/shortcomings`, kb, { shortcomings: ['Geen brandoefening'], remedyBy: inDays(3) });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
   });
 });
 

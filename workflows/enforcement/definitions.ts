@@ -227,6 +227,12 @@ export const assignCaseUpdate = defineUpdate<CaseState, [AssignCaseCommand]>('as
 export const caseStateQuery = defineQuery<CaseState>('caseState');
 /** Sent by a flow to its case after every change, so the case's query shows the step live. */
 export const flowProgressSignal = defineSignal<[FlowState]>('flowProgress');
+/**
+ * Asks a flow to tell its case its state again: the operator's repair for a case that lost its
+ * step's progress (docs/reliability.md, gap 7; `npm run cases:resync`). No arguments, so the
+ * Temporal CLI can send it too.
+ */
+export const republishProgressSignal = defineSignal('republishProgress');
 
 // --- flow-level commands (Updates to the running child) --------------------------------------
 

@@ -15,6 +15,7 @@ import {
   flowProgressSignal,
   type LetterOutcome,
   letterOutcomeSignal,
+  republishProgressSignal,
   reviewUpdate,
 } from './definitions.js';
 import { durableActivities, durableRetry } from '../shared/durable-activities.js';
@@ -95,6 +96,11 @@ export class FlowRun {
         this.letterOutcomes.push(o);
         this.changed = true;
       });
+    });
+    // After a command under way, so a refusal that restores the state cannot take back the seq the case saw.
+    setHandler(republishProgressSignal, async () => {
+      if (this.guard.busy) await this.guard.untilIdle();
+      await this.publish();
     });
   }
 
