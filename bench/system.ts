@@ -255,7 +255,10 @@ export async function startBenchSystem(options: BenchSystemOptions): Promise<Ben
       '127.0.0.1',
       0,
     );
-    cleanups.push(() => api.stop());
+    // Under overload the API's close waits for requests that wait on updates the worker has not
+    // answered: bounded, so that the worker is stopped next and nothing writes after the caller
+    // drops the database.
+    cleanups.push(() => Promise.race([api.stop(), new Promise<void>((r) => setTimeout(r, 10_000).unref())]));
     setCallback?.(`${api.url}/modular/webhook`);
     return {
       url: api.url,

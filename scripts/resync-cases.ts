@@ -28,7 +28,7 @@ try {
     taskQueue: config.taskQueue,
     apply: values.apply,
     graceMs: graceS * 1000,
-    onRepair: async (c) => {
+    beforeRepair: async (c) => {
       if (!database) return;
       await recordAudit(database.db, {
         actor_id: operator, actor_role: 'operator', action: 'handhaving.step_progress_resent', subject_type: 'handhaving', subject_id: c.caseId,

@@ -41,8 +41,8 @@ export interface ResyncOptions {
   graceMs: number;
   /** How long to wait, per case, to see the repair hold. */
   confirmMs?: number;
-  /** Called after each repair request (the script's audit record). */
-  onRepair?: (c: StuckCase) => Promise<void>;
+  /** Called before each repair request (the script's audit record): when it throws, nothing is sent. */
+  beforeRepair?: (c: StuckCase) => Promise<void>;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -66,8 +66,8 @@ export async function resyncCases(client: Client, o: ResyncOptions): Promise<Res
     const stuck: StuckCase = { caseId: state.caseId, workflowId: execution.workflowId, stepWorkflowId: step.workflowId, stepStartedAt: step.since, repaired: null };
     report.stuck.push(stuck);
     if (!o.apply) continue;
+    await o.beforeRepair?.(stuck);
     await client.workflow.getHandle(step.workflowId).signal(republishProgressSignal);
-    await o.onRepair?.(stuck);
     const by = Date.now() + (o.confirmMs ?? 10_000);
     do {
       stuck.repaired = (await handle.query(caseStateQuery).catch(() => state)).current !== null;
