@@ -186,9 +186,14 @@ export async function selectForScreening(
 
 // ----- tasks ---------------------------------------------------------------------------------
 
-/** Registers a task once (a re-run of the month finds it and changes nothing). */
+/**
+ * Registers a task once (a re-run of the month finds it and changes nothing). Its id, workflow id
+ * and (month, dossier) come from the same key, so a conflict on any of them is this task: with a
+ * conflict target of `id` alone, two attempts inserting it at the same moment (a retry while the
+ * timed-out attempt still runs) had the second refused by the other unique indexes.
+ */
 export async function insertTask(db: Kysely<Database> | Transaction<Database>, row: NewScreeningTaskRow): Promise<void> {
-  await db.insertInto('screening_tasks').values(row).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await db.insertInto('screening_tasks').values(row).onConflict((oc) => oc.doNothing()).execute();
 }
 
 /** Updates the projection; versions only go up, so a late retry never overwrites a newer state. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertTask } from '../../db/repositories/screening.js';
 import { ensureScreeningSchedule } from '../../workflows/screening/schedule.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, replayAll } from './melding-helpers.js';
@@ -152,6 +153,23 @@ describe('the monthly run', () => {
     expect(selectedEntries).toHaveLength(N);
     const workflows = await sys.temporal.workflow.count(`TaskQueue = "${sys.taskQueue}" AND WorkflowType = "screeningTaskWorkflow"`);
     expect(workflows.count).toBe(N);
+  });
+
+  it('registers a task once when attempts insert it at the same moment (a retry while the timed-out attempt still runs)', async () => {
+    // Seen in the 10× year: two attempts of registerScreeningTasks at once; the task's other
+    // unique keys (workflow_id; month and dossier) refused the second, which became a data error.
+    const model = await sys.db.selectFrom('screening_tasks').selectAll().where('month', '=', '2026-11').executeTakeFirstOrThrow();
+    const refused: string[] = [];
+    for (let round = 0; round < 40; round++) {
+      // A month of its own per round (a dossier has one task a month), far from the run's months.
+      const month = `${2090 + Math.floor(round / 12)}-${String((round % 12) + 1).padStart(2, '0')}`;
+      const id = `SCR-${month}-race`;
+      const row = { ...model, id, month, workflow_id: `screening-task:${id}`, created_at: undefined, updated_at: undefined };
+      const attempts = await Promise.allSettled(Array.from({ length: 6 }, () => insertTask(sys.appDb, row)));
+      for (const a of attempts) if (a.status === 'rejected') refused.push(String((a.reason as Error).message));
+    }
+    await sys.db.deleteFrom('screening_tasks').where('id', 'like', 'SCR-209_-__-race').execute();
+    expect(refused).toEqual([]);
   });
 
   it('codes a screening with each code; verder_onderzoek_nodig creates the follow-up; refuses what is not allowed', async () => {
