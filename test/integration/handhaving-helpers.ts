@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { addDays, localDateOf } from '../../workflows/clock/brussels-time.js';
 import type { TestSystem } from './harness.js';
@@ -77,12 +78,21 @@ export async function kbTeamLocations(sys: TestSystem, limit = 12): Promise<() =
 }
 
 export function caseApi(sys: TestSystem) {
-  async function call(path: string, as: string, json?: unknown): Promise<{ status: number; body: CaseView }> {
-    const res = await sys.http(path, json === undefined ? { as } : { method: 'POST', as, json });
+  async function call(path: string, as: string, json?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: CaseView }> {
+    const res = await sys.http(path, json === undefined ? { as, headers } : { method: 'POST', as, json, headers });
     return { status: res.status, body: (await res.json()) as CaseView };
   }
+  /**
+   * A command as the UI sends it: under an Idempotency-Key, and sent again after a 503 (it carries
+   * Retry-After: the case's state could not be read in time on a loaded machine), at most 4 times.
+   */
   const cmd = async (id: string, path: string, as: string, json: unknown) => {
-    const res = await call(`/handhaving/${id}/${path}`, as, json);
+    const headers = { 'idempotency-key': randomUUID() };
+    let res = await call(`/handhaving/${id}/${path}`, as, json, headers);
+    for (let attempt = 1; res.status === 503 && attempt <= 4; attempt++) {
+      await new Promise((r) => setTimeout(r, 1_000 * attempt));
+      res = await call(`/handhaving/${id}/${path}`, as, json, headers);
+    }
     expect(res.status, `${path}: ${JSON.stringify(res.body).slice(0, 500)}`).toBe(200);
     return res.body;
   };
