@@ -29,7 +29,7 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'intake,lists,open,year').spli
 const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 const profile = {
-  intake: quick ? { sequential: 15, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, concurrent: 100, maxMs: 20_000, levers: true },
+  intake: quick ? { sequential: 15, pauseMs: 100, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, pauseMs: 100, concurrent: 100, maxMs: 20_000, levers: true },
   lists: quick
     ? { requests: 15, volume: { reports: 10_000, cases: 1_000, timeline: 63_000 }, embedded: { reports: 5_000, cases: 500, timeline: 40_000 }, embeddedSeed: 0.1 }
     : { requests: 60, volume: fullVolume, embedded: fullVolume, embeddedSeed: 1 },
@@ -134,26 +134,28 @@ if (intake) {
   md.push(
     '## 1. Intake: `POST /meldingen`',
     '',
-    'Baselines (same server, same input, same codec):',
+    `Baselines (same server, same input, same codec). p50: one call at a time, ${profile.intake.pauseMs} ms apart (the previous call's ` +
+      'background work, in this one process, done); back to back: the next call as soon as the previous answered.',
     '',
-    '| baseline | p50 | p99 | per second with 8 clients |',
-    '| --- | ---: | ---: | ---: |',
-    `| bare workflow start (StartWorkflowExecution, no worker involved) | ${f1(i.bareStart.p50)} ms | ${f1(i.bareStart.p99)} ms | ${f1(i.bareStartConcurrent.perSecond)} |`,
-    `| raw Temporal client, the API's update-with-start (production path) | ${f1(i.rawUpdateWithStart.p50)} ms | ${f1(i.rawUpdateWithStart.p99)} ms | ${f1(i.rawUpdateWithStartConcurrent.perSecond)} |`,
+    '| baseline | p50 | p50 back to back | p99 | per second with 8 clients |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    `| bare workflow start (StartWorkflowExecution, no worker involved) | ${f1(i.bareStart.p50)} ms | ${f1(i.bareStartBackToBack.p50)} ms | ${f1(i.bareStart.p99)} ms | ${f1(i.bareStartConcurrent.perSecond)} |`,
+    `| raw Temporal client, the API's update-with-start (production path) | ${f1(i.rawUpdateWithStart.p50)} ms | ${f1(i.rawUpdateWithStartBackToBack.p50)} ms | ${f1(i.rawUpdateWithStart.p99)} ms | ${f1(i.rawUpdateWithStartConcurrent.perSecond)} |`,
     '',
     `Eager workflow start with update-with-start: ${i.eagerStart.supported ? `accepted, p50 ${f1(i.eagerStart.result!.p50)} ms` : `refused by the server: \`${i.eagerStart.note}\``}.`,
     '',
-    'Each lever alone, through the API (1 client for p50; 8 concurrent clients for the rate). After every 201 the register is read: a miss would mean the report was not there when the POST answered.',
+    'Each lever alone, through the API (1 client for p50, as above; 8 concurrent clients for the rate). The time is the POST until its answer is read; after every 201 the register is read (not timed): a miss would mean the report was not there when the POST answered.',
     '',
-    '| lever | variant | p50 | p50 / bare start | p50 / raw client | per second, 8 clients | rate / raw client | p99, 8 clients | errors | register misses |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...i.variants.map((v) => `| ${v.lever} | ${v.variant} | ${f1(v.sequential.p50)} ms | ${x(v.sequential.p50, i.bareStart.p50)} | ${x(v.sequential.p50, i.rawUpdateWithStart.p50)} | ` +
-      `${f1(v.concurrent.perSecond)} | ${x(v.concurrent.perSecond, i.rawUpdateWithStartConcurrent.perSecond)} | ${f1(v.concurrent.p99)} ms | ${v.sequential.errors + v.concurrent.errors} | ${v.registerMisses} |`),
+    '| lever | variant | p50 | p50 / bare start | p50 back to back / bare start back to back | p50 / raw client | per second, 8 clients | rate / raw client | p99, 8 clients | errors | register misses |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...i.variants.map((v) => `| ${v.lever} | ${v.variant} | ${f1(v.sequential.p50)} ms | ${x(v.sequential.p50, i.bareStart.p50)} | ${f1(v.backToBack.p50)} ms = ${x(v.backToBack.p50, i.bareStartBackToBack.p50)} | ${x(v.sequential.p50, i.rawUpdateWithStart.p50)} | ` +
+      `${f1(v.concurrent.perSecond)} | ${x(v.concurrent.perSecond, i.rawUpdateWithStartConcurrent.perSecond)} | ${f1(v.concurrent.p99)} ms | ${v.sequential.errors + v.backToBack.errors + v.concurrent.errors} | ${v.registerMisses} |`),
     '',
   );
   if (kept) {
     md.push(
-      `Goal: p50 ≤ 3× a bare start: ${x(kept.sequential.p50, i.bareStart.p50)}, ${yes(kept.sequential.p50 <= 3 * i.bareStart.p50)}. ` +
+      `Goal: p50 ≤ 3× a bare start: ${x(kept.sequential.p50, i.bareStart.p50)}, ${yes(kept.sequential.p50 <= 3 * i.bareStart.p50)} ` +
+        `(back to back: ${x(kept.backToBack.p50, i.bareStartBackToBack.p50)}, ${yes(kept.backToBack.p50 <= 3 * i.bareStartBackToBack.p50)}). ` +
         `≥ 40 intakes/s with 8 clients: ${f1(kept.concurrent.perSecond)}/s, ${yes(kept.concurrent.perSecond >= 40)}. ` +
         `Register shows the report when the POST answers: ${yes(i.variants.every((v) => v.registerMisses === 0))}.` +
         (before ? ` Against the path before issue 15: p50 ${x(kept.sequential.p50, before.sequential.p50)}, rate ${x(kept.concurrent.perSecond, before.concurrent.perSecond)}.` : ''),

@@ -304,7 +304,15 @@ export interface LoadResult {
  * Runs `fn` from `concurrency` clients until `count` calls are made or `maxMs` has passed
  * (bounded in both), and answers the latencies of the successful ones.
  */
-export async function load(fn: (i: number) => Promise<void>, { count, concurrency, maxMs }: { count: number; concurrency: number; maxMs: number }): Promise<LoadResult> {
+/**
+ * Runs `fn` `count` times on `concurrency` clients; each call is timed whole, or by the
+ * milliseconds it answers (what it checks after its answer is then not timed). `pauseMs`: each
+ * client waits this long before each call (not timed).
+ */
+export async function load(
+  fn: (i: number) => Promise<void | number>,
+  { count, concurrency, maxMs, pauseMs = 0 }: { count: number; concurrency: number; maxMs: number; pauseMs?: number },
+): Promise<LoadResult> {
   const times: number[] = [];
   let next = 0;
   let errors = 0;
@@ -314,10 +322,11 @@ export async function load(fn: (i: number) => Promise<void>, { count, concurrenc
   await Promise.all(Array.from({ length: concurrency }, async () => {
     while (next < count && performance.now() < stopAt) {
       const i = next++;
+      if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
       const s = performance.now();
       try {
-        await fn(i);
-        times.push(performance.now() - s);
+        const timed = await fn(i);
+        times.push(typeof timed === 'number' ? timed : performance.now() - s);
       } catch (err) {
         errors += 1;
         firstError ??= err instanceof Error ? err.message : String(err);

@@ -4,7 +4,7 @@ import type { EnforcementCaseTable, EnforcementDecisionTable } from './tables/en
 import type { IncidentTable } from './tables/incidents.js';
 import type { IdempotentRequestTable } from './tables/idempotent-requests.js';
 import type { InspectionTable, ModularWebhookDeliveryTable } from './tables/inspections.js';
-import type { CrisisRosterTable, MeldingTable, OutboxMessageTable } from './tables/meldingen.js';
+import type { CrisisRosterTable, MeldingStartTable, MeldingTable, OutboxMessageTable } from './tables/meldingen.js';
 import type { RiskModelTable, RiskScoreTable, ScreeningFollowUpTable, ScreeningRunTable, ScreeningSelectionTable, ScreeningTaskTable } from './tables/screening.js';
 import type { DossierTable, LocationTable, OrganiserTable, TeamTable, UserTable } from './tables/reference.js';
 import type { TimelineEntryTable } from './tables/timeline.js';
@@ -22,6 +22,7 @@ export interface Database {
   timeline_entries: TimelineEntryTable;
   audit_log: AuditLogTable;
   meldingen: MeldingTable;
+  melding_starts: MeldingStartTable;
   crisis_roster: CrisisRosterTable;
   outbox_messages: OutboxMessageTable;
   enforcement_cases: EnforcementCaseTable;

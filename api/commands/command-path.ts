@@ -43,6 +43,11 @@ export interface ProcessCommands<Row, State> {
   workflowOf(row: Row): string | Promise<string>;
   /** The problem when that workflow no longer takes commands. */
   gone(row: Row): HttpProblem;
+  /**
+   * For a process whose workflow is started after its record commits (reports, issue 15): starts
+   * it now when its start is still queued; true when it did, and the command is given again.
+   */
+  startQueued?(row: Row): Promise<boolean>;
   notFound(id: string): HttpProblem;
   answer(row: Row, state: State, viewer: Viewer): unknown;
 }
@@ -85,14 +90,17 @@ export function command<Row, State, Body, Cmd>(spec: CommandSpec<Row, State, Bod
   return {
     path: spec.path,
     register(app, process) {
-      async function execute(row: Row, cmd: Cmd, key: string | undefined): Promise<State> {
+      async function execute(row: Row, cmd: Cmd, key: string | undefined, mayStart = true): Promise<State> {
         try {
           const handle = process.temporal.workflow.getHandle(await process.workflowOf(row));
           return await handle.executeUpdate(spec.update, { args: [cmd], ...(key ? { updateId: `${spec.path}:${key}` } : {}) });
         } catch (err) {
           const refusal = refusalToProblem(err);
           if (refusal) throw refusal;
-          if (isWorkflowGone(err)) throw process.gone(row);
+          if (isWorkflowGone(err)) {
+            if (mayStart && (await process.startQueued?.(row))) return execute(row, cmd, key, false);
+            throw process.gone(row);
+          }
           throw err;
         }
       }

@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { NewAuditEntry } from '../tables/audit.js';
 import type { MeldingRow, NewMeldingRow } from '../tables/meldingen.js';
@@ -201,6 +201,43 @@ export function meldingWriteOf(
  */
 export async function writeMelding(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
   await saveMeldingProjection(tx, write.row);
+  await writeMeldingRecords(tx, write);
+}
+
+/**
+ * A new report's first save by the API's intake, with its workflow's start request (issue 15;
+ * docs/meldingen.md, "Never lost"): ONE statement, so one round trip and its own transaction.
+ * False, and nothing written, when a report with the same id, external reference or
+ * Idempotency-Key is already registered (a concurrent send waits here for the first one's commit,
+ * then finds its row): the timeline entries, the audit records and the start are inserted only
+ * with the register row (`from m`).
+ */
+export async function registerNewMelding(db: Kysely<Database>, write: MeldingWrite, startInput: object): Promise<boolean> {
+  const inserted = await db
+    .with('m', (q) => q.insertInto('meldingen').values(write.row).onConflict((oc) => oc.doNothing()).returning('id'))
+    .with('t', (q) => q.insertInto('timeline_entries').columns(timelineColumns).expression(withRegistered('timeline_entries', timelineColumns, write.timeline))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('timeline_entries.id'))
+    .with('a', (q) => q.insertInto('audit_log').columns(auditColumns).expression(withRegistered('audit_log', auditColumns, write.audit))
+      .onConflict((oc) => oc.column('idempotency_key').doNothing()).returning('audit_log.id'))
+    .with('s', (q) => q.insertInto('melding_starts').columns(['melding_id', 'input'])
+      .expression((eb) => eb.selectFrom('m').select((e) => [e.ref('m.id').as('melding_id'), sql<string>`${JSON.stringify(startInput)}::jsonb`.as('input')]))
+      .returning('melding_starts.melding_id'))
+    .selectFrom('m')
+    .select('m.id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/** The columns meldingWriteOf gives each timeline entry and audit record. */
+const timelineColumns = ['dossier_id', 'occurred_at', 'kind', 'title', 'details', 'actor_id', 'idempotency_key'] as const satisfies readonly (keyof NewTimelineEntry)[];
+const auditColumns = ['actor_id', 'actor_role', 'action', 'subject_type', 'subject_id', 'details', 'request_id', 'idempotency_key'] as const satisfies readonly (keyof NewAuditEntry)[];
+
+/** The rows as a SELECT that yields them only when the register row `m` was inserted. */
+function withRegistered(table: 'timeline_entries' | 'audit_log', columns: readonly string[], rows: readonly object[]) {
+  return sql<Record<string, unknown>>`select ${sql.join(columns.map((c) => sql.ref(`r.${c}`)))} from m cross join jsonb_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(rows)}::jsonb) as r`;
+}
+
+async function writeMeldingRecords(tx: Transaction<Database>, write: MeldingWrite): Promise<void> {
   if (write.timeline.length > 0) {
     await tx.insertInto('timeline_entries').values(write.timeline).onConflict((oc) => oc.column('idempotency_key').doNothing()).execute();
   }

@@ -41,6 +41,16 @@ export interface MeldingTable {
   personal_data_erased_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
+/** A report's workflow start requested by its intake and not yet confirmed (docs/meldingen.md, "Never lost"). */
+export interface MeldingStartTable {
+  melding_id: string;
+  /** jsonb, sent as JSON text. */
+  input: ColumnType<Record<string, unknown>, string, string>;
+  queued_at: Generated<Date>;
+  attempts: ColumnType<number, never, number>;
+  last_error: ColumnType<string | null, never, string | null>;
+}
+
 export interface CrisisRosterTable {
   id: Generated<number>;
   user_id: string;

@@ -4,7 +4,7 @@ import { assignCaseUpdate, caseStateQuery, enforcementCaseWorkflowId, milestoneU
 import { type MeldingState, pauseDeadlineUpdate, stateQuery } from '../../workflows/melding/definitions.js';
 import { startTestSystem, type TestSystem } from './harness.js';
 import { eventually, getMelding, intake, locationOfTeam, post } from './melding-helpers.js';
-import { untilAllIdle } from './workflow-history.js';
+import { untilAllIdle, untilIdle } from './workflow-history.js';
 
 // Issue 10: a command refused by a data error while it is recorded leaves the process as it was.
 // The API refuses a NUL character at its boundary (boundary.test.ts), so these commands go to the
@@ -37,6 +37,8 @@ describe('a command refused by a data error changes nothing', () => {
     expect(created.status).toBe(201);
     const m = created.body;
     const handle = sys.temporal.workflow.getHandle(`melding:${m.id}`);
+    // Its workflow is started after the intake's answer (docs/meldingen.md, "Never lost").
+    await untilIdle(sys, handle.workflowId);
     const before = await handle.query(stateQuery);
     expect(before.deadline?.state).toBe('running');
 

@@ -11,7 +11,8 @@ import { meldingSchema, meldingStateSchema } from '../../schemas/meldingen.js';
 import { meldingCommands } from './commands.js';
 import { intakeRoute } from './intake.js';
 import { meldingRecords, readRoutes } from './reads.js';
-import { toView, withState } from './views.js';
+import { meldingStarter } from './starts.js';
+import { liveStateStarting, toView, withState } from './views.js';
 
 /**
  * Reports (docs/meldingen.md): the intake, the register read through the caller's scope
@@ -20,12 +21,19 @@ import { toView, withState } from './views.js';
 export default async function meldingRoutes(app: FastifyInstance, deps: AppDependencies) {
   app.addSchema(meldingStateSchema);
   app.addSchema(meldingSchema);
-  intakeRoute(app, deps);
-  readRoutes(app, deps);
+  // The API that takes intakes also starts their workflows, and any queued start a crash left
+  // behind; only while it listens (not while it is built for its OpenAPI document).
+  const starter = meldingStarter(deps, app.log);
+  app.addHook('onListen', async () => starter.run());
+  app.addHook('onClose', async () => starter.stop());
+  const live = liveStateStarting(deps.temporal, starter);
+  intakeRoute(app, deps, starter, live);
+  readRoutes(app, deps, live);
   registerCommands<MeldingRow, MeldingState>(app, {
     ...recordCommands<MeldingRow>('meldingen', meldingRecords, deps),
     headers: idempotencyHeaders,
     find: (viewer, id) => findMelding(deps.db, id, scopes.meldingen(viewer)),
+    startQueued: (row) => starter.startIfQueued(row.id),
     gone: (row) => conflict(`Melding ${row.id} is closed (phase ${row.phase}) and takes no more commands`),
     notFound: (id) => notFound(`Melding ${id}`),
     answer: (row, state) => toView(withState(row, state), state),

@@ -2,8 +2,8 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { coordinatorsOnDuty } from '../../../db/repositories/crisis-roster.js';
 import { resolveLocationLink, unknownLocationReferences } from '../../../db/repositories/locations.js';
-import { findMelding, meldingWriteOf, writeMelding } from '../../../db/repositories/meldingen.js';
-import { meldingIdFor, meldingStartAttributes } from '../../../workflows/melding/client.js';
+import { findMelding, meldingWriteOf, registerNewMelding } from '../../../db/repositories/meldingen.js';
+import { meldingIdFor } from '../../../workflows/melding/client.js';
 import {
   type Channel,
   intakeUpdate,
@@ -19,7 +19,6 @@ import { proposeTriage } from '../../../workflows/melding/triage.js';
 import { processKindKey } from '../../../workflows/search-attributes.js';
 import { scopes } from '../../access/scope.js';
 import { viewerOf } from '../../access/viewer.js';
-import { isUniqueViolation } from '../../dependency-errors.js';
 import type { AppDependencies } from '../../dependencies.js';
 import { actorOf } from '../../plugins/auth.js';
 import { conflict, HttpProblem, problemTypes } from '../../problems.js';
@@ -27,8 +26,8 @@ import { idempotencyHeaders } from '../../schemas/common.js';
 import { intakeBody, meldingRef } from '../../schemas/meldingen.js';
 import { protectedRoutes } from '../route-options.js';
 import { staff } from './commands.js';
-import { isWorkflowGone } from '../../temporal-errors.js';
-import { liveMeldingState, rowFromInput, toView, withState } from './views.js';
+import type { MeldingStarter, RegisteredInput } from './starts.js';
+import { type LiveMeldingState, rowFromInput, toView, withState } from './views.js';
 
 interface IntakeBody {
   source: Source;
@@ -54,11 +53,8 @@ const description =
   '`location.locationId` or `location.organiserId` that does not exist is refused (400). The triage rule ' +
   'proposes crisis or regular; the answer shows the assignment and the deadline.';
 
-/** How long a send whose commit failed after its start waits for the workflow to register the report. */
-const backstopWaitMs = 10_000;
-
 /** The one intake of reports (docs/meldingen.md): idempotent, each report one workflow. */
-export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
+export function intakeRoute(app: FastifyInstance, deps: AppDependencies, starter: MeldingStarter, live: LiveMeldingState) {
   /** An unknown location or organiser is refused before the report starts: its first write would fail and the report would live only in Temporal. */
   function refuseUnknownLocation(unknown: { locationId: boolean; organiserId: boolean }) {
     const errors = [
@@ -71,25 +67,11 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
   /** A report sent again: 200 with the report, when the caller may see it. */
   async function again(request: FastifyRequest, reply: FastifyReply, meldingId: string, state: MeldingState | null) {
     const row = await findMelding(deps.db, meldingId, scopes.meldingen(await viewerOf(request, deps.db)));
-    if (!row) throw conflict('A report with this reference or Idempotency-Key is already registered, outside your scope');
-    return reply.code(200).send(toView(state ? withState(row, state) : row, state ?? (await liveMeldingState(deps.temporal, meldingId))));
-  }
-
-  /**
-   * Another send of the same report started its workflow first: 200 with that report. Its register
-   * row is there (the other send's commit, which this send's own insert waited for), or will be
-   * once the workflow's backstop has saved it (the other send failed between its start and its
-   * commit), which the intake update waits for.
-   */
-  async function resent(request: FastifyRequest, reply: FastifyReply, meldingId: string) {
-    if (await findMelding(deps.db, meldingId)) return again(request, reply, meldingId, null);
-    try {
-      const { state } = await deps.temporal.workflow.getHandle(meldingWorkflowId(meldingId)).executeUpdate(intakeUpdate);
-      return await again(request, reply, meldingId, state);
-    } catch (err) {
-      if (isWorkflowGone(err)) return again(request, reply, meldingId, null);
-      throw err;
+    if (!row) {
+      if (await findMelding(deps.db, meldingId)) throw conflict('A report with this reference or Idempotency-Key is already registered, outside your scope');
+      throw conflict('This Idempotency-Key or external reference was already used for another report');
     }
+    return reply.code(200).send(toView(state ? withState(row, state) : row, state ?? (await live(meldingId))));
   }
 
   async function intake(request: IntakeRequest, reply: FastifyReply) {
@@ -134,54 +116,25 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies) {
 
   /**
    * The intake since issue 15 (docs/meldingen.md, "Never lost"): the API decides the report's
-   * first state with the workflow's own code, and in ONE transaction writes the register row, its
-   * timeline entries and its audit records, then starts the workflow bare (its input carries the
-   * decision); then commits (the audit chain takes the records in the commit) and answers. Nothing
-   * waits for a workflow task.
+   * first state with the workflow's own code and in ONE statement (its own transaction) writes the
+   * register row, its timeline entries, its audit records and its workflow's start request (the
+   * audit chain takes the records in the commit), and answers. The start runs after the commit
+   * (./starts.ts): nothing on the answer's path waits for Temporal.
    *
-   * - The start comes after the rows are written and before the commit: a row the database refuses
-   *   (a data error) starts nothing; a failed start rolls the row back; a crash between the start
-   *   and the commit leaves a workflow whose first task writes the same rows (its backstop save).
-   *   No committed register row is ever without its workflow, no workflow without its row.
-   * - The start decides who created the report (`FAIL` on a running workflow, `REJECT_DUPLICATE`
-   *   on a closed one): exactly one send answers 201. A concurrent send of the same report waits
-   *   in its own insert for the first send's row (same id) until that commits, then writes nothing
-   *   (same version), fails its start and rolls back: 200 with the same report.
+   * - A row the database refuses (a data error) queues no start; a committed row always has its
+   *   start queued, which this API, or any API's sweep after a crash, carries out.
+   * - The register's keys decide who created the report: a concurrent send of the same report
+   *   waits in its own insert for the first send's row until that commits, then writes nothing
+   *   and answers 200 with the report. Exactly one send answers 201.
    */
-  async function registeredByApi(request: FastifyRequest, reply: FastifyReply, input: MeldingInput & { intake: NonNullable<MeldingInput['intake']> }) {
+  async function registeredByApi(request: FastifyRequest, reply: FastifyReply, input: RegisteredInput) {
     const report = new ReportCase(input);
     const events = report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
     const state = report.state;
     const { settings: _settings, ...record } = input;
-    const write = meldingWriteOf(record, state, events);
-    let started = false;
-    try {
-      await deps.db.transaction().execute(async (tx) => {
-        await writeMelding(tx, write);
-        await deps.temporal.workflow.start(meldingWorkflowType, {
-          workflowId: meldingWorkflowId(input.meldingId),
-          taskQueue: deps.taskQueue,
-          args: [input],
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          typedSearchAttributes: meldingStartAttributes(state),
-        });
-        started = true;
-      });
-    } catch (err) {
-      // Another send of the same report got there first: its start (running or closed), or its
-      // row in the index of the external reference or Idempotency-Key, which the insert's
-      // conflict target (the id) does not cover while that send has not committed.
-      if (err instanceof WorkflowExecutionAlreadyStartedError || (!started && isUniqueViolation(err))) return resent(request, reply, input.meldingId);
-      if (!started) throw err;
-      // Started, but the commit failed: the workflow's backstop registers the report. When it can
-      // (the database is back), this send still answers 201 once it has; otherwise the error.
-      request.log.warn({ err, meldingId: input.meldingId }, 'intake: register commit failed after the start; the workflow registers the report');
-      const handle = deps.temporal.workflow.getHandle(meldingWorkflowId(input.meldingId));
-      const registered = await deps.temporal.withDeadline(Date.now() + backstopWaitMs, () => handle.executeUpdate(intakeUpdate)).catch(() => undefined);
-      if (!registered) throw err;
-      return reply.code(201).send(toView(rowFromInput(input, registered.state), registered.state));
-    }
+    const registered = await registerNewMelding(deps.db, meldingWriteOf(record, state, events), input);
+    if (!registered) return again(request, reply, input.meldingId, null);
+    starter.kick(input);
     return reply.code(201).send(toView(rowFromInput(input, state), state));
   }
 

@@ -9,7 +9,7 @@ import { listQuery, meldingParams, meldingRef } from '../../schemas/meldingen.js
 import { type RecordRoutes, registerReads } from '../record-reads.js';
 import { protectedRoutes } from '../route-options.js';
 import { staff } from './commands.js';
-import { liveMeldingState, toView } from './views.js';
+import { type LiveMeldingState, toView } from './views.js';
 
 type ListQuery = Omit<MeldingFilter, 'receivedFrom' | 'receivedTo'> & { receivedFrom?: string; receivedTo?: string };
 
@@ -19,7 +19,7 @@ const readers: Role[] = [...staff, 'jurist', 'admin'];
 export const meldingRecords: RecordRoutes = { path: '/meldingen', idParam: 'meldingId', params: meldingParams, record: meldingRef };
 
 /** The register of reports, read through the caller's scope (docs/access.md). */
-export function readRoutes(app: FastifyInstance, deps: AppDependencies) {
+export function readRoutes(app: FastifyInstance, deps: AppDependencies, live: LiveMeldingState) {
   async function list(request: FastifyRequest<{ Querystring: ListQuery }>) {
     const q = request.query;
     const viewer = await viewerOf(request, deps.db);
@@ -36,7 +36,7 @@ export function readRoutes(app: FastifyInstance, deps: AppDependencies) {
     const showReporter = row.reporter !== null && mayReadReporter(viewer, row);
     if (showReporter) await auditRead(deps.db, request, viewer, 'melding.reporter.read', 'melding', row.id);
     else if (viewer.breakGlass) await auditRead(deps.db, request, viewer, 'melding.read', 'melding', row.id);
-    return toView(row, await liveMeldingState(deps.temporal, row.id), showReporter ? row.reporter : null);
+    return toView(row, await live(row.id), showReporter ? row.reporter : null);
   }
 
   registerReads(app, protectedRoutes('meldingen', readers), {

@@ -3,9 +3,22 @@ import { meldingColumnsOf, meldingRowOf } from '../../../db/repositories/melding
 import type { MeldingRow } from '../../../db/tables/meldingen.js';
 import { type MeldingInput, type MeldingState, meldingWorkflowId, stateQuery } from '../../../workflows/melding/definitions.js';
 import { liveStateOf } from '../../temporal-errors.js';
+import type { MeldingStarter } from './starts.js';
 
 /** The live state of a report's workflow; null when the workflow no longer exists. */
 export const liveMeldingState = (temporal: Client, meldingId: string) => liveStateOf(temporal, meldingWorkflowId(meldingId), stateQuery);
+
+export type LiveMeldingState = (meldingId: string) => Promise<MeldingState | null>;
+
+/**
+ * The same, for a report whose workflow may not be started yet (its intake's start is queued,
+ * ./starts.ts): that start is made first. Null when there is no workflow to ask, or it did not
+ * answer in time: the register row answers alone.
+ */
+export function liveStateStarting(temporal: Client, starter: Pick<MeldingStarter, 'startIfQueued'>): LiveMeldingState {
+  return async (meldingId) =>
+    (await liveMeldingState(temporal, meldingId)) ?? ((await starter.startIfQueued(meldingId).catch(() => false)) ? liveMeldingState(temporal, meldingId) : null);
+}
 
 /**
  * A report as the API shows it. `reporter`: the reporter's contact (personal data) only where the

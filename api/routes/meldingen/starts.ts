@@ -1,0 +1,132 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import {
+  meldingStartConfirmed,
+  meldingStartFailed,
+  overdueMeldingStarts,
+  queuedMeldingStart,
+} from '../../../db/repositories/melding-starts.js';
+import { meldingStartAttributes } from '../../../workflows/melding/client.js';
+import { type MeldingInput, meldingWorkflowId, meldingWorkflowType } from '../../../workflows/melding/definitions.js';
+import { ReportCase } from '../../../workflows/melding/report-case.js';
+import type { AppDependencies } from '../../dependencies.js';
+
+/** A report the API registered: its input carries the intake's decision. */
+export type RegisteredInput = MeldingInput & { intake: NonNullable<MeldingInput['intake']> };
+
+/** When the sweep runs, and how old a queued start must be before the sweep takes it from the intake that queued it. */
+export const meldingStartTiming = { sweepEveryMs: 2_000, graceMs: 5_000, batch: 100 } as const;
+
+export interface MeldingStarter {
+  /** After the intake's commit: starts the workflow in the background; a start that fails stays queued for the sweep. */
+  kick(input: RegisteredInput): void;
+  /**
+   * For a command or a read that found no workflow: starts it now when its start is still queued
+   * (the intake's own start not through yet, or waiting for the sweep). True when it did; false
+   * when none is queued; the start's error when it failed (it stays queued).
+   */
+  startIfQueued(meldingId: string): Promise<boolean>;
+  /** Starts every start queued longer than the grace; answers how many it started. */
+  sweep(): Promise<number>;
+  /** Sweeps every `sweepEveryMs` until stopped (the API that listens; docs/meldingen.md, "Never lost"). */
+  run(): void;
+  /** Stops the sweep and waits for the starts in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The starts of reports' workflows after their intake has committed (issue 15; docs/meldingen.md,
+ * "Never lost"). A start is idempotent: the workflow id is the report's, `FAIL` on a running
+ * workflow and `REJECT_DUPLICATE` on a closed one, so a second start of the same report (the kick
+ * and the sweep, two APIs) finds it started and only confirms. The search attributes are those
+ * the intake decided, recomputed from the input by the workflow's own code.
+ */
+export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | 'taskQueue'>, log: FastifyBaseLogger): MeldingStarter {
+  const inFlight = new Set<Promise<unknown>>();
+  let timer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<number> = Promise.resolve(0);
+  let stopped = false;
+
+  async function start(input: RegisteredInput): Promise<void> {
+    const report = new ReportCase(input);
+    report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
+    try {
+      await deps.temporal.workflow.start(meldingWorkflowType, {
+        workflowId: meldingWorkflowId(input.meldingId),
+        taskQueue: deps.taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: meldingStartAttributes(report.state),
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await meldingStartConfirmed(deps.db, input.meldingId);
+  }
+
+  /** A start that failed stays queued, its attempt counted, and is thrown. */
+  async function attempt(input: RegisteredInput, attempts: number): Promise<void> {
+    const track = start(input);
+    inFlight.add(track);
+    try {
+      await track;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.warn({ meldingId: input.meldingId, attempts: attempts + 1, err: message }, 'melding start: failed; it stays queued for the sweep');
+      await meldingStartFailed(deps.db, input.meldingId, message).catch(() => undefined);
+      throw err;
+    } finally {
+      inFlight.delete(track);
+    }
+  }
+
+  const succeeded = (p: Promise<void>) => p.then(() => true, () => false);
+
+  async function sweep(): Promise<number> {
+    const due = await overdueMeldingStarts(deps.db, new Date(Date.now() - meldingStartTiming.graceMs), meldingStartTiming.batch);
+    let started = 0;
+    for (const queued of due) {
+      if (stopped) break;
+      if (await succeeded(attempt(queued.input as unknown as RegisteredInput, queued.attempts))) started += 1;
+    }
+    if (started > 0) log.info({ started, queued: due.length }, 'melding start: the sweep started queued reports');
+    return started;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      sweeping = sweeping.then(sweep).catch((err: unknown) => {
+        log.warn({ err: err instanceof Error ? err.message : String(err) }, 'melding start: sweep failed; next round');
+        return 0;
+      });
+      void sweeping.finally(schedule);
+    }, meldingStartTiming.sweepEveryMs);
+    timer.unref();
+  }
+
+  return {
+    kick(input) {
+      // After the answer is on its way: the start's encoding would otherwise hold it up.
+      setImmediate(() => void succeeded(attempt(input, 0)));
+    },
+    async startIfQueued(meldingId) {
+      const queued = await queuedMeldingStart(deps.db, meldingId);
+      if (!queued) return false;
+      await attempt(queued.input as unknown as RegisteredInput, queued.attempts);
+      return true;
+    },
+    sweep,
+    run() {
+      stopped = false;
+      schedule();
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await sweeping.catch(() => 0);
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}
