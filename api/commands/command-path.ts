@@ -45,7 +45,8 @@ export interface ProcessCommands<Row, State> {
   gone(row: Row): HttpProblem;
   /**
    * For a process whose workflow is started after its record commits (reports, issue 15): starts
-   * it now when its start is still queued; true when it did, and the command is given again.
+   * it now when its start is still queued (its error when that fails); the command is then given
+   * once more, and a workflow still missing means gone.
    */
   startQueued?(row: Row): Promise<boolean>;
   notFound(id: string): HttpProblem;
@@ -98,7 +99,12 @@ export function command<Row, State, Body, Cmd>(spec: CommandSpec<Row, State, Bod
           const refusal = refusalToProblem(err);
           if (refusal) throw refusal;
           if (isWorkflowGone(err)) {
-            if (mayStart && (await process.startQueued?.(row))) return execute(row, cmd, key, false);
+            // Given once more whether or not a start was still queued: the intake's own start may
+            // have made the workflow, and taken its request away, since this command missed it.
+            if (mayStart && process.startQueued) {
+              await process.startQueued(row);
+              return execute(row, cmd, key, false);
+            }
             throw process.gone(row);
           }
           throw err;
