@@ -35,7 +35,7 @@ async function alertsFor(meldingId: string) {
 
 /**
  * A regular report whose workflow waits on its deadline's timers: the API answers once the report
- * is registered and its workflow started, and the workflow arms its timers on its first task.
+ * is registered, starts its workflow after that, and the workflow arms its timers on its first task.
  */
 async function regularWaitingOnItsTimers() {
   const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
@@ -77,7 +77,8 @@ describe('the 24-hour deadline of a regular report (6 seconds here)', () => {
   });
 
   it('is never overdue while paused, and fires nothing while paused', async () => {
-    const m = (await post(sys, '/meldingen', coordinator, intake.regular(location.location_id))).body;
+    // Paused once its timers run, so that the pause is seen to cancel one.
+    const { m } = await regularWaitingOnItsTimers();
     await post(sys, `/meldingen/${m.id}/deadline/pause`, m.assigneeId!, { reason: 'Wachten op parket', basis: 'Afspraak met parket' });
     // Once the workflow has handled the pause, it holds no timer: nothing can fire or turn it
     // overdue until it is given another command (the first rung's timer was cancelled).
