@@ -17,12 +17,13 @@ export async function queuedMeldingStart(db: Kysely<Database>, meldingId: string
   return row && { meldingId: row.melding_id, input: row.input, attempts: row.attempts };
 }
 
-/** Starts requested before `queuedBefore`, the oldest first. */
+/** Starts requested before `queuedBefore`: the fewest attempts first, then the oldest. */
 export async function overdueMeldingStarts(db: Kysely<Database>, queuedBefore: Date, limit: number): Promise<QueuedMeldingStart[]> {
   const rows = await db
     .selectFrom('melding_starts')
     .select(['melding_id', 'input', 'attempts'])
     .where('queued_at', '<', queuedBefore)
+    .orderBy('attempts')
     .orderBy('queued_at')
     .limit(limit)
     .execute();
@@ -40,10 +41,4 @@ export async function meldingStartFailed(db: Kysely<Database>, meldingId: string
     .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1_000) }))
     .where('melding_id', '=', meldingId)
     .execute();
-}
-
-/** What an operator asks of the queue: how many wait, and since when. */
-export async function meldingStartBacklog(db: Kysely<Database>): Promise<{ waiting: number; oldest: Date | null }> {
-  const row = await db.selectFrom('melding_starts').select((eb) => [eb.fn.countAll<string>().as('waiting'), eb.fn.min('queued_at').as('oldest')]).executeTakeFirstOrThrow();
-  return { waiting: Number(row.waiting), oldest: row.oldest ? new Date(row.oldest as Date) : null };
 }

@@ -15,7 +15,9 @@ import type { AppDependencies } from '../../dependencies.js';
 export type RegisteredInput = MeldingInput & { intake: NonNullable<MeldingInput['intake']> };
 
 /** When the sweep runs, and how old a queued start must be before the sweep takes it from the intake that queued it. */
-export const meldingStartTiming = { sweepEveryMs: 2_000, graceMs: 5_000, batch: 100 } as const;
+export const meldingStartTiming = { sweepEveryMs: 2_000, graceMs: 5_000, batch: 100, failuresPerRound: 3 } as const;
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export interface MeldingStarter {
   /** After the intake's commit: starts the workflow in the background; a start that fails stays queued for the sweep. */
@@ -26,7 +28,7 @@ export interface MeldingStarter {
    * when none is queued; the start's error when it failed (it stays queued).
    */
   startIfQueued(meldingId: string): Promise<boolean>;
-  /** Starts every start queued longer than the grace; answers how many it started. */
+  /** Starts the starts queued longer than the grace (a batch); answers how many it started. */
   sweep(): Promise<number>;
   /** Sweeps every `sweepEveryMs` until stopped (the API that listens; docs/meldingen.md, "Never lost"). */
   run(): void;
@@ -65,32 +67,53 @@ export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | '
     await meldingStartConfirmed(deps.db, input.meldingId);
   }
 
-  /** A start that failed stays queued, its attempt counted, and is thrown. */
-  async function attempt(input: RegisteredInput, attempts: number): Promise<void> {
+  /** A start that failed stays queued, its attempt and error counted, and is thrown. */
+  async function attempt(input: RegisteredInput): Promise<void> {
     const track = start(input);
     inFlight.add(track);
     try {
       await track;
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      log.warn({ meldingId: input.meldingId, attempts: attempts + 1, err: message }, 'melding start: failed; it stays queued for the sweep');
-      await meldingStartFailed(deps.db, input.meldingId, message).catch(() => undefined);
+      await meldingStartFailed(deps.db, input.meldingId, errorText(err)).catch(() => undefined);
       throw err;
     } finally {
       inFlight.delete(track);
     }
   }
 
-  const succeeded = (p: Promise<void>) => p.then(() => true, () => false);
+  /** An attempt outside the sweep: its failure logged on its own. */
+  async function attemptLogged(input: RegisteredInput, attempts: number): Promise<void> {
+    try {
+      await attempt(input);
+    } catch (err) {
+      log.warn({ meldingId: input.meldingId, attempts: attempts + 1, err: errorText(err) }, 'melding start: failed; it stays queued for the sweep');
+      throw err;
+    }
+  }
 
+  /**
+   * The fewest attempts first, so that a start that keeps failing does not hold up the others; the
+   * round ends after a few failures in a row (Temporal away: the next round tries again). One log
+   * line per round, not one per report.
+   */
   async function sweep(): Promise<number> {
     const due = await overdueMeldingStarts(deps.db, new Date(Date.now() - meldingStartTiming.graceMs), meldingStartTiming.batch);
     let started = 0;
+    let failedInARow = 0;
+    let lastError: string | undefined;
     for (const queued of due) {
-      if (stopped) break;
-      if (await succeeded(attempt(queued.input as unknown as RegisteredInput, queued.attempts))) started += 1;
+      if (stopped || failedInARow >= meldingStartTiming.failuresPerRound) break;
+      try {
+        await attempt(queued.input as unknown as RegisteredInput);
+        started += 1;
+        failedInARow = 0;
+      } catch (err) {
+        failedInARow += 1;
+        lastError = errorText(err);
+      }
     }
-    if (started > 0) log.info({ started, queued: due.length }, 'melding start: the sweep started queued reports');
+    if (lastError) log.warn({ started, queued: due.length, err: lastError }, 'melding start: the sweep could not start every queued report; next round');
+    else if (started > 0) log.info({ started, queued: due.length }, 'melding start: the sweep started queued reports');
     return started;
   }
 
@@ -109,12 +132,12 @@ export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | '
   return {
     kick(input) {
       // After the answer is on its way: the start's encoding would otherwise hold it up.
-      setImmediate(() => void succeeded(attempt(input, 0)));
+      setImmediate(() => void attemptLogged(input, 0).catch(() => undefined));
     },
     async startIfQueued(meldingId) {
       const queued = await queuedMeldingStart(deps.db, meldingId);
       if (!queued) return false;
-      await attempt(queued.input as unknown as RegisteredInput, queued.attempts);
+      await attemptLogged(queued.input as unknown as RegisteredInput, queued.attempts);
       return true;
     },
     sweep,
