@@ -411,11 +411,30 @@ export async function runYear(server: BenchServer, database: BenchDatabase, opts
     else if (pickedUp === null && d.dueAt > checkedAt - 5_000) pending += 1;
     else (pickedUp !== null ? missedPickedUp : missedOpen).push(id);
   }
+  // The year's terms are a second or less, so a worker behind by more than the 5 s above when the
+  // driver stops (the machine at its limit) has not fired the last reports' rungs yet. Such a
+  // report waits for its escalation (60 s at the most) before it counts as neither; how late its
+  // first escalation came after its due moment, in real time, is reported.
+  let escalatedAfterTheYear = 0;
+  let latestEscalationMs = 0;
+  for (const waitUntil = Date.now() + 60_000; missedOpen.length > 0 && Date.now() < waitUntil; await sleep(1_000)) {
+    const found = (await sql<{ subject_id: string; first: Date }>`
+      select subject_id, min(created_at) as first from outbox_messages
+       where channel = 'intern' and subject_type = 'melding' and idempotency_key like 'escalation:%' and subject_id in (${sql.join(missedOpen)})
+       group by subject_id`.execute(database.db)).rows;
+    for (const row of found) {
+      missedOpen.splice(missedOpen.indexOf(row.subject_id), 1);
+      escalatedAfterTheYear += 1;
+      latestEscalationMs = Math.max(latestEscalationMs, new Date(row.first).getTime() - deadlines.get(row.subject_id)!.dueAt!);
+    }
+  }
   const missed = [...missedPickedUp, ...missedOpen];
   invariants.push({
     name: 'every deadline met or escalated',
     ok: missed.length === 0,
-    detail: `${met} met, ${escalatedCount} escalated, ${recordedAtPickUp} picked up late before their worker fired the passed rungs (kept in the pick-up's record), ` +
+    detail: `${met} met, ${escalatedCount + escalatedAfterTheYear} escalated` +
+      (escalatedAfterTheYear ? ` (${escalatedAfterTheYear} of them after the driver stopped, the latest ${(latestEscalationMs / 1000).toFixed(1)} s after its due moment)` : '') +
+      `, ${recordedAtPickUp} picked up late before their worker fired the passed rungs (kept in the pick-up's record), ` +
       `${pending} not yet due to escalate, ${missed.length} neither` +
       (missed.length ? ` (${missedPickedUp.length} picked up late with no rung sent or recorded, e.g. ${missedPickedUp[0] ?? '-'}; ${missedOpen.length} never picked up, e.g. ${missedOpen[0] ?? '-'})` : ''),
   });
