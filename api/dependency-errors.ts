@@ -25,12 +25,3 @@ export function isDeadlineExceeded(err: unknown): boolean {
   }
   return false;
 }
-
-/**
- * A unique index refused a row (PostgreSQL and PGlite: SQLSTATE 23505). For an insert whose
- * conflict target is one index, a concurrent writer's row in another unique index (a report's
- * external reference or Idempotency-Key) is refused this way, not skipped.
- */
-export function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | undefined)?.code === '23505';
-}

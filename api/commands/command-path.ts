@@ -48,7 +48,7 @@ export interface ProcessCommands<Row, State> {
    * it now when its start is still queued (its error when that fails); the command is then given
    * once more, and a workflow still missing means gone.
    */
-  startQueued?(row: Row): Promise<boolean>;
+  startQueued?(row: Row): Promise<unknown>;
   notFound(id: string): HttpProblem;
   answer(row: Row, state: State, viewer: Viewer): unknown;
 }

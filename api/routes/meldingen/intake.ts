@@ -14,7 +14,6 @@ import {
   type Reporter,
   type Source,
 } from '../../../workflows/melding/definitions.js';
-import { ReportCase } from '../../../workflows/melding/report-case.js';
 import { proposeTriage } from '../../../workflows/melding/triage.js';
 import { processKindKey } from '../../../workflows/search-attributes.js';
 import { scopes } from '../../access/scope.js';
@@ -26,7 +25,7 @@ import { idempotencyHeaders } from '../../schemas/common.js';
 import { intakeBody, meldingRef } from '../../schemas/meldingen.js';
 import { protectedRoutes } from '../route-options.js';
 import { staff } from './commands.js';
-import type { MeldingStarter, RegisteredInput } from './starts.js';
+import { decidedIntake, type MeldingStarter, type RegisteredInput } from './starts.js';
 import { type LiveMeldingState, rowFromInput, toView, withState } from './views.js';
 
 interface IntakeBody {
@@ -128,9 +127,7 @@ export function intakeRoute(app: FastifyInstance, deps: AppDependencies, starter
    *   and answers 200 with the report. Exactly one send answers 201.
    */
   async function registeredByApi(request: FastifyRequest, reply: FastifyReply, input: RegisteredInput) {
-    const report = new ReportCase(input);
-    const events = report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
-    const state = report.state;
+    const { state, events } = decidedIntake(input);
     const { settings: _settings, ...record } = input;
     const registered = await registerNewMelding(deps.db, meldingWriteOf(record, state, events), input);
     if (!registered) return again(request, reply, input.meldingId, null);

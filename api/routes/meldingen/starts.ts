@@ -17,6 +17,13 @@ export type RegisteredInput = MeldingInput & { intake: NonNullable<MeldingInput[
 /** When the sweep runs, and how old a queued start must be before the sweep takes it from the intake that queued it. */
 export const meldingStartTiming = { sweepEveryMs: 2_000, graceMs: 5_000, batch: 100, failuresPerRound: 3 } as const;
 
+/** The intake's decision (first state and changes), by the workflow's own code, from the input that carries it. */
+export function decidedIntake(input: RegisteredInput) {
+  const report = new ReportCase(input);
+  const events = report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
+  return { state: report.state, events };
+}
+
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export interface MeldingStarter {
@@ -50,8 +57,7 @@ export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | '
   let stopped = false;
 
   async function start(input: RegisteredInput): Promise<void> {
-    const report = new ReportCase(input);
-    report.registerAndRoute(Date.parse(input.intake.at), input.createdBy, input.intake.crisisCoordinator);
+    const { state } = decidedIntake(input);
     try {
       await deps.temporal.workflow.start(meldingWorkflowType, {
         workflowId: meldingWorkflowId(input.meldingId),
@@ -59,7 +65,7 @@ export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | '
         args: [input],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: meldingStartAttributes(report.state),
+        typedSearchAttributes: meldingStartAttributes(state),
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
