@@ -18,11 +18,13 @@
  * HTTP round trip, so reports get their own: crisis `crisisMs`, regular `regularMs`.
  */
 import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import { sql } from 'kysely';
 import { addDays, localDateOf } from '../workflows/clock/brussels-time.js';
 import { type BenchDatabase, type BenchServer, log, percentile, startBenchSystem } from './system.js';
 import { mulberry32 } from '../test/support/prng.js';
 import { crisisRungs, reportRungs, secondsDeadline } from '../test/support/deadlines.js';
+import { meldingWorkflowId } from '../workflows/melding/definitions.js';
 
 export interface YearOptions {
   scale: number;
@@ -429,6 +431,7 @@ export async function runYear(server: BenchServer, database: BenchDatabase, opts
     }
   }
   const missed = [...missedPickedUp, ...missedOpen];
+  const diagnosis = await Promise.all(missedOpen.slice(0, 3).map((id) => whyNotEscalated(sys.temporal, id)));
   invariants.push({
     name: 'every deadline met or escalated',
     ok: missed.length === 0,
@@ -436,7 +439,8 @@ export async function runYear(server: BenchServer, database: BenchDatabase, opts
       (escalatedAfterTheYear ? ` (${escalatedAfterTheYear} of them after the driver stopped, the latest ${(latestEscalationMs / 1000).toFixed(1)} s after its due moment)` : '') +
       `, ${recordedAtPickUp} picked up late before their worker fired the passed rungs (kept in the pick-up's record), ` +
       `${pending} not yet due to escalate, ${missed.length} neither` +
-      (missed.length ? ` (${missedPickedUp.length} picked up late with no rung sent or recorded, e.g. ${missedPickedUp[0] ?? '-'}; ${missedOpen.length} never picked up, e.g. ${missedOpen[0] ?? '-'})` : ''),
+      (missed.length ? ` (${missedPickedUp.length} picked up late with no rung sent or recorded, e.g. ${missedPickedUp[0] ?? '-'}; ${missedOpen.length} never picked up, e.g. ${missedOpen[0] ?? '-'})` : '') +
+      diagnosis.map((d) => `\n     ${d}`).join(''),
   });
   const duplicates = await sql<{ subject_id: string; template: string; channel: string; n: string }>`
     select subject_id, template, channel, count(*) as n from outbox_messages
@@ -488,4 +492,26 @@ export function printYear(result: YearResult): string[] {
   ];
   for (const line of lines) log(`  ${line}`);
   return lines;
+}
+
+/**
+ * Where a report that neither was picked up nor escalated stands in its workflow: its status,
+ * history and what it waits on (pending activities with their attempts, the last events).
+ */
+async function whyNotEscalated(temporal: Client, meldingId: string): Promise<string> {
+  try {
+    const handle = temporal.workflow.getHandle(meldingWorkflowId(meldingId));
+    const d = await handle.describe();
+    const pending = (d.raw.pendingActivities ?? []).map((a) =>
+      `${a.activityType?.name} attempt ${a.attempt} ${a.state}${a.lastFailure?.message ? ` (${a.lastFailure.message.slice(0, 120)})` : ''}`);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const last = events.slice(-6).map((e) => {
+      const type = Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v)?.[0].replace(/EventAttributes$/, '') ?? String(e.eventType);
+      const at = e.eventTime?.seconds ? new Date(Number(e.eventTime.seconds) * 1000 + Math.floor((e.eventTime.nanos ?? 0) / 1e6)).toISOString().slice(11, 23) : '?';
+      return `${at} ${type}`;
+    });
+    return `${meldingId}: ${d.status.name}, ${events.length} events; pending: ${pending.join('; ') || 'none'}; last: ${last.join(', ')}`;
+  } catch (err) {
+    return `${meldingId}: ${err instanceof Error ? err.message : String(err)}`;
+  }
 }

@@ -14,6 +14,7 @@ import * as listIndexes from './2026_12_01_0070_list_indexes.js';
 import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as auditChainAtCommit from './2026_12_02_0100_audit_chain_at_commit.js';
 import * as meldingStarts from './2026_12_02_0200_melding_starts.js';
+import * as dashboardPickupMedians from './2026_12_02_0300_dashboard_pickup_medians.js';
 import * as meldingPickedUpAt from './2026_12_01_0100_melding_picked_up_at.js';
 import * as municipalityContacts from './2026_12_01_0200_municipality_contacts.js';
 import * as uncertainMailAndRequestKeys from './2026_12_01_0300_uncertain_mail_and_request_keys.js';
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_01_0700_jurist_scope_indexes': juristScopeIndexes,
   '2026_12_02_0100_audit_chain_at_commit': auditChainAtCommit,
   '2026_12_02_0200_melding_starts': meldingStarts,
+  '2026_12_02_0300_dashboard_pickup_medians': dashboardPickupMedians,
 };

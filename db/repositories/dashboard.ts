@@ -126,33 +126,52 @@ export function overdueQuery(f: DashboardFilter) {
  * hours up to 14 days, whole days: every configured budget in hours or days); the median = the
  * upper bound of the bucket(s) of the middle report(s), as percentile_cont would interpolate them
  * (too high by less than one bucket: < 1 s, 10 s, 1 min, 15 min, 1 h or 1 day); a pick-up before
- * the receipt counts as 0. Not yet decided: the reports without pick-up received within the
- * budget, from the register (`meldingen_dashboard_waiting_idx`).
+ * the receipt counts as 0. The median of a group the fold has folded completely is stored
+ * (`dashboard_pickup_medians`, kept by the summary's triggers in the fold's transaction); only a
+ * group with unfolded deltas is ranked here. Not yet decided: the reports without pick-up
+ * received within the budget, from the register (`meldingen_dashboard_waiting_idx`).
  */
 export function deadlinePerformanceQuery(f: DashboardFilter) {
   const crisis = sql`make_interval(secs => ${f.crisisBudgetMs / 1000})`;
   const regular = sql`make_interval(secs => ${f.regularBudgetMs / 1000})`;
   /** A figure of one triage ('crisis', 'regulier', '*': both) of the month. */
   const of = (triage: string, col: string) => sql`max(${sql.ref(col)}) filter (where t.triage = ${triage})`;
+  const inGroup = sql`p.team_id = ${f.teamId ?? '*'} and ${months(f, 'p.month')}`;
   return sql<DashboardRow>`
-    with ranked as (
-      select p.month, p.triage, p.pickup_s, p.reports,
-             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage order by p.pickup_s) as upto,
-             sum(p.reports) filter (where p.pickup_s >= 0) over (partition by p.month, p.triage) as picked
+    with totals as (
+      select p.month, p.triage, sum(p.reports)::int as received,
+             coalesce(sum(p.reports) filter (where p.pickup_s between 0 and case when p.triage = 'crisis' then cast(${f.crisisBudgetMs / 1000} as numeric)
+                                                                             else cast(${f.regularBudgetMs / 1000} as numeric) end), 0)::int as in_time
+        from ${live('dashboard_pickup_counts', 'team_id, month, triage, pickup_s, reports')} p
+       where ${inGroup}
+       group by p.month, p.triage
+      having sum(p.reports) > 0
+    ), pending as (
+      -- Groups with deltas the fold has not moved yet: their stored median may be stale.
+      select distinct p.month, p.triage from dashboard_pickup_deltas p where ${inGroup}
+    ), ranked as (
+      select p.month, p.triage, p.pickup_s,
+             sum(p.reports) over (partition by p.month, p.triage order by p.pickup_s) as upto,
+             sum(p.reports) over (partition by p.month, p.triage) as picked
         from (select p.month, p.triage, p.pickup_s, sum(p.reports)::int as reports
                 from ${live('dashboard_pickup_counts', 'team_id, month, triage, pickup_s, reports')} p
-               where p.team_id = ${f.teamId ?? '*'} and ${months(f, 'p.month')}
+                join pending using (month, triage)
+               where ${inGroup} and p.pickup_s >= 0
                group by p.month, p.triage, p.pickup_s
               having sum(p.reports) > 0) p
-    ), triages as (
+    ), medians as (
       -- percentile_cont(0.5) of the picked-up reports: the mean of the middle one or two (0-based ranks (n-1)/2 and n/2).
-      select r.month, r.triage, sum(r.reports)::int as received,
-             coalesce(sum(r.reports) filter (where r.pickup_s between 0 and case when r.triage = 'crisis' then cast(${f.crisisBudgetMs / 1000} as numeric)
-                                                                                 else cast(${f.regularBudgetMs / 1000} as numeric) end), 0)::int as in_time,
-             round(((min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > (r.picked - 1) / 2))::numeric
-                    + min(r.pickup_s) filter (where r.pickup_s >= 0 and r.upto > r.picked / 2)) / 120, 1)::float8 as median
+      select r.month, r.triage,
+             ((min(r.pickup_s) filter (where r.upto > (r.picked - 1) / 2))::numeric + min(r.pickup_s) filter (where r.upto > r.picked / 2)) / 2 as median_s
         from ranked r
        group by r.month, r.triage
+      union all
+      -- The fold keeps the others (migration 2026_12_02_0300_dashboard_pickup_medians).
+      select p.month, p.triage, p.median_s from dashboard_pickup_medians p
+       where ${inGroup} and not exists (select 1 from pending q where q.month = p.month and q.triage = p.triage)
+    ), triages as (
+      select t.month, t.triage, t.received, t.in_time, round(md.median_s / 60, 1)::float8 as median
+        from totals t left join medians md on md.month = t.month and md.triage = t.triage
     ), live as (
       select t.month,
              coalesce(${of('crisis', 't.received')}, 0) as crisis_received, coalesce(${of('crisis', 't.in_time')}, 0) as crisis_in_time,
