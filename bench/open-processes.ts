@@ -17,13 +17,14 @@
  * probe density, a fresh worker, the sticky cache, the poller count, the workflow-task slots.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { resolveLocationLink } from '../db/repositories/locations.js';
 import { type WorkerTuning, workerTuningDefaults } from '../platform/worker.js';
 import { meldingIdFor } from '../workflows/melding/client.js';
 import { type MeldingInput, meldingWorkflowId, meldingWorkflowType, stateQuery } from '../workflows/melding/definitions.js';
 import { processKindKey } from '../workflows/search-attributes.js';
+import { devServerPid, machineTicks, procTicks } from './cpu.js';
 import { type BenchDatabase, type BenchServer, type BenchSystem, load, log, percentile, startBenchSystem } from './system.js';
 
 /** One round of probes and what the machine did meanwhile. */
@@ -73,39 +74,6 @@ export interface OpenProcessesResult {
 const mb = (n: number) => Math.round(n / 1024 / 1024);
 const spread = (xs: number[]): Spread => ({ p50: percentile(xs, 50), p99: percentile(xs, 99), max: xs.length ? Math.max(...xs) : NaN });
 const tsMs = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : NaN);
-
-/** CPU ticks (utime + stime) of a process, from /proc; 0 when unreadable. */
-function procTicks(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** The machine's busy and total ticks, from /proc/stat. */
-function machineTicks(): { busy: number; total: number } {
-  const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
-  const total = cpu.reduce((a, b) => a + b, 0);
-  return { busy: total - cpu[3]! - (cpu[4] ?? 0), total };
-}
-
-/** The dev server's process: `temporal server start-dev … --port <port>`. */
-function devServerPid(address: string): number | undefined {
-  const port = address.split(':').pop();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (argv.includes('start-dev') && argv[argv.indexOf('--port') + 1] === port) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return undefined;
-}
 
 /** Samples CPU, event-loop delay and the worker's slots until `stop()`. */
 function watch(sys: BenchSystem, devPid: number | undefined) {
