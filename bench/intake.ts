@@ -223,7 +223,6 @@ export async function runIntakeBench(server: BenchServer, database: BenchDatabas
     { lever: 'both', variant: 'update-with-start, one save, local activity', intakePath: byWorkflow() },
     { lever: 'kept', variant: 'API registers with the start queued, started after the commit (production default)' },
     ...(profile.levers ? [
-      { lever: 'API registers', variant: 'start after the commit, backstop save by a normal activity', intakePath: { localActivities: false } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 5', tuning: { maxConcurrentWorkflowTaskExecutions: 5 } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 10', tuning: { maxConcurrentWorkflowTaskExecutions: 10 } },
       { lever: 'worker concurrency', variant: 'maxConcurrentWorkflowTaskExecutions 100, 20 pollers', tuning: { maxConcurrentWorkflowTaskExecutions: 100, workflowTaskPollerBehavior: { type: 'simple-maximum', maximum: 20 } } },

@@ -33,3 +33,26 @@ describe('intake histories recorded before issue 15', () => {
     });
   }
 });
+
+// Reports the API registered and started while the workflow still saved the intake again in its
+// first task (the backstop, a local activity), before `IntakeDecision.committed`: recorded at
+// commit 3833a6a from that workflow code (a throw-away test run in a worktree of it), once.
+const backstopFixtures = {
+  regular: 'melding-intake-v3-backstop-regulier.bin',
+  crisis: 'melding-intake-v3-backstop-crisis.bin',
+} as const;
+
+describe('histories of reports registered by the API with the backstop save', () => {
+  for (const [kind, file] of Object.entries(backstopFixtures)) {
+    it(`replays the ${kind} report, its backstop included`, async () => {
+      const history = protos.temporal.api.history.v1.History.decode(readFileSync(fixtureUrl(file)));
+      const markers = history.events?.map((e) => e.markerRecordedEventAttributes?.markerName).filter(Boolean);
+      expect(markers).toContain('core_local_activity');
+      await Worker.runReplayHistory(
+        { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: testDataConverter },
+        history,
+        `melding:${file}`,
+      );
+    });
+  }
+});

@@ -76,6 +76,13 @@ export interface IntakePath {
 export interface IntakeDecision {
   at: string;
   crisisCoordinator: string | null;
+  /**
+   * Set by the API's starter, which starts a registered report only after the intake's commit
+   * (api/routes/meldingen/starts.ts): the register already holds every row the workflow would
+   * write, so it writes none. Absent for reports started inside the API's transaction (before the
+   * start moved after the commit): they write the same rows again, idempotently (the backstop).
+   */
+  committed?: true;
 }
 
 /** One change of a report, noted at `version` (its timeline entry's and audit record's key). */

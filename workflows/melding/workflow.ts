@@ -142,12 +142,11 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   }
 
   /**
-   * The backstop of the intake the API registered (issue 15): the same projection, timeline
-   * entries and audit records as the API's transaction, keyed alike, so after the API's commit it
-   * writes nothing; when the API failed between the start and its commit, it is the registration.
-   * The search attributes came with the start. Awaited before the loop's timers: every rung needs
-   * the database anyway (the escalation's message), and rungs that fall due meanwhile fire late,
-   * in order, each once.
+   * The backstop of the intake the API registered and started inside its transaction (issue 15,
+   * before the start moved after the commit; `IntakeDecision.committed` absent): the same
+   * projection, timeline entries and audit records as the API's transaction, keyed alike, so after
+   * the API's commit it writes nothing; when the API failed between the start and its commit, it
+   * is the registration. Kept for those reports' histories. Awaited before the loop's timers.
    */
   async function saveDecidedIntake(): Promise<void> {
     const via = intakePath().localActivities ? intakeActivities : activities;
@@ -297,7 +296,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   // ----- the process -----------------------------------------------------------------------
 
   if (decided) {
-    await saveDecidedIntake();
+    if (!decided.committed) await saveDecidedIntake();
   } else if (patched('melding-intake-v2')) {
     await registerAndRoute();
   } else {

@@ -62,7 +62,8 @@ export function meldingStarter(deps: Pick<AppDependencies, 'db' | 'temporal' | '
       await deps.temporal.workflow.start(meldingWorkflowType, {
         workflowId: meldingWorkflowId(input.meldingId),
         taskQueue: deps.taskQueue,
-        args: [input],
+        // Only ever after the intake's commit: the register holds the report (IntakeDecision.committed).
+        args: [{ ...input, intake: { ...input.intake, committed: true } }],
         workflowIdConflictPolicy: 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         typedSearchAttributes: meldingStartAttributes(state),
