@@ -445,7 +445,8 @@ export async function runYear(server: BenchServer, database: BenchDatabase, opts
   const missedOpen = idsOf('open');
   const missed = [...missedPickedUp, ...missedOpen];
   const diagnosis = await Promise.all(missedOpen.slice(0, 3).map((id) => whyNotEscalated(sys.temporal, id)));
-  const late = [...settledLate].map(([kind, n]) => `${n} ${{ met: 'picked up in time', escalated: 'escalated', recorded: 'picked up late with the passed rungs recorded' }[kind as 'met']}`);
+  const settledAs: Partial<Record<Outcome, string>> = { met: 'picked up in time', escalated: 'escalated', recorded: 'picked up late with the passed rungs recorded' };
+  const late = [...settledLate].map(([kind, n]) => `${n} ${settledAs[kind]}`);
   invariants.push({
     name: 'every deadline met or escalated',
     ok: missed.length === 0,
@@ -514,8 +515,8 @@ export function printYear(result: YearResult): string[] {
 }
 
 /**
- * Where a report that neither was picked up nor escalated stands in its workflow: its status,
- * history and what it waits on (pending activities with their attempts, the last events).
+ * Where a report that neither was picked up nor escalated stands in its workflow: its status, what
+ * it waits on (pending activities with their attempts) and its events, timed from its start.
  */
 async function whyNotEscalated(temporal: Client, meldingId: string): Promise<string> {
   try {
