@@ -22,8 +22,8 @@ export default defineConfig({
           globalSetup: ['test/integration/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          // Two files at a time, each worker with its own Temporal dev server (workers.ts): most
-          // of a file's time is waiting on timers and polls, which the other file fills.
+          // Three files at a time on two cores, each worker with its own Temporal dev server
+          // (workers.ts): most of a file's time is waiting on timers and polls, which the others fill.
           fileParallelism: true,
           maxWorkers: integrationWorkers,
         },
