@@ -57,6 +57,13 @@ const intakeActivities = proxyLocalActivities<MeldingActivities>({
  */
 export const intakeByApiPatch = 'melding-intake-v3-registered-by-api';
 
+/**
+ * A report the starter started after the intake's commit (`IntakeDecision.committed`) writes
+ * nothing in its first task. Asked only for those: a first task that a worker without this code
+ * ran (a rolling deploy) saved the intake again, and its history replays that save.
+ */
+export const committedIntakePatch = 'melding-intake-committed-by-api';
+
 /** A pick-up counts at the API's receipt (`AcknowledgeCommand.at`), not at the workflow task's time. */
 export const pickUpAtReceiptPatch = 'melding-pick-up-at-receipt';
 
@@ -296,7 +303,7 @@ export async function meldingWorkflow(input: MeldingInput): Promise<MeldingState
   // ----- the process -----------------------------------------------------------------------
 
   if (decided) {
-    if (!decided.committed) await saveDecidedIntake();
+    if (!(decided.committed && patched(committedIntakePatch))) await saveDecidedIntake();
   } else if (patched('melding-intake-v2')) {
     await registerAndRoute();
   } else {
