@@ -78,6 +78,15 @@ const roleName: Parser<string> = (raw, name) => {
   return raw;
 };
 
+/**
+ * A task queue name the visibility queries can quote as it is (`TaskQueue = "…"`, in
+ * workflows/enforcement/resync.ts): nothing in it can end the quoted string.
+ */
+const taskQueueName: Parser<string> = (raw, name) => {
+  if (!/^[A-Za-z0-9._-]{1,200}$/.test(raw)) throw new ConfigError(name, `must be a task queue name of letters, digits, ".", "_" and "-", got "${raw}"`);
+  return raw;
+};
+
 const jsonObject: Parser<Record<string, unknown>> = (raw, name) => parseJsonObject(raw, name, 'must be a JSON object');
 
 // ----- DEADLINE_OVERRIDES and ENFORCEMENT_OVERRIDES ---------------------------------------------
@@ -283,7 +292,7 @@ export const variables = {
   appDatabaseRole: variable('APP_DATABASE_ROLE', undefined, 'For `npm run migrate`: the role the API and worker connect as (the user of DATABASE_URL). It gets only SELECT and INSERT on the audit log and SELECT, INSERT, UPDATE, DELETE on the other tables; created with DATABASE_URL\'s password when missing. Unset: no grants.', roleName),
   temporalAddress: variable('TEMPORAL_ADDRESS', undefined, 'Temporal frontend host:port. Unset: `npm start` runs a local dev server; `npm run api`/`worker` use 127.0.0.1:7233.', hostPort),
   temporalNamespace: variable('TEMPORAL_NAMESPACE', 'handhaving', 'Temporal namespace of all workflows.', text),
-  taskQueue: variable('TEMPORAL_TASK_QUEUE', 'handhaving', 'Task queue the worker polls and the API starts workflows on.', text),
+  taskQueue: variable('TEMPORAL_TASK_QUEUE', 'handhaving', 'Task queue the worker polls and the API starts workflows on.', taskQueueName),
   temporalDevPort: variable('TEMPORAL_DEV_PORT', '7233', 'Port of the local dev server started by `npm start`.', integer(1, 65535)),
   temporalUiPort: variable('TEMPORAL_UI_PORT', '8233', 'Port of the Temporal Web UI of the local dev server.', integer(1, 65535)),
   temporalCli: variable('TEMPORAL_CLI', undefined, 'Path to a `temporal` binary to use instead of searching PATH and the cache.', text),

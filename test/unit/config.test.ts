@@ -19,6 +19,7 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x@y/z', /DATABASE_URL must use the postgres:\/\/ scheme/],
     ['DATABASE_URL', 'not a url', /DATABASE_URL must be a URL/],
     ['TEMPORAL_ADDRESS', 'localhost', /TEMPORAL_ADDRESS must be host:port/],
+    ['TEMPORAL_TASK_QUEUE', 'hh" OR TaskQueue = "other', /TEMPORAL_TASK_QUEUE must be a task queue name/],
     ['JWT_SECRET', 'short', /JWT_SECRET must be at least 32 characters/],
     ['SEED_ON_START', 'maybe', /SEED_ON_START must be true or false/],
     ['SEED_REFERENCE_DATE', '1-12-2026', /SEED_REFERENCE_DATE must be a date YYYY-MM-DD/],
