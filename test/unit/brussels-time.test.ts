@@ -83,14 +83,19 @@ describe('EU summer time for Brussels', () => {
     });
     const from = utc('2024-01-01T00:00:00Z');
     const to = utc('2029-01-01T00:00:00Z');
-    // 61 minutes steps hit every minute-of-hour class and both sides of each switch.
-    for (let t = from; t < to; t += 61 * 60_000) {
+    // 61 minutes steps hit every minute-of-hour class and both sides of each switch. The
+    // differences are collected and compared once: an expect per step (43,000) took 2.8 s.
+    const differences: string[] = [];
+    let compared = 0;
+    for (let t = from; t < to; t += 61 * 60_000, compared += 1) {
       const p = Object.fromEntries(fmt.formatToParts(t).map((x) => [x.type, x.value]));
       const ours = toBrusselsDateTime(t);
-      expect(`${ours.date} ${String(ours.hour).padStart(2, '0')}:${String(ours.minute).padStart(2, '0')}`).toBe(
-        `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`,
-      );
+      const oursText = `${ours.date} ${String(ours.hour).padStart(2, '0')}:${String(ours.minute).padStart(2, '0')}`;
+      const iana = `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+      if (oursText !== iana && differences.length < 5) differences.push(`${new Date(t).toISOString()}: ours ${oursText}, IANA ${iana}`);
     }
+    expect(differences).toEqual([]);
+    expect(compared).toBeGreaterThan(43_000);
   });
 });
 
