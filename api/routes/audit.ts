@@ -90,8 +90,8 @@ export default async function auditRoutes(app: FastifyInstance, deps: AppDepende
         errors: [{ field: 'querystring/from', message: 'must not be after to' }],
       });
     }
-    const { items, total } = await listAudit(deps.db, { dossierId, subjectType, subjectId, actorId, from, to, limit, offset });
-    return { items: items.map(toView), total, limit, offset };
+    const { items, total, totalCapped } = await listAudit(deps.db, { dossierId, subjectType, subjectId, actorId, from, to, limit, offset });
+    return { items: items.map(toView), total, totalCapped, limit, offset };
   });
 
   app.get('/audit/verify', route({

@@ -49,8 +49,8 @@ export default async function locationRoutes(app: FastifyInstance, deps: AppDepe
   app.addSchema(locationSchema);
 
   async function list(request: FastifyRequest<{ Querystring: ListQuery }>) {
-    const { items, total } = await listLocations(deps.db, request.query);
-    return { items: items.map(toView), total, limit: request.query.limit, offset: request.query.offset };
+    const { items, total, totalCapped } = await listLocations(deps.db, request.query);
+    return { items: items.map(toView), total, totalCapped, limit: request.query.limit, offset: request.query.offset };
   }
 
   async function one(request: FastifyRequest<{ Params: { locationId: string } }>) {

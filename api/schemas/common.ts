@@ -136,7 +136,8 @@ export function pageOf<const E extends Record<string, object> = Record<never, ne
     required: ['items', 'total', 'limit', 'offset', ...Object.keys(extra ?? {})],
     properties: {
       items: { type: 'array', items },
-      total: { type: 'integer' },
+      total: { type: 'integer', description: 'How many match the filters; with `totalCapped`, at least this many (counting stops at the next thousand past the page).' },
+      totalCapped: { type: 'boolean', description: 'True when more than `total` match (narrow the filters to count them); absent or false: `total` is exact.' },
       limit: { type: 'integer' },
       offset: { type: 'integer' },
       ...extra,

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../schema.js';
 import type { AuditEntry, NewAuditEntry } from '../tables/audit.js';
-import { given, type Page, pageOf } from './query.js';
+import { given, type ListPage, type Page, pageOf } from './query.js';
 
 /** Records a command in the append-only audit log, once per idempotency key. */
 export async function recordAudit(db: Kysely<Database>, entry: NewAuditEntry): Promise<void> {
@@ -42,7 +42,7 @@ export interface AuditFilter extends Page {
 }
 
 /** The audit trail, newest first, with the total that matches the filters. */
-export function listAudit(db: Kysely<Database>, filter: AuditFilter): Promise<{ items: AuditEntry[]; total: number }> {
+export function listAudit(db: Kysely<Database>, filter: AuditFilter): Promise<ListPage<AuditEntry>> {
   const equal = { subject_type: filter.subjectType, subject_id: filter.subjectId, actor_id: filter.actorId };
   let query = db.selectFrom('audit_log').where((eb) => eb.and(given(equal)));
   if (filter.from) query = query.where('occurred_at', '>=', filter.from);
@@ -56,7 +56,7 @@ export function listAudit(db: Kysely<Database>, filter: AuditFilter): Promise<{ 
       eb.and([eb('subject_type', '=', 'inspectie'), eb('subject_id', 'in', eb.selectFrom('inspections').select('id').where('dossier_id', '=', dossierId))]),
     ]));
   }
-  return pageOf(query, (q) => q.selectAll().orderBy('id', 'desc'), filter);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('id', 'desc'), filter);
 }
 
 /** The outcome of walking the hash chain of the audit log. */

@@ -29,7 +29,7 @@ export async function listCases(db: Kysely<Database>, f: CaseFilter, scope: Case
   const equal = { status: f.status, step: f.step, team_id: f.teamId, case_manager_id: f.caseManagerId, urgent: f.urgent, municipality: f.municipality, location_id: f.locationId };
   let query = db.selectFrom('enforcement_cases').where(scope).where((eb) => eb.and(given(equal)));
   if (f.dueBefore) query = query.where('due_at', '<', f.dueBefore);
-  return pageOf(query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('opened_at', 'desc'), f);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('opened_at', 'desc'), f);
 }
 
 export function decisionsForLocation(db: Kysely<Database>, locationId: string) {

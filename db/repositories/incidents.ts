@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../schema.js';
 import type { Incident, IncidentStatus, NewIncident } from '../tables/incidents.js';
 import { messageOfIncident, requeueMessage, settleMessageByOperator } from './outbox.js';
-import { given, type Page, pageOf } from './query.js';
+import { given, type ListPage, type Page, pageOf } from './query.js';
 
 /** Raises an incident once per id: a retried activity that raises it again changes nothing. */
 export async function raiseIncident(db: Kysely<Database>, incident: NewIncident): Promise<{ incident: Incident; created: boolean }> {
@@ -68,7 +68,7 @@ export interface IncidentFilter extends Page {
   workflowId?: string;
 }
 
-export function listIncidents(db: Kysely<Database>, filter: IncidentFilter): Promise<{ items: Incident[]; total: number }> {
+export function listIncidents(db: Kysely<Database>, filter: IncidentFilter): Promise<ListPage<Incident>> {
   const query = db.selectFrom('incidents').where((eb) => eb.and(given({ status: filter.status, workflow_id: filter.workflowId })));
-  return pageOf(query, (q) => q.selectAll().orderBy('raised_at', 'desc').orderBy('id'), filter);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('raised_at', 'desc').orderBy('id'), filter);
 }

@@ -58,5 +58,5 @@ export async function listInspections(db: Kysely<Database>, f: InspectionFilter,
     .selectFrom('inspections')
     .where(scope)
     .where((eb) => eb.and(given({ status: f.status, urgency: f.urgency as 'regulier' | 'spoed' | undefined, location_id: f.locationId, overdue: f.overdue })));
-  return pageOf(query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('requested_at', 'desc').orderBy('id'), f);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('due_at', (ob) => ob.asc().nullsLast()).orderBy('requested_at', 'desc').orderBy('id'), f);
 }

@@ -49,7 +49,7 @@ export async function listLocations(db: Kysely<Database>, f: LocationFilter) {
       eb.or([eb('l.name', 'ilike', pattern), eb('o.name', 'ilike', pattern), eb('l.id', '=', id)]),
     );
   }
-  return pageOf(query, (q) => q.select(columns).orderBy('l.id'), f);
+  return pageOf(db, query, (q) => q.select(columns).orderBy('l.id'), f);
 }
 
 export function findLocation(db: Kysely<Database>, id: string) {

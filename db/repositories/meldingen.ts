@@ -125,7 +125,7 @@ export async function listMeldingen(db: Kysely<Database>, f: MeldingFilter, scop
     .where((eb) => eb.and(given({ triage: f.triage, phase: f.phase, assignee_id: f.assigneeId, team_id: f.teamId, overdue: f.overdue, location_id: f.locationId })));
   if (f.receivedFrom) query = query.where('received_at', '>=', f.receivedFrom);
   if (f.receivedTo) query = query.where('received_at', '<', f.receivedTo);
-  return pageOf(query, (q) => q.selectAll().orderBy(f.sort, (ob) => (f.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())).orderBy('id'), f);
+  return pageOf(db, query, (q) => q.selectAll().orderBy(f.sort, (ob) => (f.order === 'asc' ? ob.asc().nullsLast() : ob.desc().nullsLast())).orderBy('id'), f);
 }
 
 /** One change of a report (MeldingEvent in workflows/melding/definitions.ts, by shape). */

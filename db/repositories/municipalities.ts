@@ -9,7 +9,7 @@ import { municipalities as flemishMunicipalities } from '../seed/municipalities.
 import { recordAudit } from './audit.js';
 import { resolveIncident } from './incidents.js';
 import { appendTimelineEntry } from './timeline.js';
-import { type Page, pageOf } from './query.js';
+import { type ListPage, type Page, pageOf } from './query.js';
 
 /**
  * The municipalities' contact points (lokaal loket kinderopvang, issue 13): where the letters to
@@ -75,10 +75,10 @@ export interface ContactPointFilter extends Page {
   q?: string;
 }
 
-export function listContactPoints(db: Kysely<Database>, filter: ContactPointFilter): Promise<{ items: MunicipalityContact[]; total: number }> {
+export function listContactPoints(db: Kysely<Database>, filter: ContactPointFilter): Promise<ListPage<MunicipalityContact>> {
   let query = db.selectFrom('municipality_contacts');
   if (filter.q) query = query.where('municipality', 'ilike', `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  return pageOf(query, (q) => q.selectAll().orderBy('municipality'), filter);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('municipality'), filter);
 }
 
 /** Municipalities of the locations register without a contact point: their letters would be held. */

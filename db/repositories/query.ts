@@ -69,18 +69,33 @@ export interface Page {
   offset: number;
 }
 
+/** Counting stops at the next thousand past the page: `bound` rows, and one to tell that there are more. */
+export const countStep = 1_000;
+
+/** A page of a list: the items and how many match the filters (`totalCapped`: at least `total`). */
+export interface ListPage<O> {
+  items: O[];
+  total: number;
+  totalCapped: boolean;
+}
+
 /**
- * One page of a filtered list with the total that matches the filters: `rows` selects and orders
- * the filtered query; the total counts the same query.
+ * One page of a filtered list with the number of rows that match the filters: `rows` selects and
+ * orders the filtered query; the count counts the same query, up to the next thousand past the
+ * page. An exact count of a register read every row in scope (20 ms of a 25-ms `GET /meldingen`
+ * at 100,000 reports, issue 15); nobody pages through a thousand rows, they narrow the filter.
  */
 export async function pageOf<DB, TB extends keyof DB, O>(
+  db: Kysely<Database>,
   filtered: SelectQueryBuilder<DB, TB, Record<never, never>>,
   rows: (query: SelectQueryBuilder<DB, TB, Record<never, never>>) => SelectQueryBuilder<DB, TB, O>,
   page: Page,
-): Promise<{ items: O[]; total: number }> {
+): Promise<ListPage<O>> {
+  const bound = (Math.floor((page.offset + page.limit) / countStep) + 1) * countStep;
   const [items, count] = await Promise.all([
     rows(filtered).limit(page.limit).offset(page.offset).execute(),
-    filtered.select(sql<string>`count(*)`.as('n')).$castTo<{ n: string }>().executeTakeFirstOrThrow(),
+    sql<{ n: string }>`select count(*) as n from (${filtered.select(sql`1`.as('one')).limit(bound + 1)}) c`.execute(db),
   ]);
-  return { items, total: Number(count.n) };
+  const n = Number(count.rows[0]!.n);
+  return { items, total: Math.min(n, bound), totalCapped: n > bound };
 }

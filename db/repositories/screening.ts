@@ -238,7 +238,7 @@ export function listTasks(db: Kysely<Database>, f: TaskFilter, scope: TaskScope 
     overdue: f.overdue,
   };
   const query = db.selectFrom('screening_tasks').where(scope).where((eb) => eb.and(given(equal)));
-  return pageOf(query, (q) => q.selectAll().orderBy('month', 'desc').orderBy('rank'), f);
+  return pageOf(db, query, (q) => q.selectAll().orderBy('month', 'desc').orderBy('rank'), f);
 }
 
 export async function insertFollowUp(

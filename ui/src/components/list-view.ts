@@ -16,6 +16,8 @@ export interface Column<T> {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** More than `total` match: the server counts up to the next thousand past the page. */
+  totalCapped?: boolean;
   offset: number;
 }
 
@@ -109,9 +111,10 @@ export function listView<T>(o: ListViewOptions<T>): ListView {
         }))));
       const from = result.total === 0 ? 0 : result.offset + 1;
       const to = result.offset + result.items.length;
-      count.textContent = result.total === 0 ? o.empty : `${o.noun} ${from}–${to} van ${result.total}`;
+      const of = result.totalCapped ? `meer dan ${result.total}` : `${result.total}`;
+      count.textContent = result.total === 0 ? o.empty : `${o.noun} ${from}–${to} van ${of}`;
       previous.disabled = result.offset === 0;
-      next.disabled = to >= result.total;
+      next.disabled = to >= result.total && !result.totalCapped;
       previous.hidden = next.hidden = result.total <= pageSize && result.offset === 0;
       o.onLoaded?.(result);
     } catch (err) {
