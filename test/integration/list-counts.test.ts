@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countStep } from '../../db/repositories/query.js';
 import { type TestSystem, startTestSystem } from './harness.js';
+import { expectText, launchChromium, newPage, signInAs } from './ui-support.js';
 
 // Every list counts what matches its filters up to the next thousand past the page
 // (db/repositories/query.ts, pageOf; docs/work-surfaces.md, "Counts"): exact below it, "at least"
@@ -11,7 +12,7 @@ let sys: TestSystem;
 const incidents = countStep + 100;
 
 beforeAll(async () => {
-  sys = await startTestSystem();
+  sys = await startTestSystem({ devSignIn: true });
   await sys.db
     .insertInto('incidents')
     .values(Array.from({ length: incidents }, (_, i) => ({
@@ -52,5 +53,23 @@ describe('the count of a list', () => {
 
   it('is exact for a narrower filter', async () => {
     expect(await page('limit=5&status=open')).toMatchObject({ total: 7, totalCapped: false });
+  });
+
+  it('reads "van meer dan 1000" in the web UI, and still offers the next page', async () => {
+    const browser = await launchChromium();
+    try {
+      const pageErrors: string[] = [];
+      const tab = await newPage(browser, pageErrors);
+      await signInAs(tab, sys, 'u-admin');
+      await tab.goto(`${sys.url}/#/incidenten`);
+      const count = tab.getByRole('status').filter({ hasText: 'Incidenten' });
+      await expectText(count, 'Incidenten 1–7 van 7'); // the screen opens on the open ones
+      await tab.getByLabel('Status').selectOption('');
+      await expectText(count, new RegExp(`Incidenten 1–\\d+ van meer dan ${countStep}`));
+      expect(await tab.getByRole('button', { name: 'Volgende' }).isEnabled()).toBe(true);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await browser.close();
+    }
   });
 });
