@@ -29,7 +29,7 @@ const parts = new Set((process.env.BENCH_PARTS ?? 'intake,lists,open,year').spli
 const out = process.env.BENCH_OUT ?? fileURLToPath(new URL('./RESULTS.md', import.meta.url));
 
 const profile = {
-  intake: quick ? { sequential: 15, pauseMs: 100, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, pauseMs: 100, concurrent: 100, maxMs: 20_000, levers: true },
+  intake: quick ? { sequential: 15, pauseMs: 100, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, pauseMs: 100, concurrent: 300, maxMs: 40_000, levers: true },
   lists: quick
     ? { requests: 15, volume: { reports: 10_000, cases: 1_000, timeline: 63_000 }, embedded: { reports: 5_000, cases: 500, timeline: 40_000 }, embeddedSeed: 0.1 }
     : { requests: 60, volume: fullVolume, embedded: fullVolume, embeddedSeed: 1 },
