@@ -38,8 +38,9 @@ export interface IntakeProfile {
   pauseMs: number;
   /**
    * Intakes per throughput measurement (8 clients). 300 in the full profile: 100 lasted under 3 s,
-   * and one stall (p99 600 ms) moved the production default from 42–45 to 34 intakes/s on
-   * 2026-12-03 while the same path with other worker tunings ran 53–69 in the same run.
+   * so any stall moved the rate (2026-12-03 08:03: the production default at 34 intakes/s, the same
+   * path with other worker tunings at 53–69 in the same run, beside a Temporal dev server that an
+   * earlier, interrupted bench had left running).
    */
   concurrent: number;
   /** Upper bound of each measurement. */

@@ -82,10 +82,19 @@ export async function startBenchServer(): Promise<BenchServer> {
   ]);
   const bundlePath = join(tmpdir(), `handhaving-bench-workflows-${randomBytes(4).toString('hex')}.js`);
   writeFileSync(bundlePath, bundle.code);
+  // An interrupted run takes its dev server along: one left running, with the thousands of
+  // workflows of an unfinished part, skewed the next run's figures (2026-12-03).
+  const interrupted = (signal: NodeJS.Signals) => {
+    void dev.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   return {
     dev,
     bundlePath,
     async stop() {
+      process.off('SIGINT', interrupted);
+      process.off('SIGTERM', interrupted);
       await dev.stop();
       rmSync(bundlePath, { force: true });
     },
