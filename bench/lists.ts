@@ -3,12 +3,12 @@
  * 630,000 timeline entries, on PostgreSQL and on the embedded database (PGlite). The volume is
  * written by bulk SQL (`bulkVolume`), not through workflows: the rows have the shape the live
  * processes project. Every request goes through the real Fastify app (app.inject: routing, auth,
- * validation, the SQL, serialisation; no network). Also prints the plan of each list statement
- * (EXPLAIN), to show which index answers it.
+ * validation, the SQL, serialisation; no network). Also prints the plan (EXPLAIN ANALYZE) of each
+ * statement a list request sends, recorded as the app sent it, to show which index answers it.
  */
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type CompiledQuery, type Kysely, type KyselyPlugin, type RawBuilder, sql } from 'kysely';
 import { buildApp } from '../api/app.js';
 import type { Database } from '../db/schema.js';
 import { loadConfig } from '../platform/config.js';
@@ -167,8 +167,9 @@ export async function runListsBench(database: BenchDatabase, options: { requests
 
   const settings = createProcessSettings({ ...loadConfig({}), deadlineOverrides: {}, enforcementOverrides: {} });
   const tokens = createTokenService(randomBytes(32).toString('hex'), 'handhaving-bench');
+  const recorder = statementRecorder(db);
   const app = await buildApp(
-    { db, temporal: {} as Client, namespace: 'bench', taskQueue: 'bench', tokens, settings },
+    { db: db.withPlugin(recorder.plugin), temporal: {} as Client, namespace: 'bench', taskQueue: 'bench', tokens, settings },
     { logger: false, bodyLimit: 1 << 20, rateLimits: { perUserPerMinute: 1e9, perAddressPerMinute: 1e9 } },
   );
   await app.ready();
@@ -182,9 +183,11 @@ export async function runListsBench(database: BenchDatabase, options: { requests
   // widest reader is the admin (all teams).
   const dashboardCallers = { 'admin, all teams': 'u-admin', 'team coordinator Antwerpen': 'u-tc-antwerpen' };
   const figures: ListFigure[] = [];
+  const listStatements: Record<string, CompiledQuery[]> = {};
 
+  const authorization = (userId: string) => ({ authorization: `Bearer ${tokens.sign({ sub: userId, role: 'from-db', name: userId })}` });
   async function measure(path: string, userId: string) {
-    const headers = { authorization: `Bearer ${tokens.sign({ sub: userId, role: 'from-db', name: userId })}` };
+    const headers = authorization(userId);
     for (let i = 0; i < 5; i++) await app.inject({ method: 'GET', url: path, headers });
     const times: number[] = [];
     let rows = 0;
@@ -214,12 +217,16 @@ export async function runListsBench(database: BenchDatabase, options: { requests
       const path = endpoint.replace('{dossier}', dossier);
       const f = await measure(path, userId);
       figures.push({ endpoint: path, caller, ...f });
+      if (!endpoint.startsWith('/dashboard')) {
+        const sent = await recorder.record(() => app.inject({ method: 'GET', url: path, headers: authorization(userId) }));
+        listStatements[`GET ${path} as ${caller}`] = sent.filter((q) => listTables.test(q.sql));
+      }
       log(`  ${database.kind.padEnd(9)} GET ${path.padEnd(56)} ${caller.padEnd(27)} p50 ${f.p50.toFixed(1).padStart(6)} p99 ${f.p99.toFixed(1).padStart(6)} ms  rows ${f.rows}`);
     }
   }
   await app.close();
 
-  const plans = { ...(await explainLists(db, dossier)), ...(await explainDashboard(db, settings)) };
+  const plans = { ...(await explainLists(db, listStatements)), ...(await explainDashboard(db, settings)) };
   return { database: database.kind, counts, volumeSeconds, figures, baseline: { p50: base.p50, p99: base.p99 }, plans };
 }
 
@@ -265,22 +272,53 @@ async function explainDashboard(db: Kysely<Database>, settings: ReturnType<typeo
   return plans;
 }
 
-/** The plan of each list statement (as the repositories write them), for docs/performance.md. */
-async function explainLists(db: Kysely<Database>, dossier: string): Promise<Record<string, string[]>> {
-  const statements: Record<string, string> = {
-    'GET /meldingen (due_at asc)': `select * from meldingen order by due_at asc nulls last, id limit 50`,
-    'GET /meldingen?sort=received_at&order=desc': `select * from meldingen order by received_at desc nulls last, id limit 50`,
-    'GET /meldingen?phase=toegewezen': `select * from meldingen where phase = 'toegewezen' order by due_at asc nulls last, id limit 50`,
-    'GET /meldingen total': `select count(*) from meldingen`,
-    'GET /meldingen as a crisis coordinator': `select * from meldingen where (triage = 'crisis' or assignee_id = 'u-cc-1') order by due_at asc nulls last, id limit 50`,
-    'GET /meldingen total as a crisis coordinator': `select count(*) from meldingen where (triage = 'crisis' or assignee_id = 'u-cc-1')`,
-    'GET /handhaving': `select * from enforcement_cases order by due_at asc nulls last, opened_at desc limit 50`,
-    'GET /dossiers/:id/timeline': `select * from timeline_entries where dossier_id = '${dossier}' order by occurred_at desc, id desc limit 100`,
+/** The registers the lists read: their statements are planned, not the caller's own lookups. */
+const listTables = /from "(meldingen|enforcement_cases|timeline_entries)"/;
+
+/**
+ * Records the statements the app sends during `record`, compiled as the driver receives them (the
+ * plugin runs last, so it sees what every other transformation made of the query). A query built
+ * into another one (a subquery in a `sql` template) is transformed too but never executed: only a
+ * query that comes back with a result was sent.
+ */
+function statementRecorder(db: Kysely<Database>) {
+  const executor = db.getExecutor();
+  let recording: CompiledQuery[] | undefined;
+  const compiled = new WeakMap<object, CompiledQuery>();
+  const plugin: KyselyPlugin = {
+    transformQuery: ({ node, queryId }) => {
+      if (recording) compiled.set(queryId, executor.compileQuery(node, queryId));
+      return node;
+    },
+    transformResult: async ({ queryId, result }) => {
+      const sent = compiled.get(queryId);
+      if (recording && sent) recording.push(sent);
+      return result;
+    },
   };
+  return {
+    plugin,
+    async record(run: () => Promise<unknown>): Promise<CompiledQuery[]> {
+      recording = [];
+      try {
+        await run();
+        return recording;
+      } finally {
+        recording = undefined;
+      }
+    },
+  };
+}
+
+/** The plan of each statement a list request sent (with its parameters), for docs/performance.md. */
+async function explainLists(db: Kysely<Database>, statements: Record<string, CompiledQuery[]>): Promise<Record<string, string[]>> {
   const plans: Record<string, string[]> = {};
-  for (const [label, statement] of Object.entries(statements)) {
-    const res = await sql<{ 'QUERY PLAN': string }>`explain (analyze, costs off) ${sql.raw(statement)}`.execute(db);
-    plans[label] = res.rows.map((r) => r['QUERY PLAN']);
+  for (const [request, sent] of Object.entries(statements)) {
+    for (const [i, compiled] of sent.entries()) {
+      const res = await db.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `explain (analyze, costs off) ${compiled.sql}` });
+      const label = sent.length > 1 ? `${request}, statement ${i + 1} of ${sent.length}` : request;
+      plans[label] = [compiled.sql, ...res.rows.map((r) => r['QUERY PLAN'])];
+    }
   }
   return plans;
 }

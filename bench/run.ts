@@ -32,7 +32,7 @@ const profile = {
   intake: quick ? { sequential: 15, pauseMs: 100, concurrent: 40, maxMs: 15_000, levers: false } : { sequential: 30, pauseMs: 100, concurrent: 300, maxMs: 40_000, levers: true },
   lists: quick
     ? { requests: 15, volume: { reports: 10_000, cases: 1_000, timeline: 63_000 }, embedded: { reports: 5_000, cases: 500, timeline: 40_000 }, embeddedSeed: 0.1 }
-    : { requests: 60, volume: fullVolume, embedded: fullVolume, embeddedSeed: 1 },
+    : { requests: 300, volume: fullVolume, embedded: fullVolume, embeddedSeed: 1 },
   open: quick ? { reports: 300, probes: 100, windowMs: 5_000, maxMs: 30_000, registerMaxMs: 30_000 } : { reports: 9_000, probes: 1_000, windowMs: 30_000, maxMs: 180_000, registerMaxMs: 480_000 },
   // The bench's year runs a day in 700 ms (the year in ~4.5 minutes); `npm run simulate:year` in 1 s.
   year: quick ? { ...yearDefaults, scale: 0.1, days: 30, dayMs: 1_000, maxMs: 45_000 } : { ...yearDefaults, dayMs: 700, maxMs: 330_000 },

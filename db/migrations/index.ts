@@ -15,6 +15,7 @@ import * as auditChain from './2026_12_01_0090_audit_chain.js';
 import * as auditChainAtCommit from './2026_12_02_0100_audit_chain_at_commit.js';
 import * as meldingStarts from './2026_12_02_0200_melding_starts.js';
 import * as dashboardPickupMedians from './2026_12_02_0300_dashboard_pickup_medians.js';
+import * as scopeListIndexes from './2026_12_03_0100_scope_list_indexes.js';
 import * as meldingPickedUpAt from './2026_12_01_0100_melding_picked_up_at.js';
 import * as municipalityContacts from './2026_12_01_0200_municipality_contacts.js';
 import * as uncertainMailAndRequestKeys from './2026_12_01_0300_uncertain_mail_and_request_keys.js';
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '2026_12_02_0100_audit_chain_at_commit': auditChainAtCommit,
   '2026_12_02_0200_melding_starts': meldingStarts,
   '2026_12_02_0300_dashboard_pickup_medians': dashboardPickupMedians,
+  '2026_12_03_0100_scope_list_indexes': scopeListIndexes,
 };
