@@ -90,8 +90,8 @@ export default async function auditRoutes(app: FastifyInstance, deps: AppDepende
         errors: [{ field: 'querystring/from', message: 'must not be after to' }],
       });
     }
-    const { items, total, totalCapped } = await listAudit(deps.db, { dossierId, subjectType, subjectId, actorId, from, to, limit, offset });
-    return { items: items.map(toView), total, totalCapped, limit, offset };
+    const page = await listAudit(deps.db, { dossierId, subjectType, subjectId, actorId, from, to, limit, offset });
+    return { ...page, items: page.items.map(toView), limit, offset };
   });
 
   app.get('/audit/verify', route({

@@ -43,8 +43,8 @@ export default async function incidentRoutes(app: FastifyInstance, deps: AppDepe
 
   async function list(request: FastifyRequest<{ Querystring: { status?: IncidentStatus; workflowId?: string; limit: number; offset: number } }>) {
     const { limit, offset } = request.query;
-    const { items, total, totalCapped } = await listIncidents(deps.db, request.query);
-    return { items: items.map(toView), total, totalCapped, limit, offset };
+    const page = await listIncidents(deps.db, request.query);
+    return { ...page, items: page.items.map(toView), limit, offset };
   }
 
   async function one(request: FastifyRequest<{ Params: { incidentId: string } }>) {

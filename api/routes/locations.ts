@@ -49,8 +49,8 @@ export default async function locationRoutes(app: FastifyInstance, deps: AppDepe
   app.addSchema(locationSchema);
 
   async function list(request: FastifyRequest<{ Querystring: ListQuery }>) {
-    const { items, total, totalCapped } = await listLocations(deps.db, request.query);
-    return { items: items.map(toView), total, totalCapped, limit: request.query.limit, offset: request.query.offset };
+    const page = await listLocations(deps.db, request.query);
+    return { ...page, items: page.items.map(toView), limit: request.query.limit, offset: request.query.offset };
   }
 
   async function one(request: FastifyRequest<{ Params: { locationId: string } }>) {

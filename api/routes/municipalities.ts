@@ -192,8 +192,8 @@ export default async function municipalityRoutes(app: FastifyInstance, deps: App
     problems: [400],
   }), async (request) => {
     const { limit, offset } = request.query;
-    const { items, total, totalCapped } = await listContactPoints(deps.db, request.query);
-    return { items: items.map(toView), total, totalCapped, limit, offset, withoutContactPoint: await municipalitiesWithoutContactPoint(deps.db) };
+    const page = await listContactPoints(deps.db, request.query);
+    return { ...page, items: page.items.map(toView), limit, offset, withoutContactPoint: await municipalitiesWithoutContactPoint(deps.db) };
   });
 
   app.get<{ Params: { municipalityId: string } }>('/municipality-contacts/:municipalityId', route({

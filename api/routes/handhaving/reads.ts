@@ -24,8 +24,8 @@ export function readRoutes(app: FastifyInstance, deps: AppDependencies, register
   async function list(request: FastifyRequest<{ Querystring: Omit<CaseFilter, 'dueBefore'> & { dueBefore?: string } }>) {
     const q = request.query;
     const filter = { ...q, dueBefore: q.dueBefore ? new Date(q.dueBefore) : undefined };
-    const { items, total, totalCapped } = await listCases(deps.db, filter, scopes.enforcementCases(await viewerOf(request, deps.db)));
-    return { items: items.map((r) => toView(r, null)), total, totalCapped, limit: q.limit, offset: q.offset };
+    const page = await listCases(deps.db, filter, scopes.enforcementCases(await viewerOf(request, deps.db)));
+    return { ...page, items: page.items.map((r) => toView(r, null)), limit: q.limit, offset: q.offset };
   }
 
   async function capacity() {

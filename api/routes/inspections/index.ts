@@ -41,8 +41,8 @@ export default async function inspectionRoutes(app: FastifyInstance, deps: AppDe
 
   async function list(request: FastifyRequest<{ Querystring: ListQuery }>) {
     const q = request.query;
-    const { items, total, totalCapped } = await listInspections(deps.db, q, scopes.inspections(await viewerOf(request, deps.db)));
-    return { items: items.map((row) => toView(row, null)), total, totalCapped, limit: q.limit, offset: q.offset };
+    const page = await listInspections(deps.db, q, scopes.inspections(await viewerOf(request, deps.db)));
+    return { ...page, items: page.items.map((row) => toView(row, null)), limit: q.limit, offset: q.offset };
   }
 
   async function one(request: FastifyRequest<{ Params: { inspectionId: string } }>) {

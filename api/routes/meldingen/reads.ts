@@ -24,8 +24,8 @@ export function readRoutes(app: FastifyInstance, deps: AppDependencies, live: Li
     const q = request.query;
     const viewer = await viewerOf(request, deps.db);
     const filter = { ...q, receivedFrom: q.receivedFrom ? new Date(q.receivedFrom) : undefined, receivedTo: q.receivedTo ? new Date(q.receivedTo) : undefined };
-    const { items, total, totalCapped } = await listMeldingen(deps.db, filter, scopes.meldingen(viewer));
-    return { items: items.map((row) => toView(row, null)), total, totalCapped, limit: q.limit, offset: q.offset };
+    const page = await listMeldingen(deps.db, filter, scopes.meldingen(viewer));
+    return { ...page, items: page.items.map((row) => toView(row, null)), limit: q.limit, offset: q.offset };
   }
 
   /** One report; the reporter's contact only for its assignee (or under break-glass), and that read is audited. */

@@ -36,8 +36,8 @@ export function registerTasks(app: FastifyInstance, deps: AppDependencies) {
   }
 
   async function list(request: FastifyRequest<{ Querystring: TaskFilter }>) {
-    const { items, total, totalCapped } = await listTasks(deps.db, request.query, scopes.screeningTasks(await viewerOf(request, deps.db)));
-    return { items: await withFollowUps(items), total, totalCapped, limit: request.query.limit, offset: request.query.offset };
+    const page = await listTasks(deps.db, request.query, scopes.screeningTasks(await viewerOf(request, deps.db)));
+    return { ...page, items: await withFollowUps(page.items), limit: request.query.limit, offset: request.query.offset };
   }
 
   async function one(request: FastifyRequest<{ Params: { taskId: string } }>) {
