@@ -1,7 +1,8 @@
 /**
  * Many open processes on one worker (issue 15, goal 3): `reports` reports registered and waiting
- * on their deadlines, then `probes` timer probes (bench/workflows.ts) due within a window of
- * `windowMs`, all on one worker with the production tuning (platform/worker.ts workerTuningDefaults:
+ * on their deadlines and `cases` enforcement cases in their terms (opened through the API, the
+ * aanmaning sent, its remedy term running), then `probes` timer probes (bench/workflows.ts) due
+ * within a window of `windowMs`, all on one worker with the production tuning (platform/worker.ts workerTuningDefaults:
  * a bounded sticky cache). Reports: the process's memory (RSS, heap) before, with all open,
  * and after the timers; probes: the lag between a timer's due moment and the workflow task it
  * woke (p50, p99, max), taken apart from each probe's history. Bounded in count and in time; open
@@ -20,6 +21,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { resolveLocationLink } from '../db/repositories/locations.js';
+import { addDays, localDateOf } from '../workflows/clock/brussels-time.js';
+import { enforcementCaseWorkflowId } from '../workflows/enforcement/definitions.js';
 import { type WorkerTuning, workerTuningDefaults } from '../platform/worker.js';
 import { meldingIdFor } from '../workflows/melding/client.js';
 import { type MeldingInput, meldingWorkflowId, meldingWorkflowType, stateQuery } from '../workflows/melding/definitions.js';
@@ -58,6 +61,10 @@ interface Spread { p50: number; p99: number; max: number }
 export interface OpenProcessesResult {
   reports: number;
   registered: number;
+  /** Enforcement cases asked for, and those the register showed waiting in the aanmaning's terms. */
+  cases: number;
+  casesInTerm: number;
+  casesSeconds: number;
   probes: number;
   startSeconds: number;
   registerSeconds: number;
@@ -107,6 +114,8 @@ function watch(sys: BenchSystem, devPid: number | undefined) {
 
 export interface OpenProcessesOptions {
   reports: number;
+  /** Enforcement cases opened and brought into their remedy term, each on its own location. */
+  cases: number;
   probes: number;
   windowMs: number;
   /** Bounds the starting of the reports. */
@@ -247,6 +256,10 @@ export async function runOpenProcessesBench(server: BenchServer, database: Bench
     }
     const registerSeconds = (performance.now() - t0) / 1000;
     log(`  ${registered} of ${starts.count} registered after ${registerSeconds.toFixed(1)} s`);
+    const c0 = performance.now();
+    const casesInTerm = await openCasesInTheirTerm(sys, database, options.cases, (workflowId) => started.push(workflowId));
+    const casesSeconds = (performance.now() - c0) / 1000;
+    log(`  ${casesInTerm} of ${options.cases} enforcement cases in their remedy term after ${casesSeconds.toFixed(1)} s`);
     // Quiet: nothing in flight on the worker and the dev server under 15 % of a core, for 3 s in a
     // row (bounded: 120 s). The intakes' last tasks and the server's visibility and transfer
     // queues finish here instead of during the probes.
@@ -266,11 +279,12 @@ export async function runOpenProcessesBench(server: BenchServer, database: Bench
     }
     const settleSeconds = (performance.now() - settle0) / 1000;
     log(`  worker and dev server quiet ${settleSeconds.toFixed(1)} s after the last registration`);
-    sample(`${registered} reports open`);
+    const open = `${registered} reports and ${casesInTerm} cases open`;
+    sample(open);
 
     if (experiments) await probes('loaded-200', Math.min(200, options.probes));
     const lag = short(await probes('loaded', options.probes));
-    sample(`${registered} reports open, ${lag.fired} timers fired`);
+    sample(`${open}, ${lag.fired} timers fired`);
 
     if (experiments) {
       // One variable at a time, each on a fresh worker on the same task queue (its cache empty:
@@ -298,7 +312,7 @@ export async function runOpenProcessesBench(server: BenchServer, database: Bench
         sample(`cache ${cache}, ${woken.count} reports woken`);
       }
     }
-    return { reports: starts.count, registered, probes: options.probes, startSeconds, registerSeconds, settleSeconds, cacheSize: workerTuningDefaults.maxCachedWorkflows, memory, lag, idleLag, rounds };
+    return { reports: starts.count, registered, cases: options.cases, casesInTerm, casesSeconds, probes: options.probes, startSeconds, registerSeconds, settleSeconds, cacheSize: workerTuningDefaults.maxCachedWorkflows, memory, lag, idleLag, rounds };
   } finally {
     // Leave nothing running on the dev server for the next part of the bench.
     await load(async (i) => {
@@ -306,4 +320,47 @@ export async function runOpenProcessesBench(server: BenchServer, database: Bench
     }, { count: started.length, concurrency: 16, maxMs: 120_000 });
     await sys.stop();
   }
+}
+
+/**
+ * Opens `count` enforcement cases through the API, each on its own location by its dossier's case
+ * manager, and brings each into its terms as a case manager does: the shortcomings with a remedy
+ * term of 14 days, then the talk, after which the written aanmaning goes out and the step waits
+ * on Mentes's contact and the remedy deadline. Each is a case workflow and its step flow, both
+ * open. Answers how many the register shows in that follow-up block (bounded wait).
+ */
+async function openCasesInTheirTerm(sys: BenchSystem, database: BenchDatabase, count: number, opened: (workflowId: string) => void): Promise<number> {
+  if (count === 0) return 0;
+  const dossiers = await database.db.selectFrom('dossiers').innerJoin('locations', 'locations.id', 'dossiers.location_id')
+    .select(['dossiers.location_id', 'dossiers.case_manager_id'])
+    .where('dossiers.case_manager_id', 'is not', null).where('locations.licence_status', '=', 'actief')
+    .orderBy('dossiers.id', 'desc').limit(count).execute();
+  const remedyBy = addDays(localDateOf(Date.now()), 14);
+  /** A command as a client sends it: again while the step does not take it yet (409) or the system is busy (503); bounded. */
+  async function post(path: string, as: string, json: unknown): Promise<{ id: string }> {
+    const until = Date.now() + 60_000;
+    for (;;) {
+      const res = await fetch(`${sys.url}${path}`, {
+        method: 'POST', headers: { authorization: `Bearer ${sys.token(as)}`, 'content-type': 'application/json' }, body: JSON.stringify(json),
+      });
+      const body = await res.text();
+      if (res.status < 300) return JSON.parse(body) as { id: string };
+      if ((res.status !== 409 && res.status !== 503) || Date.now() > until) throw new Error(`POST ${path} as ${as}: ${res.status} ${body.slice(0, 200)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const result = await load(async (i) => {
+    const { location_id: locationId, case_manager_id: kb } = dossiers[i]!;
+    const { id } = await post('/handhaving', kb!, { locationId, milestone: { kind: 'rechtstreeks', note: 'Open proces (bench).' } });
+    opened(enforcementCaseWorkflowId(locationId));
+    await post(`/handhaving/${id}/shortcomings`, kb!, { shortcomings: ['Te weinig begeleiders voor het aantal kinderen'], remedyBy });
+    await post(`/handhaving/${id}/talk`, kb!, { at: new Date().toISOString(), summary: 'Gesprek met de verantwoordelijke over de tekortkomingen.' });
+  }, { count: dossiers.length, concurrency: 8, maxMs: 300_000 });
+  if (result.errors) log(`  cases: ${result.errors} errors, first: ${result.firstError}`);
+  const locations = dossiers.map((d) => d.location_id);
+  const inTerm = async () => Number((await database.db.selectFrom('enforcement_cases').select((eb) => eb.fn.countAll().as('n'))
+    .where('location_id', 'in', locations).where('status', '=', 'open').where('step', '=', 'aanmaning').where('block', '=', 'opvolging').executeTakeFirstOrThrow()).n);
+  let n = await inTerm();
+  for (const until = Date.now() + 120_000; n < result.count && Date.now() < until; n = await inTerm()) await new Promise((r) => setTimeout(r, 1_000));
+  return n;
 }

@@ -385,8 +385,10 @@ describe('access by need to know: every operation × every role × own team / ot
             deviations.push({ what: `${op.label}: in scope, expected 200`, user: user.id, status: a.status, detail: detailOf(a) });
           }
         } else if (a.status !== 404 && !roleRefusal(a)) {
-          mark = '✗';
-          (a.status === 403 && op.subject.kind === 'location' ? deviations : leaks).push({ what: `${op.label}: outside scope, expected 404`, user: user.id, status: a.status, detail: detailOf(a) });
+          // A location is public (its existence tells nothing): a 403 there is a deviation, not a leak.
+          const deviation = a.status === 403 && op.subject.kind === 'location';
+          mark = deviation ? '!' : '✗';
+          (deviation ? deviations : leaks).push({ what: `${op.label}: outside scope, expected 404`, user: user.id, status: a.status, detail: detailOf(a) });
         }
         const allowedReporter = op.reporter && a.status === 200 && op.reporter.assigneeId === user.id ? [op.reporter.n] : [];
         scanPersonalData(op.label, user, a, allowedReporter, inScope && op.subject.kind === 'dossier' && op.subject.f.id === facts.dossier.id);
