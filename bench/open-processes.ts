@@ -314,10 +314,24 @@ export async function runOpenProcessesBench(server: BenchServer, database: Bench
     }
     return { reports: starts.count, registered, cases: options.cases, casesInTerm, casesSeconds, probes: options.probes, startSeconds, registerSeconds, settleSeconds, cacheSize: workerTuningDefaults.maxCachedWorkflows, memory, lag, idleLag, rounds };
   } finally {
-    // Leave nothing running on the dev server for the next part of the bench.
-    await load(async (i) => {
-      await sys.temporal.workflow.getHandle(started[i]!).terminate('bench done').catch(() => undefined);
-    }, { count: started.length, concurrency: 16, maxMs: 120_000 });
+    // Leave nothing running on the dev server for the next part of the bench: the year opens cases
+    // on locations of the same seed, whose workflow ids (one case per location) these cases hold.
+    // The cases first (their step flows end with them), then the reports.
+    const order = [...started].reverse();
+    const ended = await load(async (i) => {
+      await sys.temporal.workflow.getHandle(order[i]!).terminate('bench done').catch(() => undefined);
+    }, { count: order.length, concurrency: 16, maxMs: 180_000 });
+    // Then whatever the task queue still runs (the step flows, whose parent's end reaches them a
+    // moment later), until visibility shows none; bounded.
+    const running = `TaskQueue = "${sys.taskQueue}" AND ExecutionStatus = "Running"`;
+    let left = Number.NaN;
+    for (const until = Date.now() + 60_000; Date.now() < until;) {
+      left = (await sys.temporal.workflow.count(running)).count;
+      if (left === 0) break;
+      for await (const w of sys.temporal.workflow.list({ query: running })) await sys.temporal.workflow.getHandle(w.workflowId, w.runId).terminate('bench done').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    log(`  terminated ${ended.count} of ${order.length} in ${ended.seconds.toFixed(0)} s; still running on the task queue: ${left}`);
     await sys.stop();
   }
 }
