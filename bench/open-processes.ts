@@ -2,11 +2,11 @@
  * Many open processes on one worker (issue 15, goal 3): `reports` reports registered and waiting
  * on their deadlines and `cases` enforcement cases in their terms (opened through the API, the
  * aanmaning sent, its remedy term running), then `probes` timer probes (bench/workflows.ts) due
- * within a window of `windowMs`, all on one worker with the production tuning (platform/worker.ts workerTuningDefaults:
- * a bounded sticky cache). Reports: the process's memory (RSS, heap) before, with all open,
- * and after the timers; probes: the lag between a timer's due moment and the workflow task it
- * woke (p50, p99, max), taken apart from each probe's history. Bounded in count and in time; open
- * workflows are terminated at the end.
+ * within a window of `windowMs`, all on one worker with the production tuning
+ * (platform/worker.ts workerTuningDefaults: a bounded sticky cache). Reports: the process's
+ * memory (RSS, heap) before, with all open, and after the timers; probes: the lag between a
+ * timer's due moment and the workflow task it woke (p50, p99, max), taken apart from each probe's
+ * history. Bounded in count and in time; open workflows are terminated at the end.
  *
  * Two things the measurement must not mix up with timer lag (docs/performance.md, part 3):
  *  - the worker's backlog: the probes are armed only after every report is registered **and**
