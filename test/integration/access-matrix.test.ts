@@ -277,6 +277,18 @@ function record(label: string, user: User, a: Answer, mark: string) {
 
 const detailOf = (a: Answer) => a.text.slice(0, 300);
 
+/**
+ * An answer to a caller outside the record's scope: anything but a 404 or a role refusal is a
+ * leak, except a 403 on a location, which is public (its existence tells nothing): a deviation.
+ * Answers the matrix's mark.
+ */
+function judgeOutsideScope(op: Operation, user: User, a: Answer): string {
+  if (a.status === 404 || roleRefusal(a)) return '';
+  const deviation = a.status === 403 && op.subject.kind === 'location';
+  (deviation ? deviations : leaks).push({ what: `${op.label}: outside scope, expected 404`, user: user.id, status: a.status, detail: detailOf(a) });
+  return deviation ? '!' : '✗';
+}
+
 /** Reporter markers and the note's marker where they must not be. */
 function scanPersonalData(what: string, user: User, a: Answer, allowedReporter: number[] = [], noteAllowed = false) {
   for (const n of [1, 2]) {
@@ -384,12 +396,7 @@ describe('access by need to know: every operation × every role × own team / ot
             mark = '!';
             deviations.push({ what: `${op.label}: in scope, expected 200`, user: user.id, status: a.status, detail: detailOf(a) });
           }
-        } else if (a.status !== 404 && !roleRefusal(a)) {
-          // A location is public (its existence tells nothing): a 403 there is a deviation, not a leak.
-          const deviation = a.status === 403 && op.subject.kind === 'location';
-          mark = deviation ? '!' : '✗';
-          (deviation ? deviations : leaks).push({ what: `${op.label}: outside scope, expected 404`, user: user.id, status: a.status, detail: detailOf(a) });
-        }
+        } else mark = judgeOutsideScope(op, user, a);
         const allowedReporter = op.reporter && a.status === 200 && op.reporter.assigneeId === user.id ? [op.reporter.n] : [];
         scanPersonalData(op.label, user, a, allowedReporter, inScope && op.subject.kind === 'dossier' && op.subject.f.id === facts.dossier.id);
         // The assignee sees the reporter in the report's single view, and no one else.
@@ -451,11 +458,7 @@ describe('access by need to know: every operation × every role × own team / ot
         outsideCalls.push({ op, user });
         const a = await call(op, user.id);
         checks += 1;
-        let mark = '';
-        if (a.status !== 404 && !roleRefusal(a)) {
-          mark = '✗';
-          (a.status === 403 && op.subject.kind === 'location' ? deviations : leaks).push({ what: `${op.label}: outside scope, expected 404`, user: user.id, status: a.status, detail: detailOf(a) });
-        }
+        const mark = judgeOutsideScope(op, user, a);
         scanPersonalData(op.label, user, a);
         record(op.label, user, a, mark);
       }
