@@ -350,16 +350,24 @@ async function openCasesInTheirTerm(sys: BenchSystem, database: BenchDatabase, c
     .where('dossiers.case_manager_id', 'is not', null).where('locations.licence_status', '=', 'actief')
     .orderBy('dossiers.id', 'desc').limit(count).execute();
   const remedyBy = addDays(localDateOf(Date.now()), 14);
-  /** A command as a client sends it: again while the step does not take it yet (409) or the system is busy (503); bounded. */
+  /**
+   * A command as the UI sends it, under an Idempotency-Key: again while the step does not take it
+   * yet (409: refused, so a new request with a new key) or the system is busy (503: it may have
+   * been admitted, so the same key, and it counts once); bounded.
+   */
   async function post(path: string, as: string, json: unknown): Promise<{ id: string }> {
     const until = Date.now() + 60_000;
+    let key = randomBytes(8).toString('hex');
     for (;;) {
       const res = await fetch(`${sys.url}${path}`, {
-        method: 'POST', headers: { authorization: `Bearer ${sys.token(as)}`, 'content-type': 'application/json' }, body: JSON.stringify(json),
+        method: 'POST',
+        headers: { authorization: `Bearer ${sys.token(as)}`, 'content-type': 'application/json', 'idempotency-key': `bench-open-${key}` },
+        body: JSON.stringify(json),
       });
       const body = await res.text();
       if (res.status < 300) return JSON.parse(body) as { id: string };
       if ((res.status !== 409 && res.status !== 503) || Date.now() > until) throw new Error(`POST ${path} as ${as}: ${res.status} ${body.slice(0, 200)}`);
+      if (res.status === 409) key = randomBytes(8).toString('hex');
       await new Promise((r) => setTimeout(r, 250));
     }
   }
